@@ -1,0 +1,137 @@
+//! `backlinks explain [CODE]`: what a finding or page error code means. The text comes from the
+//! same rule definitions the scorer uses, so it cannot drift from what the audit does.
+
+use crate::exit::ExitStatus;
+use crate::model::{FetchError, SkipReason};
+use crate::output;
+use crate::score::rules;
+use anyhow::bail;
+
+/// Page `error` codes that are not fetch errors or skip reasons.
+const OTHER_PAGE_ERRORS: [(&str, &str); 2] = [
+    (
+        "http-error",
+        "The page answered with an HTTP error status (4xx/5xx, see http_status), after retries for 429 and 5xx.",
+    ),
+    (
+        "not-html",
+        "The page answered 2xx but is not an HTML document (PDF, image...), so its links cannot be verified.",
+    ),
+];
+
+/// Runs `explain`.
+pub fn run(code: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let Some(code) = code else {
+        output::write_report(None, |w| {
+            writeln!(w, "Finding codes (backlinks explain CODE for details):")?;
+            for r in rules::ALL {
+                writeln!(
+                    w,
+                    "  {:<22} {:<5} {}",
+                    r.code,
+                    r.severity.as_str(),
+                    first_sentence(r.description)
+                )?;
+            }
+            writeln!(w, "\nPage error codes (the `error` field of a page):")?;
+            for (code, text) in page_errors() {
+                writeln!(w, "  {code:<22} {}", first_sentence(&text))?;
+            }
+            Ok(())
+        })?;
+        return Ok(ExitStatus::Pass);
+    };
+    if let Some(r) = rules::find(code) {
+        output::write_report(None, |w| {
+            writeln!(w, "{}", r.code)?;
+            writeln!(w, "  level:     {}", r.severity.as_str())?;
+            writeln!(w, "  toxicity:  +{} points on each affected link", r.weight)?;
+            writeln!(w, "  fires when: {}", r.condition)?;
+            writeln!(w, "\n{}", r.description)
+        })?;
+        return Ok(ExitStatus::Pass);
+    }
+    if let Some((code, text)) = page_errors().into_iter().find(|(c, _)| *c == code) {
+        output::write_report(None, |w| writeln!(w, "{code} (page error)\n\n{text}"))?;
+        return Ok(ExitStatus::Pass);
+    }
+    let known: Vec<&str> = rules::ALL.iter().map(|r| r.code).collect();
+    bail!(
+        "unknown code `{code}`; finding codes are: {}",
+        known.join(", ")
+    )
+}
+
+fn first_sentence(s: &str) -> &str {
+    s.split_once(". ").map_or(s, |(a, _)| a)
+}
+
+fn page_errors() -> Vec<(&'static str, String)> {
+    use FetchError as F;
+    use SkipReason as S;
+    let fetch = [
+        (
+            F::Timeout,
+            "The request took longer than --timeout, connection to last body byte, after retries.",
+        ),
+        (F::DnsFailure, "The host name does not resolve."),
+        (
+            F::ConnectionFailed,
+            "The connection was refused, reset or closed before a complete answer.",
+        ),
+        (
+            F::TlsError,
+            "The TLS handshake failed or the certificate is invalid.",
+        ),
+        (F::ProtocolError, "The server's answer is not valid HTTP."),
+        (
+            F::BodyError,
+            "The connection broke or the compressed body was corrupt while reading it.",
+        ),
+        (
+            F::BodyTooLarge,
+            "The decompressed body exceeded --max-body (5 MB by default); reading stopped there.",
+        ),
+        (
+            F::EmptyBody,
+            "The page answered 2xx with an empty body, so there is nothing to verify.",
+        ),
+        (F::TooManyRedirects, "More than 10 redirects."),
+        (
+            F::RedirectLoop,
+            "A redirect led back to a URL already visited.",
+        ),
+        (
+            F::InvalidRedirect,
+            "A redirect had no usable Location (missing, unparsable or not http(s)).",
+        ),
+    ];
+    let skip = [
+        (
+            S::RobotsDisallowed,
+            "robots.txt disallows this page for the backlinks user agent (--ignore-robots to override).",
+        ),
+        (
+            S::RobotsUnavailable,
+            "robots.txt answered 429 or 5xx, which means 'disallow everything' for this run, as for Google.",
+        ),
+        (
+            S::PrivateAddress,
+            "The page or a redirect hop resolves to a loopback, private, link-local or other non-public address; refused without --allow-private.",
+        ),
+        (
+            S::NotInArchive,
+            "--archive was given and the archive holds no response for this URL.",
+        ),
+    ];
+    fetch
+        .into_iter()
+        .map(|(e, t)| (e.code(), t.to_string()))
+        .chain(skip.into_iter().map(|(s, t)| (s.code(), t.to_string())))
+        .chain(
+            OTHER_PAGE_ERRORS
+                .into_iter()
+                .map(|(c, t)| (c, t.to_string())),
+        )
+        .collect()
+}

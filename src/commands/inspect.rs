@@ -1,0 +1,176 @@
+//! `backlinks inspect`: every link of HTML files or URLs, with anchor text, rel, placement and
+//! evidence, using the same extract stage as `audit`. JSON Lines by default (one object per
+//! input), or a readable table.
+
+use super::{crawl_settings, runtime};
+use crate::cli::{InspectArgs, InspectFormat};
+use crate::crawl::{Crawler, decode};
+use crate::exit::ExitStatus;
+use crate::extract::{self, LinkFilter};
+use crate::model::{FetchOutcome, LinkObservation, Target};
+use crate::output;
+use crate::report::sanitize::{strip_controls, truncate};
+use anyhow::Context;
+use serde::Serialize;
+use std::io::{Read, Write};
+use url::Url;
+
+/// One input's result: the JSON Lines record.
+#[derive(Debug, Serialize)]
+struct Inspected {
+    /// The input as given.
+    input: String,
+    /// The URL links were resolved against (final URL for fetched pages), if any.
+    url: Option<String>,
+    /// HTTP status for fetched pages.
+    http_status: Option<u16>,
+    /// Why the page has no links to show (fetch failures), else null.
+    error: Option<String>,
+    /// The links, in document order.
+    links: Vec<LinkObservation>,
+}
+
+/// Runs `inspect`.
+pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
+    let target = args.target.as_deref().map(Target::parse).transpose()?;
+    let filter = match &target {
+        Some(t) => LinkFilter::Target(t),
+        None => LinkFilter::All,
+    };
+    let needs_network = args.inputs.iter().any(|i| is_url(i));
+    let fetcher = if needs_network {
+        let crawler =
+            Crawler::new(crawl_settings(&args.fetch)).context("cannot set up the HTTP client")?;
+        Some((crawler, runtime()?))
+    } else {
+        None
+    };
+    // Everything is read before anything is printed, so a bad input leaves no partial output.
+    let mut results = Vec::new();
+    for input in &args.inputs {
+        let r = match (&fetcher, is_url(input)) {
+            (Some((crawler, rt)), true) => {
+                let url = Url::parse(input).with_context(|| format!("invalid URL `{input}`"))?;
+                inspect_url(crawler, rt, input, &url, filter)
+            }
+            _ => inspect_file(input, args.base_url.as_ref(), filter)?,
+        };
+        results.push(r);
+    }
+    output::write_report(None, |w| match args.format {
+        InspectFormat::Json => {
+            for r in &results {
+                serde_json::to_writer(&mut *w, r)?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+        InspectFormat::Table => render_table(&results, w),
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+fn is_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+fn inspect_file(
+    input: &str,
+    base: Option<&Url>,
+    filter: LinkFilter<'_>,
+) -> anyhow::Result<Inspected> {
+    let raw = std::fs::read(input).with_context(|| format!("cannot read `{input}`"))?;
+    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .with_context(|| format!("cannot read `{input}`: invalid gzip data"))?;
+        out
+    } else {
+        raw
+    };
+    let (text, _, _) = decode::decode_html(&bytes, None, None);
+    let analysis = extract::analyze(&text, base, &[], filter);
+    Ok(Inspected {
+        input: input.to_string(),
+        url: base.map(Url::to_string),
+        http_status: None,
+        error: None,
+        links: analysis.links,
+    })
+}
+
+fn inspect_url(
+    crawler: &Crawler,
+    rt: &tokio::runtime::Runtime,
+    input: &str,
+    url: &Url,
+    filter: LinkFilter<'_>,
+) -> Inspected {
+    let page = rt.block_on(crawler.fetch(url));
+    let mut r = Inspected {
+        input: input.to_string(),
+        url: Some(page.final_url.to_string()),
+        http_status: None,
+        error: None,
+        links: Vec::new(),
+    };
+    match page.outcome {
+        FetchOutcome::Html(body) => {
+            r.http_status = Some(body.status);
+            r.links = extract::analyze(
+                &body.text,
+                Some(&page.final_url),
+                &body.x_robots_tag,
+                filter,
+            )
+            .links;
+        }
+        FetchOutcome::NotHtml { status, .. } => {
+            r.http_status = Some(status);
+            r.error = Some("not-html".into());
+        }
+        FetchOutcome::HttpError { status } => {
+            r.http_status = Some(status);
+            r.error = Some("http-error".into());
+        }
+        FetchOutcome::Failed { error, status } => {
+            r.http_status = status;
+            r.error = Some(error.code().into());
+        }
+        FetchOutcome::Skipped(reason) => r.error = Some(reason.code().into()),
+    }
+    r
+}
+
+fn render_table(results: &[Inspected], w: &mut dyn Write) -> std::io::Result<()> {
+    use comfy_table::{ContentArrangement, Table, presets};
+    for r in results {
+        writeln!(w, "{}", strip_controls(&r.input))?;
+        if let Some(e) = &r.error {
+            writeln!(w, "  error: {e}")?;
+        }
+        let mut t = Table::new();
+        t.load_style(presets::UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Disabled);
+        t.set_header(["#", "href", "anchor", "rel", "placement", "evidence"]);
+        for (i, l) in r.links.iter().enumerate() {
+            let mut evidence = l.evidence.join("; ");
+            if let Some(h) = &l.hidden {
+                evidence.push_str("; HIDDEN: ");
+                evidence.push_str(h);
+            }
+            t.add_row([
+                (i + 1).to_string(),
+                truncate(&strip_controls(&l.href), 60),
+                truncate(&strip_controls(&l.anchor_text), 40),
+                l.rel.join(" "),
+                l.placement.to_string(),
+                strip_controls(&evidence),
+            ]);
+        }
+        writeln!(w, "{t}\n")?;
+    }
+    Ok(())
+}

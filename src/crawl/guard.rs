@@ -1,0 +1,280 @@
+//! SSRF guard: refuse loopback, private, link-local, unique-local, CGNAT, unspecified and other
+//! non-global addresses unless `--allow-private` is given.
+//!
+//! Checking the URL alone is not enough (lychee's `--exclude-private` only looks at literal IPs),
+//! because a public-looking name can resolve to `127.0.0.1` or `169.254.169.254`. So the check
+//! sits in the DNS resolver that reqwest uses: reqwest only connects to the addresses the
+//! resolver returns, which leaves no rebinding window. Literal-IP URLs never reach a resolver;
+//! the crawler checks those itself on the first URL and on every redirect hop
+//! ([`is_public_ip`]). `--resolve` pins are served by the same resolver, so they are guarded too.
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+/// A host whose only addresses are non-global, refused by the guard.
+#[derive(Debug, thiserror::Error)]
+#[error("`{host}` resolves to the non-public address {addr}; pass --allow-private to allow it")]
+pub struct PrivateAddressError {
+    /// The host name.
+    pub host: String,
+    /// The first refused address.
+    pub addr: IpAddr,
+}
+
+/// A host name that does not resolve.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot resolve `{host}`: {reason}")]
+pub struct DnsError {
+    /// The host name.
+    pub host: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Whether `ip` is a globally routable unicast address (the only kind fetched by default).
+pub fn is_public_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(a == 0                                   // "this network", includes 0.0.0.0
+        || a == 10                             // private
+        || a == 127                            // loopback
+        || (a == 100 && (64..128).contains(&b)) // CGNAT 100.64/10
+        || (a == 169 && b == 254)              // link-local (cloud metadata lives here)
+        || (a == 172 && (16..32).contains(&b)) // private
+        || (a == 192 && b == 0 && c == 0)      // IETF protocol assignments
+        || (a == 192 && b == 0 && c == 2)      // TEST-NET-1
+        || (a == 192 && b == 168)              // private
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || (a == 198 && b == 51 && c == 100)   // TEST-NET-2
+        || (a == 203 && b == 0 && c == 113)    // TEST-NET-3
+        || a >= 224) // multicast, reserved, broadcast
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let seg = ip.segments();
+    // Addresses that embed an IPv4 address are as public as the address they embed.
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_public_v4(v4);
+    }
+    if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] {
+        // NAT64 well-known prefix 64:ff9b::/96
+        let [a, b] = seg[6].to_be_bytes();
+        let [c, d] = seg[7].to_be_bytes();
+        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    }
+    if seg[0] == 0x2002 {
+        // 6to4: the IPv4 address sits in bits 16..48
+        let [a, b] = seg[1].to_be_bytes();
+        let [c, d] = seg[2].to_be_bytes();
+        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    }
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || seg[0..6] == [0, 0, 0, 0, 0, 0]      // IPv4-compatible (deprecated) and the rest of ::/96
+        || (seg[0] & 0xfe00) == 0xfc00          // unique local fc00::/7
+        || (seg[0] & 0xffc0) == 0xfe80          // link-local fe80::/10
+        || (seg[0] & 0xffc0) == 0xfec0          // site-local (deprecated) fec0::/10
+        || (seg[0] & 0xff00) == 0xff00          // multicast
+        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
+        || (seg[0] == 0x2001 && seg[1] == 0)    // Teredo tunnels
+        || seg[0] == 0x0100) // discard-only 100::/64
+}
+
+/// A `--resolve HOST:PORT:ADDR` pin (curl's syntax).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvePin {
+    /// Lower-case host name.
+    pub host: String,
+    /// The port as written. reqwest's resolver hook does not see the port, so a pin applies
+    /// to every port of the host; the port is kept for curl compatibility and display.
+    pub port: u16,
+    /// The address to connect to.
+    pub addr: IpAddr,
+}
+
+impl std::str::FromStr for ResolvePin {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || {
+            format!(
+                "invalid --resolve `{s}`: expected HOST:PORT:ADDR, e.g. blog.test:8080:127.0.0.1"
+            )
+        };
+        let mut parts = s.splitn(3, ':');
+        let host = parts.next().filter(|h| !h.is_empty()).ok_or_else(bad)?;
+        let port = parts
+            .next()
+            .and_then(|p| p.parse::<u16>().ok())
+            .ok_or_else(bad)?;
+        let addr = parts.next().ok_or_else(bad)?;
+        let addr = addr.trim_start_matches('[').trim_end_matches(']');
+        let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+        Ok(ResolvePin {
+            host: host.trim_end_matches('.').to_ascii_lowercase(),
+            port,
+            addr,
+        })
+    }
+}
+
+/// Which non-public destinations are allowed.
+#[derive(Debug, Clone, Default)]
+pub struct PrivatePolicy {
+    /// `--allow-private`: every address is allowed.
+    pub allow_all: bool,
+    /// `--allow-private-host`: these host names (lower-case) may resolve to non-public
+    /// addresses; every other name and every redirect elsewhere stays guarded.
+    pub hosts: HashSet<String>,
+}
+
+impl PrivatePolicy {
+    /// Whether `host` may use the non-public address `ip`.
+    pub fn allows(&self, host: &str, ip: IpAddr) -> bool {
+        self.allow_all || is_public_ip(ip) || self.hosts.contains(host.trim_end_matches('.'))
+    }
+}
+
+/// The resolver reqwest uses: `--resolve` pins first, then the system resolver (so
+/// `/etc/hosts` works), then the guard.
+#[derive(Debug, Clone)]
+pub struct GuardedResolver {
+    pins: Arc<HashMap<String, IpAddr>>,
+    policy: Arc<PrivatePolicy>,
+}
+
+impl GuardedResolver {
+    /// A resolver with the given pins and private-address policy.
+    pub fn new(pins: &[ResolvePin], policy: PrivatePolicy) -> Self {
+        let pins = pins.iter().map(|p| (p.host.clone(), p.addr)).collect();
+        GuardedResolver {
+            pins: Arc::new(pins),
+            policy: Arc::new(policy),
+        }
+    }
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
+        let pins = Arc::clone(&self.pins);
+        let policy = Arc::clone(&self.policy);
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = match pins.get(&host) {
+                Some(ip) => vec![SocketAddr::new(*ip, 0)],
+                None => tokio::net::lookup_host((host.as_str(), 0))
+                    .await
+                    .map_err(|e| DnsError {
+                        host: host.clone(),
+                        reason: e.to_string(),
+                    })?
+                    .collect(),
+            };
+            if addrs.is_empty() {
+                return Err(DnsError {
+                    host,
+                    reason: "no addresses".into(),
+                }
+                .into());
+            }
+            let first = addrs[0].ip();
+            let public: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| policy.allows(&host, a.ip()))
+                .collect();
+            if public.is_empty() {
+                return Err(PrivateAddressError { host, addr: first }.into());
+            }
+            Ok(Box::new(public.into_iter()) as Addrs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn public(s: &str) -> bool {
+        is_public_ip(s.parse().unwrap())
+    }
+
+    #[test]
+    fn non_global_addresses_are_refused() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a00:1",
+            "2002:7f00:1::",
+            "::127.0.0.1",
+            "2001:db8::1",
+            "ff02::1",
+        ] {
+            assert!(!public(ip), "{ip} should be refused");
+        }
+    }
+
+    #[test]
+    fn global_addresses_pass() {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(public(ip), "{ip} should pass");
+        }
+    }
+
+    #[test]
+    fn url_parser_normalises_odd_ipv4_forms() {
+        // Decimal, octal and hex forms all become 127.0.0.1 in the WHATWG parser, so the
+        // literal-IP check sees the real address.
+        for u in [
+            "http://2130706433/",
+            "http://0177.0.0.1/",
+            "http://0x7f.0.0.1/",
+            "http://127.1/",
+        ] {
+            let url = url::Url::parse(u).unwrap();
+            assert_eq!(url.host_str(), Some("127.0.0.1"), "{u}");
+        }
+    }
+
+    #[test]
+    fn resolve_pins_parse() {
+        let p: ResolvePin = "Blog.Test:8080:127.0.0.1".parse().unwrap();
+        assert_eq!(p.host, "blog.test");
+        assert_eq!(p.port, 8080);
+        let p: ResolvePin = "v6.test:80:[::1]".parse().unwrap();
+        assert_eq!(p.addr, "::1".parse::<IpAddr>().unwrap());
+        assert!("nohost".parse::<ResolvePin>().is_err());
+        assert!("a:b:127.0.0.1".parse::<ResolvePin>().is_err());
+    }
+}

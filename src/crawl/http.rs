@@ -1,0 +1,151 @@
+//! One HTTP exchange: send, read the body under a size cap and a deadline, and classify
+//! failures into [`FetchError`] codes by walking the error's source chain (as lychee does).
+
+use super::guard::{DnsError, PrivateAddressError};
+use crate::model::FetchError;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
+use std::error::Error as StdError;
+use std::time::Duration;
+
+/// What one request returned.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The decompressed body, read only for 2xx answers (empty otherwise).
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// A header as text, if present and valid.
+    pub fn header(&self, name: impl reqwest::header::AsHeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `Content-Type`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header(CONTENT_TYPE)
+    }
+
+    /// `Location`.
+    pub fn location(&self) -> Option<&str> {
+        self.header(LOCATION)
+    }
+
+    /// `Retry-After` in seconds (the HTTP-date form is treated as absent: servers that rate
+    /// limit crawlers send seconds).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.header(RETRY_AFTER)?
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(Duration::from_secs)
+    }
+}
+
+/// Why one request failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestFailure {
+    /// A fetch error code.
+    Fetch(FetchError, Option<u16>),
+    /// The SSRF guard refused the host's addresses.
+    PrivateAddress,
+}
+
+impl RequestFailure {
+    /// Whether another attempt may succeed (lychee's classifier: timeouts and broken
+    /// connections yes; DNS, TLS, protocol errors and caps no).
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            RequestFailure::Fetch(FetchError::Timeout | FetchError::BodyError, _)
+        )
+    }
+}
+
+/// Sends a GET and reads the body of a 2xx answer, at most `max_body` bytes after
+/// decompression, all within `deadline`.
+pub async fn get(
+    client: &reqwest::Client,
+    url: &url::Url,
+    max_body: usize,
+    deadline: Duration,
+) -> Result<RawResponse, RequestFailure> {
+    let exchange = async {
+        let mut resp = client.get(url.as_str()).send().await.map_err(classify)?;
+        let status = resp.status().as_u16();
+        let headers = std::mem::take(resp.headers_mut());
+        let mut body = Vec::new();
+        if (200..300).contains(&status) {
+            // Reading chunk by chunk lets the cap stop a decompression bomb after `max_body`
+            // bytes instead of after it has filled memory.
+            while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+                if body.len() + chunk.len() > max_body {
+                    return Err(RequestFailure::Fetch(
+                        FetchError::BodyTooLarge,
+                        Some(status),
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    };
+    match tokio::time::timeout(deadline, exchange).await {
+        Ok(r) => r,
+        Err(_) => Err(RequestFailure::Fetch(FetchError::Timeout, None)),
+    }
+}
+
+/// Maps a reqwest error to a failure code by looking through its whole source chain.
+pub fn classify(err: reqwest::Error) -> RequestFailure {
+    let mut tls = false;
+    let mut parse = false;
+    let mut incomplete = false;
+    let mut dns = false;
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(&err);
+    while let Some(e) = cur {
+        if e.is::<PrivateAddressError>() {
+            return RequestFailure::PrivateAddress;
+        }
+        dns |= e.is::<DnsError>();
+        tls |= e.is::<rustls::Error>();
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            parse |= h.is_parse() || h.is_parse_status();
+            incomplete |= h.is_incomplete_message();
+        }
+        // `io::Error::source` skips the wrapped error itself, so look inside explicitly.
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+        {
+            tls |= inner.is::<rustls::Error>();
+            if inner.is::<PrivateAddressError>() {
+                return RequestFailure::PrivateAddress;
+            }
+            dns |= inner.is::<DnsError>();
+        }
+        cur = e.source();
+    }
+    let code = if err.is_timeout() {
+        FetchError::Timeout
+    } else if dns {
+        FetchError::DnsFailure
+    } else if tls {
+        FetchError::TlsError
+    } else if parse {
+        FetchError::ProtocolError
+    } else if err.is_body() || err.is_decode() {
+        FetchError::BodyError
+    } else if incomplete || err.is_connect() || err.is_request() {
+        FetchError::ConnectionFailed
+    } else {
+        FetchError::ProtocolError
+    };
+    RequestFailure::Fetch(code, err.status().map(|s| s.as_u16()))
+}

@@ -1,0 +1,387 @@
+//! Extract stage: an HTML document → its links and page signals ([`PageAnalysis`]).
+//!
+//! Synchronous and pure: `&str` in, data out, no I/O. The parsed tree (`scraper::Html`) never
+//! leaves this module, so it never lives across an `.await`. One walk over the tree finds
+//! every `<a href>` and `<area href>` in document order, skipping `<template>` contents; links
+//! in comments, scripts and `<textarea>`s are not elements and so are never seen. Each selected
+//! link gets its anchor text, `rel` tokens, placement with evidence, surrounding words and a
+//! hidden-link check.
+
+mod placement;
+mod text;
+
+use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
+use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use url::Url;
+
+/// Characters of context kept on each side of a link.
+const CONTEXT_CHARS: usize = 60;
+
+/// Which links to keep.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkFilter<'a> {
+    /// Every link (`inspect` without `--target`).
+    All,
+    /// Links to hosts of the target's registrable domain.
+    Target(&'a Target),
+}
+
+impl LinkFilter<'_> {
+    fn keeps(&self, url: Option<&Url>) -> bool {
+        match self {
+            LinkFilter::All => true,
+            LinkFilter::Target(t) => url.is_some_and(|u| t.matches_url(u)),
+        }
+    }
+}
+
+/// Analyses one HTML document fetched from `page_url` (without one, relative links that a
+/// `<base href>` does not resolve are kept as written). `x_robots_tag` holds the response's
+/// `X-Robots-Tag` header values.
+pub fn analyze(
+    html: &str,
+    page_url: Option<&Url>,
+    x_robots_tag: &[String],
+    filter: LinkFilter<'_>,
+) -> PageAnalysis {
+    let doc = Html::parse_document(html);
+    let mut signals = PageSignals {
+        x_robots_tag: parse_x_robots_tag(x_robots_tag),
+        ..PageSignals::default()
+    };
+    let page_domain = page_url
+        .and_then(Url::host_str)
+        .map(registrable_domain)
+        .unwrap_or_default();
+    let base = base_url(&doc, page_url);
+    let mut links = Vec::new();
+    let mut external_domains = std::collections::HashSet::new();
+    let mut in_template = 0usize;
+    for edge in doc.tree.root().traverse() {
+        let node = match edge {
+            Edge::Open(n) => n,
+            Edge::Close(n) => {
+                if n.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "template")
+                {
+                    in_template -= 1;
+                }
+                continue;
+            }
+        };
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        let name = el.name();
+        if name == "template" {
+            in_template += 1;
+            continue;
+        }
+        if in_template > 0 {
+            continue;
+        }
+        match name {
+            // `<svg><title>` is an image caption, not the document title.
+            "title" if signals.title.is_none() && !has_ancestor(node, "svg") => {
+                let t = text::visible_text(node);
+                if !t.is_empty() {
+                    signals.title = Some(t);
+                }
+            }
+            "html" if signals.lang.is_none() => {
+                signals.lang = el
+                    .attr("lang")
+                    .map(|l| l.trim().to_ascii_lowercase())
+                    .filter(|l| !l.is_empty());
+            }
+            "meta" => {
+                let n = el.attr("name").map(str::to_ascii_lowercase);
+                if matches!(n.as_deref(), Some("robots" | "googlebot"))
+                    && let Some(content) = el.attr("content")
+                {
+                    signals.meta_robots.extend(directives(content));
+                }
+            }
+            "link" if signals.canonical_elsewhere.is_none() => {
+                let is_canonical = el.attr("rel").is_some_and(|r| {
+                    r.split_ascii_whitespace()
+                        .any(|t| t.eq_ignore_ascii_case("canonical"))
+                });
+                if is_canonical
+                    && let Some(href) = el.attr("href")
+                    && let Some(c) = resolve(base.as_ref(), href)
+                    && page_url.is_none_or(|p| !same_page(&c, p))
+                {
+                    signals.canonical_elsewhere = Some(c.to_string());
+                }
+            }
+            "a" | "area" => {
+                let Some(href) = el.attr("href") else {
+                    continue;
+                };
+                let resolved = resolve(base.as_ref(), href);
+                signals.total_links += 1;
+                if let Some(u) = &resolved
+                    && let Some(h) = u.host_str()
+                    && matches!(u.scheme(), "http" | "https")
+                {
+                    let d = registrable_domain(h);
+                    if d != page_domain {
+                        signals.external_links += 1;
+                        external_domains.insert(d);
+                    }
+                }
+                if filter.keeps(resolved.as_ref()) {
+                    links.push(observe(node, href, resolved));
+                }
+            }
+            _ => {}
+        }
+    }
+    signals.meta_robots.sort();
+    signals.meta_robots.dedup();
+    signals.external_domains = external_domains.len();
+    PageAnalysis { signals, links }
+}
+
+fn observe(node: NodeRef<'_, Node>, href: &str, resolved: Option<Url>) -> LinkObservation {
+    let el = node.value().as_element().expect("called on elements");
+    let (anchor_text, is_image) = anchor_text(node);
+    let mut rel: Vec<String> = Vec::new();
+    for token in el.attr("rel").unwrap_or_default().split_ascii_whitespace() {
+        let t = token.to_ascii_lowercase();
+        if !rel.contains(&t) {
+            rel.push(t);
+        }
+    }
+    let (placement, evidence) = placement::classify(node);
+    let before = text::text_before(node, CONTEXT_CHARS);
+    let after = text::text_after(node, CONTEXT_CHARS);
+    let mut context = String::new();
+    if !before.is_empty() {
+        context.push_str(&before);
+        context.push(' ');
+    }
+    context.push('[');
+    context.push_str(&anchor_text);
+    context.push(']');
+    if !after.is_empty() {
+        context.push(' ');
+        context.push_str(&after);
+    }
+    LinkObservation {
+        href: resolved.map_or_else(|| href.trim().to_string(), |u| u.to_string()),
+        anchor_text,
+        is_image,
+        rel,
+        placement,
+        evidence,
+        context,
+        hidden: hidden_reason(node),
+    }
+}
+
+/// Anchor text: visible text; else the `alt` of images inside (an image link); else
+/// `title`/`aria-label`.
+fn anchor_text(node: NodeRef<'_, Node>) -> (String, bool) {
+    let visible = text::visible_text(node);
+    let has_image = node
+        .descendants()
+        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "img"));
+    if !visible.is_empty() {
+        return (visible, false);
+    }
+    let el = node.value().as_element().expect("called on elements");
+    if el.name() == "area"
+        && let Some(alt) = el.attr("alt").map(collapse).filter(|a| !a.is_empty())
+    {
+        return (alt, true);
+    }
+    let alts: Vec<String> = node
+        .descendants()
+        .filter_map(|d| d.value().as_element())
+        .filter(|e| e.name() == "img")
+        .filter_map(|e| e.attr("alt"))
+        .map(collapse)
+        .filter(|a| !a.is_empty())
+        .collect();
+    if !alts.is_empty() {
+        return (alts.join(" "), true);
+    }
+    for attr in ["title", "aria-label"] {
+        if let Some(t) = el.attr(attr).map(collapse).filter(|t| !t.is_empty()) {
+            return (t, has_image);
+        }
+    }
+    (String::new(), has_image)
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Why the link is invisible to readers, from inline styles and attributes on the link or an
+/// ancestor (stylesheets are not evaluated).
+fn hidden_reason(node: NodeRef<'_, Node>) -> Option<String> {
+    let mut cur = Some(node);
+    while let Some(n) = cur {
+        if let Some(el) = n.value().as_element() {
+            let who = || {
+                if n.id() == node.id() {
+                    "link".to_string()
+                } else {
+                    format!("ancestor <{}>", el.name())
+                }
+            };
+            if el.attr("hidden").is_some() {
+                return Some(format!("{} has the hidden attribute", who()));
+            }
+            if let Some(what) = el.attr("style").and_then(hiding_style) {
+                return Some(format!("{} style {what}", who()));
+            }
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// The declaration of an inline style that hides content, if any.
+fn hiding_style(style: &str) -> Option<String> {
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let prop = prop.trim().to_ascii_lowercase();
+        let value: String = value
+            .to_ascii_lowercase()
+            .replace("!important", "")
+            .split_whitespace()
+            .collect();
+        let number = value.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        let hides = match prop.as_str() {
+            "display" => value == "none",
+            "visibility" => value == "hidden" || value == "collapse",
+            "font-size" | "opacity" => number.parse::<f64>().is_ok_and(|n| n == 0.0),
+            "left" | "top" | "text-indent" | "margin-left" => {
+                number.parse::<f64>().is_ok_and(|n| n <= -999.0)
+            }
+            _ => false,
+        };
+        if hides {
+            return Some(format!("{prop}:{value}"));
+        }
+    }
+    None
+}
+
+fn has_ancestor(node: NodeRef<'_, Node>, name: &str) -> bool {
+    node.ancestors()
+        .any(|a| a.value().as_element().is_some_and(|e| e.name() == name))
+}
+
+/// The document base: the first `<base href>`, resolved against the page URL.
+fn base_url(doc: &Html, page_url: Option<&Url>) -> Option<Url> {
+    for node in doc.tree.root().descendants() {
+        if let Some(el) = node.value().as_element()
+            && el.name() == "base"
+            && let Some(href) = el.attr("href")
+        {
+            if let Some(u) = resolve(page_url, href) {
+                return Some(u);
+            }
+            break;
+        }
+    }
+    page_url.cloned()
+}
+
+/// Resolves an href against the base (browsers strip leading/trailing whitespace and ignore
+/// tabs and newlines inside URLs; `url` does the latter). Without a base only absolute hrefs
+/// resolve.
+fn resolve(base: Option<&Url>, href: &str) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    match base {
+        Some(b) => b.join(href).ok(),
+        None => Url::parse(href).ok(),
+    }
+}
+
+fn same_page(a: &Url, b: &Url) -> bool {
+    let strip = |u: &Url| {
+        let mut u = u.clone();
+        u.set_fragment(None);
+        u.as_str().trim_end_matches('/').to_string()
+    };
+    strip(a) == strip(b)
+}
+
+fn directives(content: &str) -> impl Iterator<Item = String> + '_ {
+    content
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .filter(|d| !d.is_empty())
+}
+
+/// Directives of `X-Robots-Tag` values that apply to every crawler or to Googlebot
+/// (`X-Robots-Tag: otherbot: noindex` is ignored).
+pub fn parse_x_robots_tag(values: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for value in values {
+        let mut applies = true;
+        for part in value.split(',') {
+            let part = part.trim();
+            let mut directive = part;
+            if let Some((ua, rest)) = part.split_once(':') {
+                let ua = ua.trim().to_ascii_lowercase();
+                // `unavailable_after: <date>` is a directive with a value, not a user agent.
+                if ua != "unavailable_after" && !ua.is_empty() && !ua.contains(' ') {
+                    applies = ua == "googlebot" || ua == "*";
+                    directive = rest.trim();
+                }
+            }
+            if applies && !directive.is_empty() {
+                out.push(directive.to_ascii_lowercase());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Turns a fetched page into its verdict: HTML is analysed for links to `target`, the body is
+/// dropped, everything else is carried over.
+pub fn verdict(page: crate::model::FetchedPage, target: &Target) -> crate::model::PageVerdict {
+    use crate::model::{FetchOutcome, PageVerdict, VerdictOutcome};
+    let requested = !matches!(page.outcome, FetchOutcome::Skipped(_)) || !page.redirects.is_empty();
+    let (http_status, outcome) = match page.outcome {
+        FetchOutcome::Html(body) => (
+            Some(body.status),
+            VerdictOutcome::Analyzed(analyze(
+                &body.text,
+                Some(&page.final_url),
+                &body.x_robots_tag,
+                LinkFilter::Target(target),
+            )),
+        ),
+        FetchOutcome::NotHtml {
+            status,
+            content_type,
+        } => (Some(status), VerdictOutcome::NotHtml { content_type }),
+        FetchOutcome::HttpError { status } => (Some(status), VerdictOutcome::HttpError),
+        FetchOutcome::Failed { error, status } => (status, VerdictOutcome::Failed(error)),
+        FetchOutcome::Skipped(reason) => (None, VerdictOutcome::Skipped(reason)),
+    };
+    PageVerdict {
+        final_url: requested.then_some(page.final_url),
+        redirects: page.redirects,
+        http_status,
+        outcome,
+    }
+}

@@ -1,0 +1,53 @@
+//! `backlinks` audits a site's backlink profile: it takes candidate referring pages, fetches
+//! each one politely, finds every link to the target with its anchor text, `rel` and placement,
+//! scores each link from named rules with evidence, and renders a report.
+//!
+//! The pipeline, one module per stage, one type per stage boundary:
+//!
+//! ```text
+//! ingest            crawl (async)          extract (pure)        score (pure)     report
+//! inputs ─► Candidate ─► FetchedPage ─────► PageVerdict ─────────► Audit ─────────► table/json/csv
+//!                      (or crawl::archive)   (links, placement,    (quality,
+//!                                            signals)              toxicity, flags)
+//! ```
+//!
+//! Per-page failures are data (`FetchOutcome`, `PageStatus`), never errors; only problems that
+//! make the whole run untrustworthy are `Err` and exit with code 2.
+//!
+//! ```
+//! use backlinks::extract::{analyze, LinkFilter};
+//! use backlinks::model::{Placement, Target};
+//!
+//! let target = Target::parse("example.com").unwrap();
+//! let html = r#"<article><p>We tested many tools; <a href="https://www.example.com/">Example</a>
+//!     was the fastest of them all by a long way, and it is free.</p></article>"#;
+//! let page = url::Url::parse("https://blog.test/post").unwrap();
+//! let found = analyze(html, Some(&page), &[], LinkFilter::Target(&target));
+//! assert_eq!(found.links.len(), 1);
+//! assert_eq!(found.links[0].placement, Placement::Content);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod crawl;
+pub mod exit;
+pub mod extract;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod progress;
+pub mod report;
+pub mod score;
+
+pub use exit::ExitStatus;
+
+/// Runs a parsed command line.
+pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        cli::Command::Audit(args) => commands::audit::run(args),
+        cli::Command::Inspect(args) => commands::inspect::run(args),
+        cli::Command::Explain(args) => commands::explain::run(args.code.as_deref()),
+    }
+}

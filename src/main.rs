@@ -1,0 +1,21 @@
+//! The `backlinks` binary: parse the command line, run, map the outcome to an exit code.
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // clap prints usage errors itself and exits with 2 (the contract's "bad arguments").
+    let cli = backlinks::cli::Cli::parse();
+    match backlinks::run(cli) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "backlinks: error: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = writeln!(stderr, "  caused by: {cause}");
+            }
+            backlinks::ExitStatus::Error.into()
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The finished audit: the one value every renderer receives. Serialised as-is, this is the
+//! `audit --format json` document described in the README (schema version [`SCHEMA_VERSION`]).
+//! Field order here is the key order in the JSON.
+
+use super::{Placement, Provenance, RedirectHop};
+use serde::Serialize;
+
+/// Version of the JSON document. Bumped only on breaking changes (renamed or removed fields,
+/// changed meaning); new fields do not bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The tool that produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolInfo {
+    /// Always `backlinks`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+    /// Version of the scoring rules and weights; changes whenever a weight or rule changes.
+    pub scoring_version: u32,
+}
+
+/// A complete audit of one target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Audit {
+    /// See [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tool and scoring versions.
+    pub tool: ToolInfo,
+    /// The registrable domain audited.
+    pub target: String,
+    /// When the audit finished, RFC 3339 in UTC.
+    pub generated_at: String,
+    /// Headline numbers.
+    pub summary: Summary,
+    /// Anchor-type counts over all links on live pages.
+    pub anchor_mix: AnchorMix,
+    /// Link counts per placement over all links on live pages.
+    pub placement_mix: PlacementMix,
+    /// One entry per candidate page, sorted by `source_url`.
+    pub pages: Vec<PageReport>,
+    /// One entry per referring domain, sorted by `domain`.
+    pub domains: Vec<DomainReport>,
+}
+
+/// Headline numbers of an audit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Candidate pages audited (every entry of `pages`).
+    pub referring_pages: usize,
+    /// Distinct registrable domains of those pages (every entry of `domains`).
+    pub referring_domains: usize,
+    /// Pages fetched that link to the target.
+    pub live: usize,
+    /// Pages fetched (2xx) that do not link to the target.
+    pub lost: usize,
+    /// Pages that could not be fetched (HTTP error, timeout, DNS, connection, not HTML).
+    pub unreachable: usize,
+    /// Pages not fetched on purpose (robots.txt, private address, not in archive).
+    pub skipped: usize,
+    /// Links to the target on live pages. When several candidates end on the same page (one
+    /// redirects to another), that page's links are counted once; this holds for every link
+    /// count below and for `anchor_mix` and `placement_mix`.
+    pub backlinks: usize,
+    /// Links that pass authority: no `nofollow`/`ugc`/`sponsored` and no page-level nofollow.
+    pub dofollow: usize,
+    /// Links with `rel=nofollow` or on a page whose robots directives say nofollow.
+    pub nofollow: usize,
+    /// Links with `rel=sponsored`.
+    pub sponsored: usize,
+    /// Links with `rel=ugc`.
+    pub ugc: usize,
+    /// Links whose toxicity is at or above the toxic threshold (see `docs/scoring.md`).
+    pub toxic: usize,
+    /// Distinct referring domains with live links to the target.
+    pub live_domains: usize,
+    /// Profile health 0-100: 100 minus the toxic share of links, in percent (100 when no links).
+    pub health_score: u8,
+}
+
+/// Anchor-type counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AnchorMix {
+    /// Anchors containing a brand term.
+    pub branded: usize,
+    /// Anchors that are a URL of the target.
+    pub naked_url: usize,
+    /// Generic anchors ("click here").
+    pub generic: usize,
+    /// Anchors equal to a money keyword.
+    pub exact_match: usize,
+    /// Anchors containing a money keyword.
+    pub partial_match: usize,
+    /// Image links.
+    pub image: usize,
+    /// Links without any text.
+    pub empty: usize,
+    /// Everything else.
+    pub other: usize,
+}
+
+/// Link counts per placement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PlacementMix {
+    /// Links in the editorial body.
+    pub content: usize,
+    /// Links in navigation.
+    pub navigation: usize,
+    /// Links in headers.
+    pub header: usize,
+    /// Links in footers.
+    pub footer: usize,
+    /// Links in sidebars and widgets.
+    pub sidebar: usize,
+    /// Links in comments.
+    pub comments: usize,
+    /// Links in author boxes.
+    pub author_bio: usize,
+    /// Links whose placement is unknown.
+    pub unknown: usize,
+}
+
+impl PlacementMix {
+    /// Counts one link.
+    pub fn add(&mut self, p: Placement) {
+        *match p {
+            Placement::Content => &mut self.content,
+            Placement::Navigation => &mut self.navigation,
+            Placement::Header => &mut self.header,
+            Placement::Footer => &mut self.footer,
+            Placement::Sidebar => &mut self.sidebar,
+            Placement::Comments => &mut self.comments,
+            Placement::AuthorBio => &mut self.author_bio,
+            Placement::Unknown => &mut self.unknown,
+        } += 1;
+    }
+
+    /// (placement, count) pairs in [`Placement::ALL`] order.
+    pub fn entries(&self) -> [(Placement, usize); 8] {
+        [
+            (Placement::Content, self.content),
+            (Placement::Navigation, self.navigation),
+            (Placement::Header, self.header),
+            (Placement::Footer, self.footer),
+            (Placement::Sidebar, self.sidebar),
+            (Placement::Comments, self.comments),
+            (Placement::AuthorBio, self.author_bio),
+            (Placement::Unknown, self.unknown),
+        ]
+    }
+}
+
+/// Status of a candidate page (see the README for exact meanings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStatus {
+    /// Fetched and links to the target.
+    Live,
+    /// Fetched (2xx) and no longer links to the target.
+    Lost,
+    /// HTTP error, timeout, DNS or connection failure, or not an HTML page.
+    Unreachable,
+    /// Not fetched on purpose.
+    Skipped,
+}
+
+impl PageStatus {
+    /// The snake_case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageStatus::Live => "live",
+            PageStatus::Lost => "lost",
+            PageStatus::Unreachable => "unreachable",
+            PageStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// Severity of a finding (cargo-deny's levels, named as in the contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing; not a problem by itself.
+    Info,
+    /// A sign of a problem that deserves a look.
+    Warn,
+    /// A problem that should be acted on (removal or disavow).
+    Deny,
+}
+
+impl Severity {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warn => "warn",
+            Severity::Deny => "deny",
+        }
+    }
+}
+
+/// A finding of a named rule, with the evidence that triggered it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Flag {
+    /// Stable kebab-case rule code (`backlinks explain CODE` describes it).
+    pub code: &'static str,
+    /// Level of the finding.
+    pub severity: Severity,
+    /// What was observed, in words a person can check.
+    pub evidence: String,
+}
+
+/// One named, weighted part of a score: `value` (0.0-1.0) times `weight` points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreComponent {
+    /// `quality` or `toxicity`.
+    pub score: &'static str,
+    /// Component name (`placement`, `rel`, `anchor`, or a rule code).
+    pub name: &'static str,
+    /// Value of the component, 0.0 to 1.0.
+    pub value: f64,
+    /// Points the component is worth at value 1.0.
+    pub weight: f64,
+    /// Why it has that value.
+    pub reason: String,
+}
+
+/// A link to the target found on a live page, with its scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkReport {
+    /// The link's absolute URL.
+    pub target_url: String,
+    /// Anchor text (see [`crate::model::LinkObservation::anchor_text`]).
+    pub anchor_text: String,
+    /// Anchor classification.
+    pub anchor_type: super::AnchorType,
+    /// `rel` tokens as authored, lower-case.
+    pub rel: Vec<String>,
+    /// Where the link sits on the page.
+    pub placement: Placement,
+    /// Why that placement.
+    pub evidence: Vec<String>,
+    /// Words around the link, the anchor marked `[…]`.
+    pub context: String,
+    /// Authority 0-100 of the referring page, or null when no source of authority is known.
+    pub authority: Option<u8>,
+    /// Topical relevance 0-100, or null when not computed.
+    pub relevance: Option<u8>,
+    /// Link quality 0-100 (weighted sum of `components` with `score = "quality"`).
+    pub quality: u8,
+    /// Toxicity 0-100 (sum of the weights of triggered rules, capped at 100).
+    pub toxicity: u8,
+    /// Whether the link passes authority (no nofollow/ugc/sponsored, no page-level nofollow).
+    pub dofollow: bool,
+    /// Every score component, so each number can be recomputed by hand.
+    pub components: Vec<ScoreComponent>,
+    /// Findings on this link, sorted.
+    pub flags: Vec<Flag>,
+}
+
+/// One candidate referring page and what the audit found there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageReport {
+    /// Normalised URL of the page.
+    pub source_url: String,
+    /// Its registrable domain.
+    pub source_domain: String,
+    /// Names of the inputs that listed it, sorted.
+    pub sources: Vec<String>,
+    /// Every listing: input, line and format.
+    pub provenance: Vec<Provenance>,
+    /// live, lost, unreachable or skipped.
+    pub status: PageStatus,
+    /// Status of the final response, null when there was none.
+    pub http_status: Option<u16>,
+    /// URL of the final response, null when nothing was fetched.
+    pub final_url: Option<String>,
+    /// Why the page is unreachable or skipped: a short kebab-case code, else null.
+    pub error: Option<String>,
+    /// Redirects followed.
+    pub redirects: Vec<RedirectHop>,
+    /// `<title>` of the page.
+    pub title: Option<String>,
+    /// Page-level findings (noindex, page nofollow, link farm...).
+    pub flags: Vec<Flag>,
+    /// Every link on the page to the target, in document order.
+    pub links: Vec<LinkReport>,
+}
+
+/// One referring domain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainReport {
+    /// Registrable domain.
+    pub domain: String,
+    /// Candidate pages on this domain.
+    pub pages: usize,
+    /// Links to the target from its live pages.
+    pub links: usize,
+    /// Highest authority of its links, null when unknown.
+    pub authority: Option<u8>,
+    /// Highest toxicity of its links (0 without links).
+    pub toxicity: u8,
+    /// Distinct findings on the domain and its pages and links, sorted.
+    pub flags: Vec<Flag>,
+}
+
+impl AnchorMix {
+    /// Counts one anchor.
+    pub fn add(&mut self, t: super::AnchorType) {
+        use super::AnchorType as A;
+        *match t {
+            A::Branded => &mut self.branded,
+            A::NakedUrl => &mut self.naked_url,
+            A::Generic => &mut self.generic,
+            A::ExactMatch => &mut self.exact_match,
+            A::PartialMatch => &mut self.partial_match,
+            A::Image => &mut self.image,
+            A::Empty => &mut self.empty,
+            A::Other => &mut self.other,
+        } += 1;
+    }
+
+    /// (type, count) pairs in report order.
+    pub fn entries(&self) -> [(super::AnchorType, usize); 8] {
+        use super::AnchorType as A;
+        [
+            (A::Branded, self.branded),
+            (A::NakedUrl, self.naked_url),
+            (A::Generic, self.generic),
+            (A::ExactMatch, self.exact_match),
+            (A::PartialMatch, self.partial_match),
+            (A::Image, self.image),
+            (A::Empty, self.empty),
+            (A::Other, self.other),
+        ]
+    }
+}

@@ -1,0 +1,109 @@
+//! Candidate referring pages: what the inputs claim, before anything is fetched.
+
+use serde::Serialize;
+use url::Url;
+
+/// The kind of input a candidate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputFormat {
+    /// One URL per line; blank lines and `#` comments ignored.
+    UrlList,
+    /// Every HTTP response stored in a WARC archive given with `--archive` and no `--from`.
+    Archive,
+}
+
+impl InputFormat {
+    /// The kebab-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::UrlList => "url-list",
+            InputFormat::Archive => "archive",
+        }
+    }
+}
+
+/// Where one input listed a candidate page.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Provenance {
+    /// The input as the user named it (`links.txt`, `-` for stdin).
+    pub input: String,
+    /// 1-based line number in that input (0 when the input has no lines, e.g. an archive).
+    pub line: u64,
+    /// What the input was read as.
+    pub format: InputFormat,
+}
+
+/// One referring page to verify, merged across every input that listed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Normalised URL (see [`normalize_url`]); the identity of the page in the audit.
+    pub url: Url,
+    /// Registrable domain of the page's host.
+    pub domain: String,
+    /// Every place an input listed this page, in input order.
+    pub provenance: Vec<Provenance>,
+}
+
+impl Candidate {
+    /// Distinct input names that listed this page, sorted.
+    pub fn sources(&self) -> Vec<String> {
+        let mut s: Vec<String> = self.provenance.iter().map(|p| p.input.clone()).collect();
+        s.sort();
+        s.dedup();
+        s
+    }
+}
+
+/// Normalises a URL for de-duplication: scheme and host lower-case (the `url` crate does that
+/// and drops default ports), the fragment dropped, and an empty path shown as `/`.
+pub fn normalize_url(mut url: Url) -> Url {
+    url.set_fragment(None);
+    if let Some(host) = url.host_str()
+        && host.ends_with('.')
+        && host.len() > 1
+    {
+        let trimmed = host.trim_end_matches('.').to_string();
+        // A failure here leaves the host as it was, which is still a valid identity.
+        let _ = url.set_host(Some(&trimmed));
+    }
+    url
+}
+
+/// The registrable domain (eTLD+1) of `host` according to the Public Suffix List, or the host
+/// itself for IP addresses and names that have no registrable part (`localhost`).
+pub fn registrable_domain(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return host;
+    }
+    match psl::domain_str(&host) {
+        Some(d) => d.to_string(),
+        None => host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_merges_equivalent_urls() {
+        let a = normalize_url(Url::parse("HTTP://Blog.Example.COM:80/post#top").unwrap());
+        let b = normalize_url(Url::parse("http://blog.example.com/post").unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "http://blog.example.com/post");
+        let c = normalize_url(Url::parse("https://x.test:443").unwrap());
+        assert_eq!(c.as_str(), "https://x.test/");
+        let d = normalize_url(Url::parse("https://x.test.:8443/a?q=1#f").unwrap());
+        assert_eq!(d.as_str(), "https://x.test:8443/a?q=1");
+    }
+
+    #[test]
+    fn registrable_domains() {
+        assert_eq!(registrable_domain("a.b.example.co.uk"), "example.co.uk");
+        assert_eq!(registrable_domain("127.0.0.1"), "127.0.0.1");
+        assert_eq!(registrable_domain("localhost"), "localhost");
+        assert_eq!(registrable_domain("blog.referrer.test"), "referrer.test");
+    }
+}

@@ -1,0 +1,25 @@
+//! Plain data passed between the pipeline stages.
+//!
+//! Nothing in here does I/O or async work, and nothing here depends on another module of the
+//! crate: every stage depends on `model`, never the other way round. The types that end up in
+//! the JSON report ([`Audit`] and everything it holds) *are* the documented wire format, so each
+//! field says what it means and in which unit.
+
+mod audit;
+mod candidate;
+mod observation;
+mod page;
+mod target;
+
+pub use audit::{
+    AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
+    SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
+};
+pub use candidate::{Candidate, InputFormat, Provenance, normalize_url, registrable_domain};
+pub use observation::{
+    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,
+};
+pub use page::{
+    EncodingSource, FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason,
+};
+pub use target::{Target, TargetError};

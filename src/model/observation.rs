@@ -1,0 +1,216 @@
+//! What the HTML of a page says: its links and page-level signals (the extract stage's output).
+
+use serde::Serialize;
+use std::fmt;
+
+/// Where on the page a link sits. `Content` is the editorial body, what the page is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// The editorial body of the page.
+    Content,
+    /// Menus and other site navigation.
+    Navigation,
+    /// The page or site header (banner).
+    Header,
+    /// The page or site footer.
+    Footer,
+    /// Sidebars, widgets, blogrolls, "related" boxes outside the body.
+    Sidebar,
+    /// User comments, forum replies, reviews.
+    Comments,
+    /// An author box or bio.
+    AuthorBio,
+    /// No signal was strong enough to decide.
+    Unknown,
+}
+
+impl Placement {
+    /// Every placement, in report order.
+    pub const ALL: [Placement; 8] = [
+        Placement::Content,
+        Placement::Navigation,
+        Placement::Header,
+        Placement::Footer,
+        Placement::Sidebar,
+        Placement::Comments,
+        Placement::AuthorBio,
+        Placement::Unknown,
+    ];
+
+    /// The snake_case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Placement::Content => "content",
+            Placement::Navigation => "navigation",
+            Placement::Header => "header",
+            Placement::Footer => "footer",
+            Placement::Sidebar => "sidebar",
+            Placement::Comments => "comments",
+            Placement::AuthorBio => "author_bio",
+            Placement::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Placement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kind of anchor text of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorType {
+    /// Contains a brand term (`--brand`, default the domain's first label).
+    Branded,
+    /// The anchor is a URL or bare domain of the target.
+    NakedUrl,
+    /// A generic phrase: "click here", "read more", "hier", "aquí"...
+    Generic,
+    /// Exactly one of the `--keyword` money terms.
+    ExactMatch,
+    /// Contains a `--keyword` term among other words.
+    PartialMatch,
+    /// An image link; its `alt` text is the anchor text.
+    Image,
+    /// No text, no alt, no title.
+    Empty,
+    /// Anything else.
+    Other,
+}
+
+impl AnchorType {
+    /// The snake_case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnchorType::Branded => "branded",
+            AnchorType::NakedUrl => "naked_url",
+            AnchorType::Generic => "generic",
+            AnchorType::ExactMatch => "exact_match",
+            AnchorType::PartialMatch => "partial_match",
+            AnchorType::Image => "image",
+            AnchorType::Empty => "empty",
+            AnchorType::Other => "other",
+        }
+    }
+}
+
+/// Page-level facts that affect every link of the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PageSignals {
+    /// `<title>`, whitespace collapsed.
+    pub title: Option<String>,
+    /// `<html lang>`, lower-case.
+    pub lang: Option<String>,
+    /// Lower-case directives of `<meta name=robots|googlebot>` (e.g. `noindex`, `nofollow`).
+    pub meta_robots: Vec<String>,
+    /// Lower-case directives of `X-Robots-Tag` headers that apply to all crawlers or Googlebot.
+    pub x_robots_tag: Vec<String>,
+    /// `<link rel=canonical>` when it points to another URL than the page itself.
+    pub canonical_elsewhere: Option<String>,
+    /// Number of `<a href>`/`<area href>` links on the page.
+    pub total_links: usize,
+    /// Links to hosts of another registrable domain than the page's own.
+    pub external_links: usize,
+    /// Distinct registrable domains those external links point to.
+    pub external_domains: usize,
+}
+
+impl PageSignals {
+    /// `noindex` from meta robots or X-Robots-Tag (`none` implies it).
+    pub fn noindex(&self) -> bool {
+        self.all_directives().any(|d| d == "noindex" || d == "none")
+    }
+
+    /// `nofollow` from meta robots or X-Robots-Tag (`none` implies it).
+    pub fn nofollow(&self) -> bool {
+        self.all_directives()
+            .any(|d| d == "nofollow" || d == "none")
+    }
+
+    /// Human-readable source of the page-level nofollow, for evidence.
+    pub fn nofollow_evidence(&self) -> Option<String> {
+        let hit = |v: &[String]| v.iter().any(|d| d == "nofollow" || d == "none");
+        if hit(&self.meta_robots) {
+            Some("<meta name=robots> says nofollow".into())
+        } else if hit(&self.x_robots_tag) {
+            Some("X-Robots-Tag header says nofollow".into())
+        } else {
+            None
+        }
+    }
+
+    fn all_directives(&self) -> impl Iterator<Item = &str> {
+        self.meta_robots
+            .iter()
+            .chain(&self.x_robots_tag)
+            .map(String::as_str)
+    }
+}
+
+/// One `<a href>` or `<area href>` of a page, as found in the markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkObservation {
+    /// The link, resolved against the page URL and `<base href>` (kept as written when it
+    /// cannot be resolved).
+    pub href: String,
+    /// Visible text, whitespace collapsed, entities decoded; for image links the `alt`; else
+    /// `title`/`aria-label`.
+    pub anchor_text: String,
+    /// True when the anchor text came from an image's `alt` (or the link holds only an image).
+    pub is_image: bool,
+    /// `rel` tokens, lower-case, de-duplicated, in document order.
+    pub rel: Vec<String>,
+    /// Where on the page the link sits.
+    pub placement: Placement,
+    /// Why that placement was chosen, most decisive first.
+    pub evidence: Vec<String>,
+    /// A few words before and after the link in its block, with the anchor marked `[…]`.
+    pub context: String,
+    /// Why the link is invisible to readers (`display:none` on an ancestor...), if it is.
+    pub hidden: Option<String>,
+}
+
+/// Everything the extract stage learned from one HTML document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PageAnalysis {
+    /// Page-level signals.
+    pub signals: PageSignals,
+    /// The selected links, in document order.
+    pub links: Vec<LinkObservation>,
+}
+
+/// What became of a candidate page after fetching and extraction: the fetch outcome without
+/// the body, plus the analysis of HTML pages. This is what crosses from the crawl/extract
+/// stages to scoring, so that bodies are dropped as soon as a page is parsed.
+#[derive(Debug, Clone)]
+pub struct PageVerdict {
+    /// URL of the final response, when a request was made.
+    pub final_url: Option<url::Url>,
+    /// Redirects followed.
+    pub redirects: Vec<super::RedirectHop>,
+    /// Status of the final response, when there was one.
+    pub http_status: Option<u16>,
+    /// The outcome.
+    pub outcome: VerdictOutcome,
+}
+
+/// The outcome part of a [`PageVerdict`].
+#[derive(Debug, Clone)]
+pub enum VerdictOutcome {
+    /// An HTML page, analysed.
+    Analyzed(PageAnalysis),
+    /// A 2xx answer that is not HTML.
+    NotHtml {
+        /// Its `Content-Type`.
+        content_type: String,
+    },
+    /// A 4xx/5xx answer.
+    HttpError,
+    /// A failed fetch.
+    Failed(super::FetchError),
+    /// Not fetched on purpose.
+    Skipped(super::SkipReason),
+}

@@ -1,0 +1,156 @@
+//! The site being audited.
+
+use url::Url;
+
+/// The audited site: a registrable domain plus the terms that classify anchors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The registrable domain (eTLD+1 from the Public Suffix List), lower-case, IDNA/ASCII form.
+    /// Every host equal to it or ending in `.` + it is "the target".
+    pub domain: String,
+    /// Brand terms (lower-case) that make an anchor `branded`. Defaults to the domain's first
+    /// label (`example` for `example.co.uk`).
+    pub brand_terms: Vec<String>,
+    /// Money keywords (lower-case) that make an anchor `exact_match` / `partial_match`.
+    pub keywords: Vec<String>,
+}
+
+/// A `TARGET` argument that is neither a domain nor an http(s) URL.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid target `{input}`: {reason}")]
+pub struct TargetError {
+    /// What the user typed.
+    pub input: String,
+    /// Why it was rejected.
+    pub reason: &'static str,
+}
+
+impl Target {
+    /// Parses a domain (`example.com`, `www.example.com`) or URL (`https://example.com/x`).
+    ///
+    /// The registrable domain is derived with the Public Suffix List, so `blog.example.co.uk`
+    /// audits every host of `example.co.uk`.
+    pub fn parse(input: &str) -> Result<Target, TargetError> {
+        let trimmed = input.trim();
+        let err = |reason| TargetError {
+            input: input.to_string(),
+            reason,
+        };
+        if trimmed.is_empty() {
+            return Err(err("it is empty"));
+        }
+        let url = if trimmed.contains("://") {
+            Url::parse(trimmed).map_err(|_| err("it is not a valid URL"))?
+        } else {
+            Url::parse(&format!("http://{trimmed}")).map_err(|_| err("it is not a valid domain"))?
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(err("only http(s) URLs or bare domains can be audited"));
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| err("it has no host"))?
+            .trim_end_matches('.')
+            .to_string();
+        if host.is_empty() {
+            return Err(err("it has no host"));
+        }
+        let domain = super::registrable_domain(&host);
+        let brand = domain.split('.').next().unwrap_or(&domain).to_string();
+        Ok(Target {
+            domain,
+            brand_terms: vec![brand],
+            keywords: Vec::new(),
+        })
+    }
+
+    /// Replaces the default brand terms (empty input keeps the default).
+    pub fn with_brand_terms(mut self, terms: &[String]) -> Self {
+        let terms: Vec<String> = clean_terms(terms);
+        if !terms.is_empty() {
+            self.brand_terms = terms;
+        }
+        self
+    }
+
+    /// Sets the money keywords.
+    pub fn with_keywords(mut self, terms: &[String]) -> Self {
+        self.keywords = clean_terms(terms);
+        self
+    }
+
+    /// Whether `host` (already lower-case, as `url` gives it) is a host of the target.
+    ///
+    /// Look-alikes such as `example.com.evil.net` or `notexample.com` do not match: the host
+    /// must equal the domain or end with `.` followed by it.
+    pub fn matches_host(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.');
+        host == self.domain
+            || (host.len() > self.domain.len()
+                && host.ends_with(&self.domain)
+                && host.as_bytes()[host.len() - self.domain.len() - 1] == b'.')
+    }
+
+    /// Whether `url` points at a host of the target (any scheme, any port).
+    pub fn matches_url(&self, url: &Url) -> bool {
+        url.host_str().is_some_and(|h| self.matches_host(h))
+    }
+}
+
+fn clean_terms(terms: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = terms
+        .iter()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_domains_and_urls() {
+        assert_eq!(Target::parse("example.com").unwrap().domain, "example.com");
+        assert_eq!(
+            Target::parse("WWW.Example.COM").unwrap().domain,
+            "example.com"
+        );
+        assert_eq!(
+            Target::parse("https://blog.example.co.uk/a?b")
+                .unwrap()
+                .domain,
+            "example.co.uk"
+        );
+        assert_eq!(
+            Target::parse("example.com").unwrap().brand_terms,
+            ["example"]
+        );
+        assert!(Target::parse("").is_err());
+        assert!(Target::parse("ftp://example.com").is_err());
+    }
+
+    #[test]
+    fn host_matching_rejects_look_alikes() {
+        let t = Target::parse("example.com").unwrap();
+        for ok in [
+            "example.com",
+            "www.example.com",
+            "a.b.example.com",
+            "example.com.",
+        ] {
+            assert!(t.matches_host(ok), "{ok}");
+        }
+        for bad in [
+            "notexample.com",
+            "example.com.evil.net",
+            "example.co",
+            "xexample.com",
+        ] {
+            assert!(!t.matches_host(bad), "{bad}");
+        }
+    }
+}

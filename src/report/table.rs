@@ -1,0 +1,127 @@
+//! The terminal report: a summary block, then one row per link (and per page without links).
+//! Page-supplied text is stripped of control characters and shortened.
+
+use super::RenderOptions;
+use super::sanitize::{strip_controls, truncate};
+use crate::model::{Audit, PageStatus};
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use std::io::{self, Write};
+
+pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let s = &audit.summary;
+    writeln!(out, "backlinks audit of {}", audit.target)?;
+    writeln!(
+        out,
+        "  pages      {} on {} domains: {} live, {} lost, {} unreachable, {} skipped",
+        s.referring_pages, s.referring_domains, s.live, s.lost, s.unreachable, s.skipped
+    )?;
+    writeln!(
+        out,
+        "  backlinks  {} from {} domains: {} dofollow, {} nofollow, {} sponsored, {} ugc",
+        s.backlinks, s.live_domains, s.dofollow, s.nofollow, s.sponsored, s.ugc
+    )?;
+    writeln!(
+        out,
+        "  toxic      {} links (toxicity >= {}), health score {}/100",
+        s.toxic,
+        crate::score::TOXIC_THRESHOLD,
+        s.health_score
+    )?;
+    let mix = |pairs: Vec<(&str, usize)>| {
+        pairs
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let anchors = mix(audit
+        .anchor_mix
+        .entries()
+        .iter()
+        .map(|(t, n)| (t.as_str(), *n))
+        .collect());
+    let placements = mix(audit
+        .placement_mix
+        .entries()
+        .iter()
+        .map(|(p, n)| (p.as_str(), *n))
+        .collect());
+    writeln!(
+        out,
+        "  anchors    {}",
+        if anchors.is_empty() { "-" } else { &anchors }
+    )?;
+    writeln!(
+        out,
+        "  placement  {}",
+        if placements.is_empty() {
+            "-"
+        } else {
+            &placements
+        }
+    )?;
+    writeln!(out)?;
+
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(if opts.fit_terminal {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    table.set_header([
+        "page",
+        "status",
+        "anchor",
+        "type",
+        "rel",
+        "placement",
+        "Q",
+        "T",
+        "flags",
+    ]);
+    for p in &audit.pages {
+        let page = truncate(&strip_controls(&p.source_url), 60);
+        let status = match (p.status, p.http_status) {
+            (PageStatus::Live | PageStatus::Lost, _) | (_, None) => p.status.as_str().to_string(),
+            (_, Some(code)) => format!("{} ({code})", p.status.as_str()),
+        };
+        if p.links.is_empty() {
+            let detail = p.error.clone().unwrap_or_default();
+            let flags: Vec<&str> = p.flags.iter().map(|f| f.code).collect();
+            table.add_row([
+                Cell::new(page),
+                Cell::new(status),
+                Cell::new(detail),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(flags.join(" ")),
+            ]);
+            continue;
+        }
+        for l in &p.links {
+            let flags: Vec<&str> = l.flags.iter().map(|f| f.code).collect();
+            let rel = if l.rel.is_empty() {
+                "-".to_string()
+            } else {
+                l.rel.join(" ")
+            };
+            table.add_row([
+                Cell::new(&page),
+                Cell::new(&status),
+                Cell::new(truncate(&strip_controls(&l.anchor_text), 40)),
+                Cell::new(l.anchor_type.as_str()),
+                Cell::new(truncate(&strip_controls(&rel), 24)),
+                Cell::new(l.placement.as_str()),
+                Cell::new(l.quality),
+                Cell::new(l.toxicity),
+                Cell::new(flags.join(" ")),
+            ]);
+        }
+    }
+    writeln!(out, "{table}")
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `backlinks` binary: one test binary, one module per behaviour.
+//! Nothing here touches the internet: pages are served from 127.0.0.1 by [`support::Server`]
+//! under fake `.test` host names pinned with `--resolve`.
+
+mod audit;
+mod crawl;
+mod exit_codes;
+mod inspect;
+mod sample;
+mod support;
