@@ -6,7 +6,7 @@ use crate::crawl::Crawler;
 use crate::crawl::archive::Archive;
 use crate::exit::ExitStatus;
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Candidate, InputFormat, PageVerdict, Provenance, Target};
+use crate::model::{Candidate, Claims, InputFormat, PageVerdict, Provenance, Target};
 use crate::output::{self, warn};
 use crate::report::{self, RenderOptions};
 use crate::{extract, progress, score};
@@ -155,6 +155,7 @@ fn audit_archive(
                     input: name.clone(),
                     line: 0,
                     format: InputFormat::Archive,
+                    claims: Claims::default(),
                 },
             );
         }

@@ -7,6 +7,7 @@
 //! link gets its anchor text, `rel` tokens, placement with evidence, surrounding words and a
 //! hidden-link check.
 
+pub mod content;
 mod placement;
 mod text;
 

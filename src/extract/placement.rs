@@ -53,7 +53,9 @@ pub fn classify(link: NodeRef<'_, Node>) -> (Placement, Vec<String>) {
     )
 }
 
-fn region_signal(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
+/// The region an element marks by itself (landmark, role, itemtype or class/id vocabulary), with
+/// its evidence; `None` for elements that say nothing about placement.
+pub fn region_signal(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
     let name = el.name();
     match name {
         "nav" => return Some((Placement::Navigation, "ancestor <nav>".into())),

@@ -8,7 +8,7 @@
 
 mod url_list;
 
-use crate::model::{Candidate, InputFormat, Provenance, normalize_url, registrable_domain};
+use crate::model::{Candidate, Claims, InputFormat, Provenance, normalize_url, registrable_domain};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -113,6 +113,7 @@ pub fn read_candidates(paths: &[PathBuf], opts: IngestOptions) -> Result<Ingeste
                     input: name.clone(),
                     line: l.line,
                     format: InputFormat::UrlList,
+                    claims: Claims::default(),
                 },
             );
         }
@@ -190,6 +191,7 @@ mod tests {
             input: input.into(),
             line,
             format: InputFormat::UrlList,
+            claims: Claims::default(),
         };
         m.add(Url::parse("https://A.test/x#frag").unwrap(), p("a.txt", 1));
         m.add(Url::parse("https://a.test:443/x").unwrap(), p("b.txt", 7));

@@ -23,8 +23,8 @@ impl InputFormat {
     }
 }
 
-/// Where one input listed a candidate page.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Where one input listed a candidate page, and what it claimed about the link there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Provenance {
     /// The input as the user named it (`links.txt`, `-` for stdin).
     pub input: String,
@@ -32,10 +32,89 @@ pub struct Provenance {
     pub line: u64,
     /// What the input was read as.
     pub format: InputFormat,
+    /// What the input says about the link (vendor exports); empty for plain URL lists.
+    #[serde(flatten)]
+    pub claims: Claims,
+}
+
+/// What a backlink tool's export claims about one link. Every field is optional: each vendor
+/// reports a different subset, and a plain URL list reports none. Serialised fields are
+/// omitted when absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Claims {
+    /// The linked URL on the target, as reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    /// The anchor text, as reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// Whether the vendor saw `rel=nofollow`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nofollow: Option<bool>,
+    /// Whether the vendor saw `rel=ugc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ugc: Option<bool>,
+    /// Whether the vendor saw `rel=sponsored`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sponsored: Option<bool>,
+    /// First seen by the vendor, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// Last seen (or last crawled) by the vendor, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// Whether the vendor reports the link as lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost: Option<bool>,
+    /// Vendor metrics under their own names and scales (never rescaled here).
+    #[serde(skip_serializing_if = "VendorMetrics::is_empty")]
+    pub metrics: VendorMetrics,
+}
+
+/// Vendor metrics, each on the vendor's own scale.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VendorMetrics {
+    /// Ahrefs Domain Rating (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ahrefs_dr: Option<f64>,
+    /// Ahrefs URL Rating (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ahrefs_ur: Option<f64>,
+    /// Semrush Page Authority Score (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semrush_page_ascore: Option<f64>,
+    /// Semrush Backlink Audit Toxicity Score (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semrush_toxicity_score: Option<f64>,
+    /// Moz Domain Authority (1-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moz_da: Option<f64>,
+    /// Moz Page Authority (1-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moz_pa: Option<f64>,
+    /// Moz Spam Score (percent, 0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moz_spam_score: Option<f64>,
+    /// Majestic Trust Flow of the source (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub majestic_tf: Option<f64>,
+    /// Majestic Citation Flow of the source (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub majestic_cf: Option<f64>,
+    /// Majestic topical Trust Flow topic of the source, as written (e.g. `Sports/Running`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub majestic_topic: Option<String>,
+}
+
+impl VendorMetrics {
+    /// Whether no metric is present.
+    pub fn is_empty(&self) -> bool {
+        *self == VendorMetrics::default()
+    }
 }
 
 /// One referring page to verify, merged across every input that listed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// Normalised URL (see [`normalize_url`]); the identity of the page in the audit.
     pub url: Url,

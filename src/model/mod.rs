@@ -15,7 +15,9 @@ pub use audit::{
     AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
     SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
 };
-pub use candidate::{Candidate, InputFormat, Provenance, normalize_url, registrable_domain};
+pub use candidate::{
+    Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
+};
 pub use observation::{
     AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,
 };

@@ -365,3 +365,38 @@ fn report_file_is_written_atomically() {
     assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
     assert!(!missing.exists());
 }
+
+#[test]
+fn decompression_bomb_stops_at_the_body_cap() {
+    let s = Server::start();
+    // 64 MiB of zeros compress to about 64 KiB; the cap applies after decompression.
+    let zeros = vec![0u8; 64 << 20];
+    s.route(
+        "blog.referrer.test",
+        "/bomb",
+        Reply::new(200)
+            .header("content-type", "text/html")
+            .body(&zeros)
+            .gzip(),
+    );
+    s.route(
+        "news.other.test",
+        "/fine",
+        Reply::html("<a href='https://example.com/'>Example</a>"),
+    );
+    let urls = [
+        s.url("blog.referrer.test", "/bomb"),
+        s.url("news.other.test", "/fine"),
+    ];
+    let r = audit(&s, &urls, &["--max-body", "1M"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let bomb = page(&j, &urls[0]);
+    assert_eq!(bomb["status"], "unreachable");
+    assert_eq!(bomb["error"], "body-too-large");
+    assert_eq!(
+        page(&j, &urls[1])["status"],
+        "live",
+        "other pages are unaffected"
+    );
+}
