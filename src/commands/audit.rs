@@ -39,8 +39,10 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     } else {
         let ingested = ingest::read_candidates(
             &args.from,
-            IngestOptions {
+            &IngestOptions {
                 skip_invalid: args.skip_invalid,
+                columns: args.columns.clone(),
+                target: Some(target.domain.clone()),
             },
         )?;
         for w in &ingested.warnings {

@@ -16,7 +16,7 @@ pub use audit::{
     SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
 };
 pub use candidate::{
-    Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
+    Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
 };
 pub use observation::{
     AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,
