@@ -12,7 +12,7 @@ mod page;
 mod target;
 
 pub use audit::{
-    AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
+    AnchorMix, Audit, DomainCandidateReport, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
     SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
 };
 pub use candidate::{
