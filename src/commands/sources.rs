@@ -88,13 +88,12 @@ pub fn render_table(s: &Survey, fit_terminal: bool, out: &mut dyn Write) -> io::
     let mut details = Vec::new();
     for i in &s.inputs {
         let name = strip_controls(&i.input);
-        if let Some(f) = i.format {
-            let header = i
-                .header_line
-                .map(|l| format!(", header on line {l}"))
-                .unwrap_or_default();
-            details.push(format!("{name}: {}{header}", f.describe()));
-        }
+        let header = i
+            .header_line
+            .map(|l| format!(", header on line {l}"))
+            .unwrap_or_default();
+        let what = i.format.map_or("ignored", |f| f.describe());
+        details.push(format!("{name}: {what}{header}"));
         for r in &i.skipped_reasons {
             let example = r
                 .example

@@ -92,6 +92,9 @@ pub fn sniff_encoding(head: &[u8], eof: bool) -> TextEncoding {
         Ok(_) => plain(UTF_8),
         // A multi-byte character cut by the end of the sniffed bytes is still UTF-8.
         Err(e) if e.error_len().is_none() && !eof => plain(UTF_8),
+        // Mostly UTF-8 with a few rows in another encoding (pasted together): read as UTF-8
+        // so the odd rows are skipped and counted instead of garbling the good ones.
+        Err(_) if mostly_utf8(head) => plain(UTF_8),
         Err(_) => {
             let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             det.feed(head, eof);
@@ -103,6 +106,16 @@ pub fn sniff_encoding(head: &[u8], eof: bool) -> TextEncoding {
             }
         }
     }
+}
+
+/// Whether valid non-ASCII UTF-8 characters outnumber invalid sequences.
+fn mostly_utf8(head: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in head.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    good > 0 && good >= bad
 }
 
 /// UTF-16 without a BOM: text in Latin script has a zero byte in every other position, on

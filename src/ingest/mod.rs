@@ -550,6 +550,10 @@ fn read_rows(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
+        // `\n` alone ends a record: with the default CRLF terminator the csv crate reports the
+        // line of a record's start one too low after `\r\n`. A `\r` left at the end of the
+        // last cell is trimmed with the other whitespace.
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(256 * 1024)
         .from_reader(src);
     let mut rec = csv::ByteRecord::new();

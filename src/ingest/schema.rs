@@ -252,6 +252,11 @@ pub fn extract<'r>(
             Ok(v) => v,
             Err(skip) => return Row::Skipped(skip),
         };
+        if role == Role::RelTokens {
+            // Our own CSV writes no token for a followed link: empty says "no rel".
+            rel_tokens = Some(v);
+            continue;
+        }
         if v.is_empty() {
             continue;
         }
@@ -273,7 +278,7 @@ pub fn extract<'r>(
             Role::Ugc => claims.ugc = parse_bool(v),
             Role::Sponsored => claims.sponsored = parse_bool(v),
             Role::RelWords => rel_words(v, &mut claims),
-            Role::RelTokens => rel_tokens = Some(v),
+            Role::RelTokens => {}
             Role::FirstSeen => claims.first_seen = date(odd),
             Role::LastSeen => claims.last_seen = date(odd),
             Role::LastCrawled => claims.last_crawled = date(odd),
