@@ -13,12 +13,20 @@ pub const FIELDS: [(&str, Role, &str); 9] = [
     ("url", Role::Page, "the referring page URL (required)"),
     ("anchor", Role::Anchor, "anchor text"),
     ("target", Role::Target, "the linked URL on your site"),
-    ("rel", Role::RelWords, "rel words: nofollow, ugc, sponsored, dofollow"),
+    (
+        "rel",
+        Role::RelWords,
+        "rel words: nofollow, ugc, sponsored, dofollow",
+    ),
     ("nofollow", Role::Nofollow, "true/false"),
     ("first_seen", Role::FirstSeen, "a date"),
     ("last_seen", Role::LastSeen, "a date"),
     ("lost", Role::LinkStatus, "lost/live or a status word"),
-    ("domain", Role::Site, "a referring site (domain-level, no page)"),
+    (
+        "domain",
+        Role::Site,
+        "a referring site (domain-level, no page)",
+    ),
 ];
 
 /// A column reference.
@@ -44,7 +52,9 @@ impl FromStr for ColumnMap {
         let mut entries: Vec<(&'static str, Role, ColumnRef)> = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((field, col)) = part.split_once('=') else {
-                return Err(format!("`{part}` is not FIELD=COLUMN (e.g. url=Referring URL)"));
+                return Err(format!(
+                    "`{part}` is not FIELD=COLUMN (e.g. url=Referring URL)"
+                ));
             };
             let field = field.trim().to_ascii_lowercase().replace('-', "_");
             let Some(&(name, role, _)) = FIELDS.iter().find(|(n, ..)| *n == field) else {
@@ -141,19 +151,55 @@ mod tests {
             .map(|h| header_key(h))
             .collect();
         let b = m.bind(&keys).unwrap();
-        assert_eq!(b.cols, [(Role::Page, 0), (Role::Anchor, 2), (Role::FirstSeen, 3)]);
+        assert_eq!(
+            b.cols,
+            [(Role::Page, 0), (Role::Anchor, 2), (Role::FirstSeen, 3)]
+        );
     }
 
     #[test]
     fn rejects_bad_maps() {
-        assert!("anchor=2".parse::<ColumnMap>().unwrap_err().contains("needs url="));
-        assert!("url=1,colour=2".parse::<ColumnMap>().unwrap_err().contains("unknown field"));
-        assert!("url=0".parse::<ColumnMap>().unwrap_err().contains("start at 1"));
-        assert!("url".parse::<ColumnMap>().unwrap_err().contains("FIELD=COLUMN"));
-        assert!("url=1,url=2".parse::<ColumnMap>().unwrap_err().contains("twice"));
+        assert!(
+            "anchor=2"
+                .parse::<ColumnMap>()
+                .unwrap_err()
+                .contains("needs url=")
+        );
+        assert!(
+            "url=1,colour=2"
+                .parse::<ColumnMap>()
+                .unwrap_err()
+                .contains("unknown field")
+        );
+        assert!(
+            "url=0"
+                .parse::<ColumnMap>()
+                .unwrap_err()
+                .contains("start at 1")
+        );
+        assert!(
+            "url"
+                .parse::<ColumnMap>()
+                .unwrap_err()
+                .contains("FIELD=COLUMN")
+        );
+        assert!(
+            "url=1,url=2"
+                .parse::<ColumnMap>()
+                .unwrap_err()
+                .contains("twice")
+        );
         let m: ColumnMap = "url=Page".parse().unwrap();
-        assert!(m.bind(&["x".into()]).unwrap_err().contains("no such column"));
+        assert!(
+            m.bind(&["x".into()])
+                .unwrap_err()
+                .contains("no such column")
+        );
         let m: ColumnMap = "url=5".parse().unwrap();
-        assert!(m.bind(&["x".into()]).unwrap_err().contains("only 1 columns"));
+        assert!(
+            m.bind(&["x".into()])
+                .unwrap_err()
+                .contains("only 1 columns")
+        );
     }
 }

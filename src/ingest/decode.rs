@@ -127,7 +127,12 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
     }
     let pairs = sample.len() / 2;
     let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd * 10 >= pairs * 4 && even * 10 < pairs {
         Some(UTF_16LE)
     } else if even * 10 >= pairs * 4 && odd * 10 < pairs {
@@ -196,7 +201,10 @@ mod tests {
     #[test]
     fn encodings_are_recognised_and_streamed() {
         let text = "Referring page URL\tAnchor\nhttps://a.test/é\tx\n";
-        assert_eq!(decode_all(utf16le(text, true)), ("utf-16le (BOM)".into(), text.into()));
+        assert_eq!(
+            decode_all(utf16le(text, true)),
+            ("utf-16le (BOM)".into(), text.into())
+        );
         let be: Vec<u8> = [0xFE, 0xFF]
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes))

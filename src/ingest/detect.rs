@@ -97,7 +97,9 @@ pub fn detect(head: &[u8], eof: bool, columns: Option<&ColumnMap>) -> Detected {
             break;
         }
         let text = String::from_utf8_lossy(raw);
-        let text = text.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']);
+        let text = text
+            .trim_start_matches('\u{feff}')
+            .trim_end_matches(['\r', '\n']);
         if text.trim().is_empty() {
             continue;
         }
@@ -214,16 +216,46 @@ mod tests {
         use InputFormat::*;
         let cases = [
             ("Linking page,Last crawled\n", GscLinks),
-            ("\"Site\";\"Linking pages\";\"Target pages\"\n", GscTopLinkingSites),
-            ("Target page,Incoming links,Linking sites\n", GscTopLinkedPages),
-            ("Referring page title\tReferring page URL\tDomain rating\tUR\tTarget URL\tAnchor\n", Ahrefs),
-            ("#\tTotal Backlinks\tDomain Rating\tURL Rating\tReferring Page URL\tLink URL\tLink Anchor\n", AhrefsLegacy),
-            ("Page ascore,Source title,Source url,Target url,Anchor,Nofollow\n", SemrushBacklinks),
-            ("Source title,Source url,Target url,Anchor,Toxicity Score,Toxic markers\n", SemrushBacklinkAudit),
-            ("Target URL,Source URL,Anchor Text,FlagNoFollow,SourceTrustFlow\n", Majestic),
-            ("URL,Title,Anchor Text,Spam Score,Domain Authority,Page Authority,Target URL\n", Moz),
-            ("Type,Source,Destination,Size (Bytes),Alt Text,Anchor,Status Code,Status,Follow\n", ScreamingFrogInlinks),
-            ("source_url,source_domain,status,http_status,error,final_url,sources,target_url\n", BacklinksCsv),
+            (
+                "\"Site\";\"Linking pages\";\"Target pages\"\n",
+                GscTopLinkingSites,
+            ),
+            (
+                "Target page,Incoming links,Linking sites\n",
+                GscTopLinkedPages,
+            ),
+            (
+                "Referring page title\tReferring page URL\tDomain rating\tUR\tTarget URL\tAnchor\n",
+                Ahrefs,
+            ),
+            (
+                "#\tTotal Backlinks\tDomain Rating\tURL Rating\tReferring Page URL\tLink URL\tLink Anchor\n",
+                AhrefsLegacy,
+            ),
+            (
+                "Page ascore,Source title,Source url,Target url,Anchor,Nofollow\n",
+                SemrushBacklinks,
+            ),
+            (
+                "Source title,Source url,Target url,Anchor,Toxicity Score,Toxic markers\n",
+                SemrushBacklinkAudit,
+            ),
+            (
+                "Target URL,Source URL,Anchor Text,FlagNoFollow,SourceTrustFlow\n",
+                Majestic,
+            ),
+            (
+                "URL,Title,Anchor Text,Spam Score,Domain Authority,Page Authority,Target URL\n",
+                Moz,
+            ),
+            (
+                "Type,Source,Destination,Size (Bytes),Alt Text,Anchor,Status Code,Status,Follow\n",
+                ScreamingFrogInlinks,
+            ),
+            (
+                "source_url,source_domain,status,http_status,error,final_url,sources,target_url\n",
+                BacklinksCsv,
+            ),
         ];
         for (header, want) in cases {
             assert_eq!(csv_format(header).0, want, "{header}");
@@ -258,7 +290,9 @@ mod tests {
         assert_eq!(detect(long.as_bytes(), false, None), Detected::LineTooLong);
         let map: ColumnMap = "url=Page,anchor=Text".parse().unwrap();
         match detect(b"Page;Text\nhttps://a.test/;x\n", true, Some(&map)) {
-            Detected::Csv { delimiter, binding, .. } => {
+            Detected::Csv {
+                delimiter, binding, ..
+            } => {
                 assert_eq!((delimiter, binding.format), (b';', InputFormat::Columns))
             }
             other => panic!("{other:?}"),

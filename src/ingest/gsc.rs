@@ -152,7 +152,10 @@ pub fn specs() -> Vec<Spec> {
         };
         add(
             InputFormat::GscLinks,
-            &[(Role::Page, l.linking_page), (Role::LastCrawled, l.last_crawled)],
+            &[
+                (Role::Page, l.linking_page),
+                (Role::LastCrawled, l.last_crawled),
+            ],
             &[l.linking_page, l.last_crawled],
         );
         add(

@@ -37,13 +37,12 @@ pub use stats::{InputReport, ReasonCount};
 pub use url_list::parse_page_url;
 
 use crate::model::{
-    Candidate, Claims, DomainCandidate, InputFormat, Provenance, normalize_url,
-    registrable_domain,
+    Candidate, Claims, DomainCandidate, InputFormat, Provenance, normalize_url, registrable_domain,
 };
 use decode::{Container, SNIFF_BYTES, container, read_head, sniff_encoding, utf8_stream};
 use detect::Detected;
 use schema::{Binding, Row, Skip};
-use stats::{Distinct, Tally};
+use stats::{Distinct, PageKey, Tally};
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
@@ -169,7 +168,7 @@ pub struct IngestOptions {
 
 /// Where listings go: the [`Merger`] for an audit, a counter for `sources`.
 trait Sink {
-    fn page(&mut self, url: Url, provenance: Provenance);
+    fn page(&mut self, url: Url, key: PageKey, provenance: Provenance);
     fn site(&mut self, site: SiteListing, provenance: Provenance);
 }
 
@@ -206,9 +205,9 @@ pub fn survey(paths: &[PathBuf], opts: &IngestOptions) -> Result<Survey, IngestE
         listed: u64,
     }
     impl Sink for Count {
-        fn page(&mut self, url: Url, _: Provenance) {
+        fn page(&mut self, _: Url, key: PageKey, _: Provenance) {
             self.listed += 1;
-            self.distinct.page(&url);
+            self.distinct.page(&key);
         }
         fn site(&mut self, site: SiteListing, _: Provenance) {
             self.listed += 1;
@@ -330,7 +329,8 @@ fn read_zip<R: Read + Seek>(
         .collect::<Result<_, _>>()
         .map_err(|e| unreadable(format!("is not a readable zip archive ({e})")))?;
     names.sort();
-    if names.iter().any(|n| n == "[Content_Types].xml") && names.iter().any(|n| n.starts_with("xl/"))
+    if names.iter().any(|n| n == "[Content_Types].xml")
+        && names.iter().any(|n| n.starts_with("xl/"))
     {
         return Err(unreadable(XLSX.into()));
     }
@@ -362,10 +362,11 @@ fn read_zip<R: Read + Seek>(
                  entries without a password are supported"
             ))
         })?;
-        let (head, eof) = read_head(&mut entry, SNIFF_BYTES).map_err(|source| IngestError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let (head, eof) =
+            read_head(&mut entry, SNIFF_BYTES).map_err(|source| IngestError::Read {
+                path: shown.clone(),
+                source,
+            })?;
         match read_stream(&shown, head, eof, Box::new(entry), opts, sink, 1) {
             Ok(r) => {
                 recognised += 1;
@@ -373,8 +374,9 @@ fn read_zip<R: Read + Seek>(
             }
             Err(IngestError::Unrecognised { header, .. }) => {
                 let mut r = InputReport::new(&shown);
-                r.notes
-                    .push(format!("ignored: not a recognised export (header: {header})"));
+                r.notes.push(format!(
+                    "ignored: not a recognised export (header: {header})"
+                ));
                 unknown.push(format!("{entry_name} (header: {header})"));
                 reports.push(r);
             }
@@ -428,7 +430,11 @@ fn read_stream<'a>(
     let enc = sniff_encoding(&head, eof);
     let mut text = utf8_stream(head, rest, enc);
     let (dhead, deof) = read_head(&mut text, SNIFF_BYTES).map_err(read_err)?;
-    if deof && dhead.iter().all(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF) {
+    if deof
+        && dhead
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF)
+    {
         return Err(unreadable("is empty"));
     }
     let mut report = InputReport::new(name);
@@ -452,16 +458,34 @@ fn read_stream<'a>(
             let mut head = Cursor::new(dhead);
             head.set_position(offset as u64);
             let src = head.chain(text);
-            read_rows(name, &binding, delimiter, header_line, src, opts, sink, &mut tally, &mut report)?;
+            read_rows(
+                name,
+                &binding,
+                delimiter,
+                header_line,
+                src,
+                opts,
+                sink,
+                &mut tally,
+                &mut report,
+            )?;
         }
         Detected::UrlList => {
             report.format = Some(InputFormat::UrlList);
             let mut r = BufReader::with_capacity(64 * 1024, Cursor::new(dhead).chain(text));
-            url_list::read_url_list(name, &mut r, opts.skip_invalid, &mut tally, |t, line, url| {
-                let url = normalize_url(url);
-                t.page(&url);
-                sink.page(url, provenance(name, line, InputFormat::UrlList, Claims::default()));
-            })?;
+            url_list::read_url_list(
+                name,
+                &mut r,
+                opts.skip_invalid,
+                &mut tally,
+                |t, line, url| {
+                    let url = normalize_url(url);
+                    let key = PageKey::of(&url);
+                    t.page(&key);
+                    let p = provenance(name, line, InputFormat::UrlList, Claims::default());
+                    sink.page(url, key, p);
+                },
+            )?;
         }
         Detected::Json => {
             report.format = Some(InputFormat::BacklinksJson);
@@ -591,10 +615,7 @@ fn read_rows(
         let len = rec.as_slice().len();
         let extra_empty = rec.len() > b.width && rec.iter().skip(b.width).all(<[u8]>::is_empty);
         let row = if len > MAX_ROW_BYTES {
-            Row::Skipped(Skip::new(
-                "row longer than 1 MiB",
-                format!("{len} bytes"),
-            ))
+            Row::Skipped(Skip::new("row longer than 1 MiB", format!("{len} bytes")))
         } else if rec.len() != b.width && !extra_empty {
             Row::Skipped(Skip::new(
                 "wrong number of fields (truncated row, or an unquoted delimiter or quote)",
@@ -607,8 +628,9 @@ fn read_rows(
         match row {
             Row::Page(url, claims) => {
                 let url = normalize_url(url);
-                tally.page(&url);
-                sink.page(url, provenance(name, line, b.format, claims));
+                let key = PageKey::of(&url);
+                tally.page(&key);
+                sink.page(url, key, provenance(name, line, b.format, claims));
             }
             Row::Site {
                 domain,
@@ -693,7 +715,11 @@ fn read_json(
         reason,
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
         invalid(line, "is not UTF-8 text".into())
     })?;
     if !own_report::looks_like_report(&text[..text.len().min(SNIFF_BYTES)]) {
@@ -711,9 +737,10 @@ fn read_json(
             own_report::Entry::Page { line, url, claims } => match parse_page_url(&url) {
                 Ok(url) => {
                     let url = normalize_url(url);
-                    tally.page(&url);
+                    let key = PageKey::of(&url);
+                    tally.page(&key);
                     let p = provenance(name, line, InputFormat::BacklinksJson, claims);
-                    sink.page(url, p);
+                    sink.page(url, key, p);
                 }
                 Err(reason) => tally.skip(line, Skip::new("not an http(s) URL", reason)),
             },
@@ -763,11 +790,16 @@ pub struct Merger {
 impl Merger {
     /// Adds one listing.
     pub fn add(&mut self, url: Url, provenance: Provenance) {
-        let url = normalize_url(url);
+        self.insert(normalize_url(url), None, provenance);
+    }
+
+    /// Adds a listing of a normalised URL whose registrable domain may be known already.
+    fn insert(&mut self, url: Url, domain: Option<String>, provenance: Provenance) {
         match self.index.get(&url) {
             Some(&i) => self.candidates[i].provenance.push(provenance),
             None => {
-                let domain = registrable_domain(url.host_str().unwrap_or_default());
+                let domain = domain
+                    .unwrap_or_else(|| registrable_domain(url.host_str().unwrap_or_default()));
                 self.index.insert(url.clone(), self.candidates.len());
                 self.candidates.push(Candidate {
                     url,
@@ -814,12 +846,17 @@ impl Merger {
 }
 
 impl Sink for Merger {
-    fn page(&mut self, url: Url, provenance: Provenance) {
-        self.add(url, provenance);
+    fn page(&mut self, url: Url, key: PageKey, provenance: Provenance) {
+        self.insert(url, Some(key.domain), provenance);
     }
 
     fn site(&mut self, site: SiteListing, provenance: Provenance) {
-        self.add_domain(site.domain, site.linking_pages, site.target_pages, provenance);
+        self.add_domain(
+            site.domain,
+            site.linking_pages,
+            site.target_pages,
+            provenance,
+        );
     }
 }
 
@@ -848,5 +885,154 @@ mod tests {
         assert_eq!(c[0].provenance[1].line, 7);
         assert_eq!((d[0].linking_pages, d[0].target_pages), (Some(9), Some(1)));
         assert_eq!(d[0].sources(), ["gsc.csv", "gsc2.csv"]);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests: detection and reading never panic, whatever the bytes.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reads one input held in memory, as `read_all` reads a file.
+    fn read_bytes(
+        bytes: &[u8],
+        opts: &IngestOptions,
+    ) -> Result<(Merger, Vec<InputReport>), IngestError> {
+        let mut merger = Merger::default();
+        let mut reports = Vec::new();
+        let (head, eof) = read_head(&mut &bytes[..], SNIFF_BYTES).unwrap();
+        if container(&head) == Container::Zip {
+            read_zip(
+                "fuzz.zip",
+                Cursor::new(bytes.to_vec()),
+                opts,
+                &mut merger,
+                &mut reports,
+            )?;
+        } else {
+            let rest = Box::new(&bytes[head.len()..]);
+            reports.push(read_stream("fuzz", head, eof, rest, opts, &mut merger, 0)?);
+        }
+        Ok((merger, reports))
+    }
+
+    const HEADERS: [&str; 12] = [
+        "Linking page,Last crawled",
+        "Site;Linking pages;Target pages",
+        "Referring page title\tReferring page URL\tDomain rating\tUR\tTarget URL\tAnchor\tNofollow\tFirst seen\tLost",
+        "#\tReferring Page URL\tLink URL\tLink Anchor\tType\tBackline Status\tDay Lost",
+        "Page ascore,Source title,Source url,Target url,Anchor,Nofollow,First seen,Lost link",
+        "Source title,Source url,Target url,Anchor,Toxicity Score",
+        "Target URL,Source URL,Anchor Text,FlagNoFollow,SourceTrustFlow,Source Crawl Date",
+        "URL,Title,Anchor Text,Spam Score,Domain Authority,Target URL,Link Type",
+        "Type,Source,Destination,Anchor,Follow,Rel",
+        "source_url,source_domain,status,sources,target_url,anchor_text,rel",
+        "Referrer,Anchor phrase",
+        "",
+    ];
+
+    fn cell() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"https://a.test/p".to_vec()),
+            Just(b"https://www.example.com/x?y=1".to_vec()),
+            Just(b"www.b.test/p".to_vec()),
+            Just(b"example.org".to_vec()),
+            Just(b"true".to_vec()),
+            Just(b"-".to_vec()),
+            Just(b"9/15/26".to_vec()),
+            Just(b"2026-02-30".to_vec()),
+            Just(b"1,234.5".to_vec()),
+            Just(b"\"quoted, with \"\" inside\"".to_vec()),
+            Just(b"\"unterminated".to_vec()),
+            Just(b"\xff\xfe\x00".to_vec()),
+            Just("日本語 ünïcödé".as_bytes().to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..40),
+        ]
+    }
+
+    fn export() -> impl Strategy<Value = Vec<u8>> {
+        let rows = proptest::collection::vec(proptest::collection::vec(cell(), 0..8), 0..12);
+        (
+            0..HEADERS.len(),
+            prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+            rows,
+            0..5u8,
+            any::<u16>(),
+        )
+            .prop_map(|(h, d, rows, encoding, cut)| {
+                let mut text = HEADERS[h].as_bytes().to_vec();
+                for row in rows {
+                    text.push(b'\n');
+                    for (i, c) in row.iter().enumerate() {
+                        if i > 0 {
+                            text.push(d);
+                        }
+                        text.extend(c);
+                    }
+                }
+                let mut bytes = match encoding {
+                    // UTF-16 LE with and without BOM (of the lossy text), UTF-8 with BOM.
+                    0 | 1 => {
+                        let mut b = if encoding == 0 {
+                            vec![0xFF, 0xFE]
+                        } else {
+                            Vec::new()
+                        };
+                        b.extend(
+                            String::from_utf8_lossy(&text)
+                                .encode_utf16()
+                                .flat_map(u16::to_le_bytes),
+                        );
+                        b
+                    }
+                    2 => [b"\xEF\xBB\xBF".as_slice(), &text].concat(),
+                    _ => text,
+                };
+                if encoding == 4 && !bytes.is_empty() {
+                    // Truncated anywhere, even inside a character.
+                    let at = usize::from(cut) % bytes.len();
+                    bytes.truncate(at);
+                }
+                bytes
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = read_bytes(&bytes, &IngestOptions::default());
+        }
+
+        #[test]
+        fn mangled_exports_never_panic(bytes in export(), target in any::<bool>(), zipped in any::<bool>()) {
+            let opts = IngestOptions {
+                skip_invalid: true,
+                columns: Some("url=1,anchor=2,first_seen=3".parse().unwrap()),
+                target: target.then(|| "example.com".to_string()),
+            };
+            let bytes = if zipped {
+                let mut buf = Cursor::new(Vec::new());
+                let mut z = zip::ZipWriter::new(&mut buf);
+                z.start_file("Latest links.csv", zip::write::SimpleFileOptions::default()).unwrap();
+                std::io::Write::write_all(&mut z, &bytes).unwrap();
+                z.finish().unwrap();
+                buf.into_inner()
+            } else {
+                bytes
+            };
+            if let Ok((merger, reports)) = read_bytes(&bytes, &opts) {
+                // Whatever was read is consistent: every row is listed, skipped or filtered.
+                let (candidates, domains) = merger.finish_all();
+                for r in &reports {
+                    prop_assert!(r.pages + r.domain_candidates + r.duplicates + r.skipped + r.filtered == r.rows
+                        || r.format.is_none(), "{r:?}");
+                }
+                let pages: u64 = reports.iter().map(|r| r.pages).sum();
+                prop_assert!(candidates.len() as u64 <= pages);
+                prop_assert!(domains.len() as u64 <= reports.iter().map(|r| r.domain_candidates).sum::<u64>());
+            }
+        }
     }
 }

@@ -11,7 +11,10 @@ pub fn specs() -> Vec<Spec> {
         InputFormat::Moz,
         DateOrder::MonthFirst,
         &[
-            (Role::Page, &["URL", "Source URL", "Linking Page", "From URL"]),
+            (
+                Role::Page,
+                &["URL", "Source URL", "Linking Page", "From URL"],
+            ),
             (Role::Target, &["Target URL", "To URL"]),
             (Role::Anchor, &["Anchor Text"]),
             (Role::RelWords, &["Link Type"]),

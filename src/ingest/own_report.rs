@@ -19,7 +19,12 @@ pub fn specs() -> Vec<Spec> {
             (Role::RelTokens, &["rel"]),
             (Role::LinkStatus, &["status"]),
         ],
-        &[&["source_url"], &["source_domain"], &["status"], &["sources"]],
+        &[
+            &["source_url"],
+            &["source_domain"],
+            &["status"],
+            &["sources"],
+        ],
     )]
 }
 
@@ -59,6 +64,10 @@ struct DomainEntry {
 
 /// One entry of an old JSON report.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "almost every entry is a page; boxing would only add an allocation"
+)]
 pub enum Entry {
     /// A page, with the line of its `source_url` (0 when it cannot be told) and claims.
     Page {
@@ -83,12 +92,8 @@ pub fn looks_like_report(head: &str) -> bool {
 
 /// Reads a JSON report. Errors carry the line of the problem.
 pub fn read_json(text: &str) -> Result<Vec<Entry>, (u64, String)> {
-    let report: Report = serde_json::from_str(text).map_err(|e| {
-        (
-            e.line() as u64,
-            format!("not a backlinks JSON report: {e}"),
-        )
-    })?;
+    let report: Report = serde_json::from_str(text)
+        .map_err(|e| (e.line() as u64, format!("not a backlinks JSON report: {e}")))?;
     if report.schema_version == 0 {
         return Err((1, "not a backlinks JSON report: schema_version 0".into()));
     }
@@ -161,13 +166,22 @@ mod tests {
 }"#;
         assert!(looks_like_report(text));
         let e = read_json(text).unwrap();
-        let Entry::Page { line, url, claims } = &e[0] else { panic!() };
+        let Entry::Page { line, url, claims } = &e[0] else {
+            panic!()
+        };
         assert_eq!((*line, url.as_str()), (6, "https://a.test/x"));
         assert_eq!(claims.nofollow, Some(true));
         assert_eq!(claims.lost, Some(false));
         assert_eq!(claims.last_seen.as_deref(), Some("2026-09-01"));
-        let Entry::Page { line, claims, .. } = &e[1] else { panic!() };
+        let Entry::Page { line, claims, .. } = &e[1] else {
+            panic!()
+        };
         assert_eq!((*line, claims.lost), (11, Some(true)));
-        assert!(read_json("{\"pages\": 3}").unwrap_err().1.contains("not a backlinks JSON"));
+        assert!(
+            read_json("{\"pages\": 3}")
+                .unwrap_err()
+                .1
+                .contains("not a backlinks JSON")
+        );
     }
 }

@@ -121,10 +121,7 @@ impl Spec {
         }
         let mut cols = Vec::new();
         for (role, names) in &self.columns {
-            if let Some(i) = names
-                .iter()
-                .find_map(|n| keys.iter().position(|h| h == n))
-            {
+            if let Some(i) = names.iter().find_map(|n| keys.iter().position(|h| h == n)) {
                 cols.push((*role, i));
             }
         }
@@ -190,6 +187,10 @@ impl Skip {
 
 /// What one row is.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a short-lived value per row, moved once; boxing would allocate on every row"
+)]
 pub enum Row {
     /// A referring page and what the export claims about its link.
     Page(Url, Claims),
@@ -334,7 +335,10 @@ pub fn extract<'r>(
             // A crawl export lists every link of the crawled pages; only links to the target
             // are backlinks.
             if b.format == InputFormat::ScreamingFrogInlinks {
-                let dest = claims.target_url.as_deref().and_then(|t| Url::parse(t).ok());
+                let dest = claims
+                    .target_url
+                    .as_deref()
+                    .and_then(|t| Url::parse(t).ok());
                 if !dest.is_some_and(|d| d.host_str().is_some_and(on_target)) {
                     return Row::Filtered(FILTER_DESTINATION);
                 }
@@ -406,7 +410,13 @@ fn vote_lost(claims: &mut Claims, lost: bool) {
 fn status_is_lost(v: &str) -> Option<bool> {
     let v = v.to_lowercase();
     const LOST: [&str; 7] = [
-        "lost", "removed", "deleted", "broken", "not found", "dropped", "gone",
+        "lost",
+        "removed",
+        "deleted",
+        "broken",
+        "not found",
+        "dropped",
+        "gone",
     ];
     const LIVE: [&str; 7] = ["live", "active", "ok", "found", "new", "existing", "alive"];
     if LOST.iter().any(|w| v.contains(w)) {
@@ -487,7 +497,10 @@ mod tests {
 
     #[test]
     fn header_keys_ignore_case_quotes_bom_and_punctuation() {
-        assert_eq!(header_key("\u{feff}\"Referring page URL\" "), "referringpageurl");
+        assert_eq!(
+            header_key("\u{feff}\"Referring page URL\" "),
+            "referringpageurl"
+        );
         assert_eq!(header_key("Size (Bytes)"), "sizebytes");
         assert_eq!(header_key("ターゲット ページ"), "ターゲットページ");
         assert_eq!(header_key("#"), "");
@@ -496,10 +509,18 @@ mod tests {
     #[test]
     fn rows_become_claims() {
         let (r, odd) = row(
-            &["https://a.test/p", "https://example.com/", "nofollow", "3/2/2026", "45,5"],
+            &[
+                "https://a.test/p",
+                "https://example.com/",
+                "nofollow",
+                "3/2/2026",
+                "45,5",
+            ],
             None,
         );
-        let Row::Page(url, c) = r else { panic!("{r:?}") };
+        let Row::Page(url, c) = r else {
+            panic!("{r:?}")
+        };
         assert_eq!(url.as_str(), "https://a.test/p");
         assert_eq!(c.nofollow, Some(true));
         assert_eq!(c.lost, Some(true));
@@ -510,8 +531,20 @@ mod tests {
     #[test]
     fn bad_rows_are_skipped_or_filtered() {
         let (r, _) = row(&["not a url", "", "", "", ""], None);
-        assert!(matches!(r, Row::Skipped(Skip { kind: "not an http(s) URL", .. })), "{r:?}");
-        let (r, _) = row(&["https://www.example.com/x", "", "", "", ""], Some("example.com"));
+        assert!(
+            matches!(
+                r,
+                Row::Skipped(Skip {
+                    kind: "not an http(s) URL",
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+        let (r, _) = row(
+            &["https://www.example.com/x", "", "", "", ""],
+            Some("example.com"),
+        );
         assert_eq!(r, Row::Filtered(FILTER_INTERNAL));
         let (r, odd) = row(&["www.a.test/p", "", "", "someday", "n/a"], None);
         assert!(matches!(r, Row::Page(ref u, _) if u.as_str() == "http://www.a.test/p"));
@@ -520,8 +553,14 @@ mod tests {
 
     #[test]
     fn site_cells() {
-        assert_eq!(site_domain("blog.Example.org").as_deref(), Some("example.org"));
-        assert_eq!(site_domain("https://a.b.co.uk/x").as_deref(), Some("b.co.uk"));
+        assert_eq!(
+            site_domain("blog.Example.org").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(
+            site_domain("https://a.b.co.uk/x").as_deref(),
+            Some("b.co.uk")
+        );
         assert_eq!(site_domain("not a domain"), None);
         assert_eq!(site_domain("localhost"), None);
     }

@@ -134,6 +134,26 @@ pub fn url_fingerprint(url: &Url) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
+/// What identifies a listed page for counting: its fingerprint and registrable domain,
+/// computed once per row and shared by every counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageKey {
+    /// [`url_fingerprint`] of the normalised URL.
+    pub fingerprint: u128,
+    /// Registrable domain of its host.
+    pub domain: String,
+}
+
+impl PageKey {
+    /// The key of a normalised URL.
+    pub fn of(url: &Url) -> PageKey {
+        PageKey {
+            fingerprint: url_fingerprint(url),
+            domain: registrable_domain(url.host_str().unwrap_or_default()),
+        }
+    }
+}
+
 /// Distinct pages, their domains and domain-level sites.
 #[derive(Debug, Default)]
 pub struct Distinct {
@@ -144,13 +164,10 @@ pub struct Distinct {
 
 impl Distinct {
     /// Counts a page; true when it is new.
-    pub fn page(&mut self, url: &Url) -> bool {
-        let new = self.pages.insert(url_fingerprint(url));
-        if new {
-            let domain = registrable_domain(url.host_str().unwrap_or_default());
-            if !self.domains.contains(&domain) {
-                self.domains.insert(domain);
-            }
+    pub fn page(&mut self, key: &PageKey) -> bool {
+        let new = self.pages.insert(key.fingerprint);
+        if new && !self.domains.contains(&key.domain) {
+            self.domains.insert(key.domain.clone());
         }
         new
     }
@@ -185,9 +202,9 @@ pub struct Tally {
 
 impl Tally {
     /// A page listed at some line.
-    pub fn page(&mut self, url: &Url) {
+    pub fn page(&mut self, key: &PageKey) {
         self.listed += 1;
-        self.distinct.page(url);
+        self.distinct.page(key);
     }
 
     /// A domain-level site listed.
@@ -263,18 +280,24 @@ mod tests {
     #[test]
     fn tally_counts_duplicates_and_groups_reasons() {
         let mut t = Tally::default();
-        let u = |s| Url::parse(s).unwrap();
+        let u = |s| PageKey::of(&Url::parse(s).unwrap());
         t.rows = 6;
         t.page(&u("https://a.test/x"));
         t.page(&u("https://a.test/x"));
         t.page(&u("https://b.a.test/y"));
         t.site("c.test");
         for line in [5, 9] {
-            t.skip(line, Skip::new("not an http(s) URL", format!("line {line}")));
+            t.skip(
+                line,
+                Skip::new("not an http(s) URL", format!("line {line}")),
+            );
         }
         let mut r = InputReport::new("in.csv");
         t.finish(&mut r);
-        assert_eq!((r.rows, r.pages, r.domains, r.domain_candidates), (6, 2, 1, 1));
+        assert_eq!(
+            (r.rows, r.pages, r.domains, r.domain_candidates),
+            (6, 2, 1, 1)
+        );
         assert_eq!((r.duplicates, r.skipped), (1, 2));
         assert_eq!(r.skipped_reasons[0].lines, [5, 9]);
         assert_eq!(

@@ -81,7 +81,13 @@ pub fn read_url_list(
                 MAX_LINE / 1024,
                 buf.len() + rest
             );
-            fail(name, line, skip_invalid, tally, Skip::new("line too long", reason))?;
+            fail(
+                name,
+                line,
+                skip_invalid,
+                tally,
+                Skip::new("line too long", reason),
+            )?;
             continue;
         }
         let Ok(text) = std::str::from_utf8(&buf) else {
@@ -204,11 +210,18 @@ mod tests {
 
     #[test]
     fn skip_invalid_turns_errors_into_counted_warnings() {
-        let long = format!("https://a.test/{}\nhttps://ok.test/\n", "x".repeat(MAX_LINE * 3));
+        let long = format!(
+            "https://a.test/{}\nhttps://ok.test/\n",
+            "x".repeat(MAX_LINE * 3)
+        );
         let (r, t) = parse(&format!("ftp://a.test/\n{long}"), true);
         assert_eq!(r.unwrap(), [(3, "https://ok.test/".into())]);
         assert_eq!(t.skipped(), 2);
         let (r, _) = parse(&long, false);
-        assert!(r.unwrap_err().to_string().contains("links.txt:1: line is longer than 64 KiB"));
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("links.txt:1: line is longer than 64 KiB")
+        );
     }
 }

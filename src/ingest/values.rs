@@ -27,6 +27,10 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 /// A metric: `45`, `45.5`, `45,5`, `12%`, `1,234.5`, `1.234,5`. `None` when not a finite number.
 pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if let Ok(v) = s.parse::<f64>() {
+        return v.is_finite().then_some(v);
+    }
     let cleaned: String = s
         .trim()
         .trim_end_matches('%')
@@ -60,9 +64,9 @@ pub fn parse_number(s: &str) -> Option<f64> {
 pub fn parse_count(s: &str) -> Option<u64> {
     let s = s.trim();
     if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\'' | '\u{a0}' | '\u{202f}'))
+        || !s.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\'' | '\u{a0}' | '\u{202f}')
+        })
     {
         return None;
     }
@@ -128,10 +132,7 @@ pub fn parse_date(s: &str, order: DateOrder) -> Option<String> {
 fn numeric_date(s: &str, order: DateOrder) -> Option<(u32, u32, u32)> {
     // The date part ends at the first space or `T` that follows a digit (`2026-08-01T10:00Z`,
     // `9/15/26 10:00 AM`).
-    let date_part = s
-        .split(|c: char| c == ' ' || c == 'T' || c == ',')
-        .next()
-        .unwrap_or(s);
+    let date_part = s.split([' ', 'T', ',']).next().unwrap_or(s);
     let (parts, sep): (Vec<&str>, char) = if date_part.contains('年') {
         let cleaned = date_part.replace(['年', '月'], "-").replace('日', "");
         let p: Vec<String> = cleaned.split('-').map(str::to_string).collect();
@@ -139,17 +140,21 @@ fn numeric_date(s: &str, order: DateOrder) -> Option<(u32, u32, u32)> {
             .then(|| Some((p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?)))
             .flatten();
     } else if let Some(sep) = ['-', '/', '.'].into_iter().find(|c| date_part.contains(*c)) {
-        (
-            date_part.trim_end_matches('.').split(sep).collect(),
-            sep,
-        )
+        (date_part.trim_end_matches('.').split(sep).collect(), sep)
     } else {
         return None;
     };
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
-    let n: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let n: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if parts[0].len() == 4 {
         return Some((n[0], n[1], n[2]));
     }
@@ -205,15 +210,27 @@ mod tests {
     fn dates_in_every_locale_form() {
         let d = |s, o| parse_date(s, o);
         assert_eq!(d("2026-08-01", DayFirst).as_deref(), Some("2026-08-01"));
-        assert_eq!(d("2026-08-01 13:05:00", DayFirst).as_deref(), Some("2026-08-01"));
-        assert_eq!(d("2026-08-01T13:05:00Z", DayFirst).as_deref(), Some("2026-08-01"));
+        assert_eq!(
+            d("2026-08-01 13:05:00", DayFirst).as_deref(),
+            Some("2026-08-01")
+        );
+        assert_eq!(
+            d("2026-08-01T13:05:00Z", DayFirst).as_deref(),
+            Some("2026-08-01")
+        );
         assert_eq!(d("Sep 15, 2026", DayFirst).as_deref(), Some("2026-09-15"));
-        assert_eq!(d("15 September 2026", MonthFirst).as_deref(), Some("2026-09-15"));
+        assert_eq!(
+            d("15 September 2026", MonthFirst).as_deref(),
+            Some("2026-09-15")
+        );
         assert_eq!(d("28/09/2026", MonthFirst).as_deref(), Some("2026-09-28"));
         assert_eq!(d("03/04/2026", DayFirst).as_deref(), Some("2026-04-03"));
         assert_eq!(d("03/04/2026", MonthFirst).as_deref(), Some("2026-03-04"));
         assert_eq!(d("9/15/26", MonthFirst).as_deref(), Some("2026-09-15"));
-        assert_eq!(d("1/2/26 10:00 AM", MonthFirst).as_deref(), Some("2026-01-02"));
+        assert_eq!(
+            d("1/2/26 10:00 AM", MonthFirst).as_deref(),
+            Some("2026-01-02")
+        );
         assert_eq!(d("28.09.2026", MonthFirst).as_deref(), Some("2026-09-28"));
         assert_eq!(d("2026/09/28", DayFirst).as_deref(), Some("2026-09-28"));
         assert_eq!(d("2026年9月28日", DayFirst).as_deref(), Some("2026-09-28"));

@@ -118,7 +118,9 @@ impl InputFormat {
     pub fn is_gsc(self) -> bool {
         matches!(
             self,
-            InputFormat::GscLinks | InputFormat::GscTopLinkingSites | InputFormat::GscTopLinkedPages
+            InputFormat::GscLinks
+                | InputFormat::GscTopLinkingSites
+                | InputFormat::GscTopLinkedPages
         )
     }
 }

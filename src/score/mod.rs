@@ -11,9 +11,10 @@ pub mod reconcile;
 pub mod rules;
 
 use crate::model::{
-    AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation, LinkReport,
-    PageAnalysis, PageReport, PageSignals, PageStatus, PageVerdict, Placement, PlacementMix,
-    SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target, ToolInfo, VerdictOutcome,
+    AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation,
+    LinkReport, PageAnalysis, PageReport, PageSignals, PageStatus, PageVerdict, Placement,
+    PlacementMix, SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target, ToolInfo,
+    VerdictOutcome,
 };
 use rules::Rule;
 use std::collections::{BTreeMap, HashSet};
@@ -128,7 +129,10 @@ pub fn build_audit(
     let domains = domain_reports(&reports);
     summary.referring_domains = domains.len();
     let domain_candidates = domain_only::reports(domain_candidates, &reports);
-    summary.domain_only = domain_candidates.iter().filter(|d| d.pages_audited == 0).count();
+    summary.domain_only = domain_candidates
+        .iter()
+        .filter(|d| d.pages_audited == 0)
+        .count();
     Audit {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {

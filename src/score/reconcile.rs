@@ -288,11 +288,20 @@ mod tests {
         let p = page(PageStatus::Lost, vec![live.clone()], vec![]);
         let f = reconcile(&p, &Context::default());
         assert_eq!(codes(&f), ["vendor-link-missing"]);
-        assert!(f[0].evidence.starts_with("ahrefs.csv:2 reported a live link"), "{}", f[0].evidence);
+        assert!(
+            f[0].evidence
+                .starts_with("ahrefs.csv:2 reported a live link"),
+            "{}",
+            f[0].evidence
+        );
         // A vendor that already knows the link is lost, or a plain URL list, raises nothing.
         let p = page(PageStatus::Lost, vec![lost], vec![]);
         assert!(reconcile(&p, &Context::default()).is_empty());
-        let p = page(PageStatus::Lost, vec![prov(InputFormat::UrlList, Claims::default())], vec![]);
+        let p = page(
+            PageStatus::Lost,
+            vec![prov(InputFormat::UrlList, Claims::default())],
+            vec![],
+        );
         assert!(reconcile(&p, &Context::default()).is_empty());
     }
 
@@ -310,7 +319,10 @@ mod tests {
         );
         let f = reconcile(&p, &Context::default());
         assert_eq!(codes(&f), ["vendor-link-missing", "vendor-rel-mismatch"]);
-        assert!(f[1].evidence.contains("says not nofollow; the live link has rel=\"nofollow\""));
+        assert!(
+            f[1].evidence
+                .contains("says not nofollow; the live link has rel=\"nofollow\"")
+        );
         // Same target up to scheme, www and trailing slash: no finding.
         let claims = Claims {
             target_url: Some("http://example.com".into()),

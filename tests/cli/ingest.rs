@@ -8,7 +8,15 @@ const HOSTS: [&str; 3] = ["blog.referrer.test", "news.other.test", "example.com"
 
 fn audit(server: &Server, from: &[PathBuf], extra: &[&str]) -> Run {
     let mut cmd = backlinks();
-    cmd.args(["audit", "example.com", "--allow-private", "--delay", "0", "--retries", "0"]);
+    cmd.args([
+        "audit",
+        "example.com",
+        "--allow-private",
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+    ]);
     for f in from {
         cmd.arg("--from").arg(f);
     }
@@ -45,11 +53,17 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
         "/a",
         Reply::html("<article><p>Read <a href='https://example.com/' rel='nofollow'>Example</a> now.</p></article>"),
     );
-    s.route("news.other.test", "/b", Reply::html("<p>No link here any more.</p>"));
+    s.route(
+        "news.other.test",
+        "/b",
+        Reply::html("<p>No link here any more.</p>"),
+    );
     s.route(
         "news.other.test",
         "/c",
-        Reply::html("<article><p>See <a href='https://www.example.com/shoes'>the shoes</a>.</p></article>"),
+        Reply::html(
+            "<article><p>See <a href='https://www.example.com/shoes'>the shoes</a>.</p></article>",
+        ),
     );
     let (a, b, c) = (
         s.url("blog.referrer.test", "/a"),
@@ -75,7 +89,12 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
              12,B,{b},https://example.com/reviews,this review,false,false,false,12/24/25,9/1/26,false,true\n"
         ),
     );
-    let gsc = write(dir.path(), "gsc.csv", &format!("Linking page,Last crawled\n{a},Sep 15, 2026\n").replace("Sep 15, 2026", "\"Sep 15, 2026\""));
+    let gsc = write(
+        dir.path(),
+        "gsc.csv",
+        &format!("Linking page,Last crawled\n{a},Sep 15, 2026\n")
+            .replace("Sep 15, 2026", "\"Sep 15, 2026\""),
+    );
     let sites = write(
         dir.path(),
         "sites.csv",
@@ -99,9 +118,17 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
     assert_eq!(prov[0]["metrics"]["ahrefs_ur"], 23.0);
     assert_eq!(prov[1]["format"], "gsc-links");
     assert_eq!(prov[1]["last_crawled"], "2026-09-15");
-    let sources: Vec<&str> = a["sources"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let sources: Vec<&str> = a["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
     assert_eq!(sources.len(), 2);
-    assert!(sources[0].ends_with("ahrefs.tsv") && sources[1].ends_with("gsc.csv"), "{sources:?}");
+    assert!(
+        sources[0].ends_with("ahrefs.tsv") && sources[1].ends_with("gsc.csv"),
+        "{sources:?}"
+    );
     let semrush_prov = &c["provenance"][0];
     assert_eq!(semrush_prov["format"], "semrush-backlinks");
     assert_eq!(semrush_prov["first_seen"], "2026-05-10");
@@ -111,11 +138,17 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
     assert_eq!(a["status"], "live");
     assert_eq!(codes(a), ["vendor-rel-mismatch"]);
     let ev = a["flags"][0]["evidence"].as_str().unwrap();
-    assert!(ev.contains("ahrefs.tsv:2 says not nofollow; the live link has rel=\"nofollow\""), "{ev}");
+    assert!(
+        ev.contains("ahrefs.tsv:2 says not nofollow; the live link has rel=\"nofollow\""),
+        "{ev}"
+    );
     assert_eq!(b["status"], "lost");
     assert_eq!(codes(b), ["link-lost", "vendor-link-missing"]);
     let ev = b["flags"][1]["evidence"].as_str().unwrap();
-    assert!(ev.contains("ahrefs.tsv:3 reported a live link") && !ev.contains("semrush"), "{ev}");
+    assert!(
+        ev.contains("ahrefs.tsv:3 reported a live link") && !ev.contains("semrush"),
+        "{ev}"
+    );
     assert_eq!(c["status"], "live");
     assert_eq!(codes(c), ["missing-from-gsc"]);
 
@@ -123,7 +156,12 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
     let dc = j["domain_candidates"].as_array().unwrap();
     let domains: Vec<(&str, u64)> = dc
         .iter()
-        .map(|d| (d["domain"].as_str().unwrap(), d["pages_audited"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["domain"].as_str().unwrap(),
+                d["pages_audited"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(domains, [("farside.test", 0), ("referrer.test", 1)]);
     assert_eq!(dc[0]["linking_pages"], 1204);
@@ -135,7 +173,8 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
     let r = audit(&s, &inputs, &["--format", "table"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("1 known only at domain level (GSC top linking sites): no page to fetch"),
+        r.stdout
+            .contains("1 known only at domain level (GSC top linking sites): no page to fetch"),
         "{}",
         r.stdout
     );
@@ -159,14 +198,29 @@ fn unknown_csv_stops_the_audit_and_columns_reads_it() {
     let r = audit(&s, std::slice::from_ref(&csv), &["--format", "json"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("tool.csv:1: not a backlink export this tool recognises"), "{}", r.stderr);
-    assert!(r.stderr.contains("header found: \"Referrer;Anchor phrase;Seen\""), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("tool.csv:1: not a backlink export this tool recognises"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("header found: \"Referrer;Anchor phrase;Seen\""),
+        "{}",
+        r.stderr
+    );
     assert!(s.hits("blog.referrer.test", "/a").is_empty());
 
     let r = audit(
         &s,
         &[csv],
-        &["--format", "json", "--columns", "url=Referrer,anchor=anchor-phrase,first_seen=3"],
+        &[
+            "--format",
+            "json",
+            "--columns",
+            "url=Referrer,anchor=anchor-phrase,first_seen=3",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
@@ -189,11 +243,19 @@ fn an_old_json_report_seeds_a_new_audit() {
     let dir = tempfile::tempdir().unwrap();
     let list = write(dir.path(), "links.txt", &format!("{url}\n"));
     let mut cmd = backlinks();
-    cmd.args(["audit", "example.com", "--allow-private", "--delay", "0", "--format", "json"])
-        .arg("--from")
-        .arg(&list)
-        .arg("--resolve")
-        .arg(s.resolve("blog.referrer.test"));
+    cmd.args([
+        "audit",
+        "example.com",
+        "--allow-private",
+        "--delay",
+        "0",
+        "--format",
+        "json",
+    ])
+    .arg("--from")
+    .arg(&list)
+    .arg("--resolve")
+    .arg(s.resolve("blog.referrer.test"));
     let old = run(&mut cmd);
     assert_eq!(old.code, 0, "{}", old.stderr);
     let old_path = write(dir.path(), "old.json", &old.stdout);
@@ -212,9 +274,17 @@ fn an_old_json_report_seeds_a_new_audit() {
 
 #[test]
 fn explain_documents_the_reconciliation_codes() {
-    for code in ["vendor-link-missing", "missing-from-gsc", "vendor-rel-mismatch"] {
+    for code in [
+        "vendor-link-missing",
+        "missing-from-gsc",
+        "vendor-rel-mismatch",
+    ] {
         let r = run(backlinks().args(["explain", code]));
         assert_eq!(r.code, 0, "{}", r.stderr);
-        assert!(r.stdout.starts_with(code) && r.stdout.contains("fires when:"), "{}", r.stdout);
+        assert!(
+            r.stdout.starts_with(code) && r.stdout.contains("fires when:"),
+            "{}",
+            r.stdout
+        );
     }
 }

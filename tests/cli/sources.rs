@@ -39,7 +39,10 @@ fn export_fixtures() -> Vec<String> {
 #[test]
 fn every_fixture_is_detected_from_its_content() {
     let files = export_fixtures();
-    let paths: Vec<PathBuf> = files.iter().map(|f| fixture(&format!("exports/{f}"))).collect();
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|f| fixture(&format!("exports/{f}")))
+        .collect();
     let r = sources(&paths, &["--format", "json", "--target", "example.com"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
@@ -61,22 +64,43 @@ fn every_fixture_is_detected_from_its_content() {
         })
         .collect();
     let want: BTreeMap<&str, &str> = [
-        ("ahrefs/backlinks-legacy-utf16.tsv", "ahrefs-legacy, utf-16le (BOM)"),
+        (
+            "ahrefs/backlinks-legacy-utf16.tsv",
+            "ahrefs-legacy, utf-16le (BOM)",
+        ),
         ("ahrefs/backlinks-utf16.tsv", "ahrefs, utf-16le (BOM)"),
         ("ahrefs/backlinks-utf8-comma.csv", "ahrefs, utf-8 (BOM)"),
         ("gsc/de-latest-links.csv", "gsc-links (de), utf-8 (BOM)"),
-        ("gsc/de-top-linking-sites.csv", "gsc-top-linking-sites (de), utf-8 (BOM)"),
+        (
+            "gsc/de-top-linking-sites.csv",
+            "gsc-top-linking-sites (de), utf-8 (BOM)",
+        ),
         ("gsc/en-latest-links.csv", "gsc-links (en), utf-8"),
         ("gsc/en-more-sample-links.csv", "gsc-links (en), utf-8"),
-        ("gsc/en-top-linked-pages.csv", "gsc-top-linked-pages (en), utf-8"),
-        ("gsc/en-top-linking-sites.csv", "gsc-top-linking-sites (en), utf-8"),
+        (
+            "gsc/en-top-linked-pages.csv",
+            "gsc-top-linked-pages (en), utf-8",
+        ),
+        (
+            "gsc/en-top-linking-sites.csv",
+            "gsc-top-linking-sites (en), utf-8",
+        ),
         ("gsc/es-latest-links.csv", "gsc-links (es), utf-8"),
         ("gsc/fr-latest-links.csv", "gsc-links (fr), utf-8 (BOM)"),
         ("gsc/it-latest-links.csv", "gsc-links (it), utf-8"),
         ("gsc/ja-latest-links.csv", "gsc-links (ja), utf-8 (BOM)"),
-        ("gsc/links-export.zip!Latest links.csv", "gsc-links (en), utf-8"),
-        ("gsc/links-export.zip!Top linked pages.csv", "gsc-top-linked-pages (en), utf-8"),
-        ("gsc/links-export.zip!Top linking sites.csv", "gsc-top-linking-sites (en), utf-8"),
+        (
+            "gsc/links-export.zip!Latest links.csv",
+            "gsc-links (en), utf-8",
+        ),
+        (
+            "gsc/links-export.zip!Top linked pages.csv",
+            "gsc-top-linked-pages (en), utf-8",
+        ),
+        (
+            "gsc/links-export.zip!Top linking sites.csv",
+            "gsc-top-linking-sites (en), utf-8",
+        ),
         ("gsc/links-export.zip!Top linking text.csv", "ignored"),
         ("gsc/nl-latest-links.csv", "gsc-links (nl), utf-8 (BOM)"),
         ("gsc/pt-latest-links.csv", "gsc-links (pt), utf-8 (BOM)"),
@@ -85,8 +109,14 @@ fn every_fixture_is_detected_from_its_content() {
         ("moz/inbound-links.csv", "moz, utf-8"),
         ("own/audit.csv", "backlinks-csv, utf-8"),
         ("own/audit.json", "backlinks-json, utf-8"),
-        ("screaming-frog/all-inlinks.csv", "screaming-frog-inlinks, utf-8"),
-        ("semrush/backlink-audit.csv", "semrush-backlink-audit, utf-8 (BOM)"),
+        (
+            "screaming-frog/all-inlinks.csv",
+            "screaming-frog-inlinks, utf-8",
+        ),
+        (
+            "semrush/backlink-audit.csv",
+            "semrush-backlink-audit, utf-8 (BOM)",
+        ),
         ("semrush/backlinks.csv", "semrush-backlinks, utf-8 (BOM)"),
     ]
     .into_iter()
@@ -105,22 +135,48 @@ fn every_fixture_is_detected_from_its_content() {
     };
     // Majestic: two broken rows skipped with their lines, the file still read.
     let m = input("majestic/backlinks.csv");
-    assert_eq!((m["rows"].as_u64(), m["pages"].as_u64(), m["skipped"].as_u64()), (Some(5), Some(3), Some(2)));
+    assert_eq!(
+        (
+            m["rows"].as_u64(),
+            m["pages"].as_u64(),
+            m["skipped"].as_u64()
+        ),
+        (Some(5), Some(3), Some(2))
+    );
     let lines: Vec<u64> = m["skipped_reasons"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|r| r["lines"].as_array().unwrap().iter().map(|l| l.as_u64().unwrap()))
+        .flat_map(|r| {
+            r["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_u64().unwrap())
+        })
         .collect();
     assert_eq!(lines, [5, 4]);
     // Screaming Frog: only hyperlinks to the target from other sites are candidates.
     let sf = input("all-inlinks.csv");
-    assert_eq!((sf["pages"].as_u64(), sf["filtered"].as_u64()), (Some(2), Some(4)));
+    assert_eq!(
+        (sf["pages"].as_u64(), sf["filtered"].as_u64()),
+        (Some(2), Some(4))
+    );
     // The GSC duplicate row is merged, the fragment dropped.
     let g = input("gsc/en-latest-links.csv");
-    assert_eq!((g["rows"].as_u64(), g["pages"].as_u64(), g["duplicates"].as_u64()), (Some(4), Some(3), Some(1)));
+    assert_eq!(
+        (
+            g["rows"].as_u64(),
+            g["pages"].as_u64(),
+            g["duplicates"].as_u64()
+        ),
+        (Some(4), Some(3), Some(1))
+    );
     assert_eq!(input("moz/inbound-links-legacy.csv")["header_line"], 5);
-    assert_eq!(input("gsc/en-top-linking-sites.csv")["domain_candidates"], 3);
+    assert_eq!(
+        input("gsc/en-top-linking-sites.csv")["domain_candidates"],
+        3
+    );
     let t = &j["total"];
     assert_eq!(t["domain_candidates"], 3);
     // Ten distinct pages; the Screaming Frog row from the target's own home page is internal.
@@ -204,7 +260,11 @@ fn gsc_zip_holds_the_committed_csvs() {
     ] {
         let mut got = Vec::new();
         std::io::Read::read_to_end(&mut zip.by_name(entry).unwrap(), &mut got).unwrap();
-        assert_eq!(got, std::fs::read(fixture(&format!("exports/{csv}"))).unwrap(), "{entry}");
+        assert_eq!(
+            got,
+            std::fs::read(fixture(&format!("exports/{csv}"))).unwrap(),
+            "{entry}"
+        );
     }
 }
 
@@ -249,7 +309,12 @@ fn columns_read_an_unknown_tool() {
     assert!(r.stdout.is_empty());
     let r = sources(
         std::slice::from_ref(&unknown),
-        &["--format", "json", "--columns", "url=Referrer,anchor=Anchor phrase,target=3,last_seen=Seen"],
+        &[
+            "--format",
+            "json",
+            "--columns",
+            "url=Referrer,anchor=Anchor phrase,target=3,last_seen=Seen",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["inputs"][0]["format"], "columns");
@@ -257,13 +322,22 @@ fn columns_read_an_unknown_tool() {
     let r = sources(&[unknown], &["--columns", "url=Referer"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("unknown-tool.csv:1: --columns url=Referer: no such column; the header is: \"Referrer,"),
+        r.stderr.contains(
+            "unknown-tool.csv:1: --columns url=Referer: no such column; the header is: \"Referrer,"
+        ),
         "{}",
         r.stderr
     );
-    let r = sources(&[fixture("exports/own/audit.csv")], &["--columns", "anchor=2"]);
+    let r = sources(
+        &[fixture("exports/own/audit.csv")],
+        &["--columns", "anchor=2"],
+    );
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--columns needs url=COLUMN"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--columns needs url=COLUMN"),
+        "{}",
+        r.stderr
+    );
 }
 
 fn assert_exit_2(r: &Run, wants: &[&str]) {
@@ -311,9 +385,15 @@ fn bad_inputs_are_clear_errors() {
     );
     let old_xls = dir.path().join("old.xls");
     std::fs::write(&old_xls, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap();
-    assert_exit_2(&sources(&[old_xls], &[]), &["old.xls` is an Excel workbook"]);
+    assert_exit_2(
+        &sources(&[old_xls], &[]),
+        &["old.xls` is an Excel workbook"],
+    );
     let json = write(dir.path(), "other.json", "{\"hello\": 1}\n");
-    assert_exit_2(&sources(&[json], &[]), &["other.json:1: JSON that is not a backlinks report"]);
+    assert_exit_2(
+        &sources(&[json], &[]),
+        &["other.json:1: JSON that is not a backlinks report"],
+    );
     assert_exit_2(
         &sources(&[dir.path().join("missing.csv")], &[]),
         &["cannot read `", "missing.csv`"],
@@ -336,14 +416,20 @@ fn damaged_files_are_read_with_counted_warnings() {
     let i = &j["inputs"];
     // The cut-off last row is skipped and counted; the others are read.
     assert_eq!(i[0]["format"], "ahrefs");
-    assert_eq!((i[0]["pages"].as_u64(), i[0]["skipped"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (i[0]["pages"].as_u64(), i[0]["skipped"].as_u64()),
+        (Some(3), Some(1))
+    );
     assert_eq!(i[0]["skipped_reasons"][0]["lines"][0], 5);
     // UTF-16 without a BOM is recognised from its zero bytes.
     assert_eq!(i[1]["encoding"], "utf-16le");
     assert_eq!(i[1]["pages"], 2);
     // A Latin-1 row in a UTF-8 file is skipped with its line, the rest read.
     assert_eq!(i[2]["pages"], 2);
-    assert_eq!(i[2]["skipped_reasons"][0]["reason"], "not valid UTF-8 text (mixed encodings?)");
+    assert_eq!(
+        i[2]["skipped_reasons"][0]["reason"],
+        "not valid UTF-8 text (mixed encodings?)"
+    );
     assert_eq!(i[2]["skipped_reasons"][0]["lines"][0], 3);
 
     // A UTF-16 file cut in the middle of a character, and a 10 MB row after the header.
@@ -355,7 +441,12 @@ fn damaged_files_are_read_with_counted_warnings() {
     let big_row = dir.path().join("big-row.csv");
     let mut f = std::fs::File::create(&big_row).unwrap();
     writeln!(f, "Linking page,Last crawled\nhttps://a.test/,2026-01-01").unwrap();
-    writeln!(f, "https://b.test/{},2026-01-01", "x".repeat(10 * 1024 * 1024)).unwrap();
+    writeln!(
+        f,
+        "https://b.test/{},2026-01-01",
+        "x".repeat(10 * 1024 * 1024)
+    )
+    .unwrap();
     writeln!(f, "https://c.test/,2026-01-01").unwrap();
     drop(f);
     let r = sources(&[cut_path, big_row], &["--format", "json"]);
@@ -364,7 +455,10 @@ fn damaged_files_are_read_with_counted_warnings() {
     assert_eq!(j["inputs"][0]["pages"], 3);
     assert_eq!(j["inputs"][0]["skipped"], 1);
     assert_eq!(j["inputs"][1]["pages"], 2);
-    assert_eq!(j["inputs"][1]["skipped_reasons"][0]["reason"], "row longer than 1 MiB");
+    assert_eq!(
+        j["inputs"][1]["skipped_reasons"][0]["reason"],
+        "row longer than 1 MiB"
+    );
 }
 
 #[test]
@@ -383,7 +477,10 @@ fn semrush_row_limit_is_a_warning() {
     let j = r.json();
     assert_eq!(j["inputs"][0]["rows"], 30_001);
     let note = j["inputs"][0]["notes"][0].as_str().unwrap();
-    assert!(note.contains("has exactly 30001 rows, the most a Semrush export holds"), "{note}");
+    assert!(
+        note.contains("has exactly 30001 rows, the most a Semrush export holds"),
+        "{note}"
+    );
 }
 
 #[test]
@@ -428,6 +525,9 @@ fn fixtures_readme_describes_every_export_fixture() {
         .map(String::from)
         .iter(),
     ) {
-        assert!(readme.contains(&format!("`{f}`")), "fixtures/README.md does not describe {f}");
+        assert!(
+            readme.contains(&format!("`{f}`")),
+            "fixtures/README.md does not describe {f}"
+        );
     }
 }
