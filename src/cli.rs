@@ -73,8 +73,9 @@ pub struct AuditArgs {
     /// The site whose backlinks are audited: a domain (example.com) or URL. Every host of its
     /// registrable domain counts as the target.
     pub target: String,
-    /// Candidate referring pages: a URL list (one per line, `#` comments). Repeatable; `-`
-    /// reads standard input.
+    /// Candidate referring pages: an export of Search Console (CSV or zip), Ahrefs, Semrush,
+    /// Moz, Majestic or Screaming Frog, a backlinks JSON/CSV report, or a URL list (one per
+    /// line); detected from the content. Repeatable; `-` reads standard input.
     #[arg(long = "from", value_name = "PATH")]
     pub from: Vec<PathBuf>,
     /// Read the referring pages from this WARC archive (.warc or .warc.gz) instead of the

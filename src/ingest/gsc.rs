@@ -1,6 +1,6 @@
 //! Google Search Console Links report exports. Search Console writes its column names in the
 //! interface language of the user, so each report is recognised in every language of
-//! [`LANGUAGES`]; `docs/gsc-languages.md` explains how to add one.
+//! [`LANGUAGES`]; `docs/inputs.md` explains how to add one.
 //!
 //! - "Latest links" / "More sample links": `Linking page, Last crawled` → page candidates with
 //!   the last crawl date.

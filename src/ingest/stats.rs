@@ -98,13 +98,20 @@ impl InputReport {
                     .filter(|e| !e.is_empty())
                     .map(|e| format!(" ({e})"))
                     .unwrap_or_default();
+                let lines: Vec<String> = r.lines.iter().map(u64::to_string).collect();
+                let more = if r.count as usize > r.lines.len() {
+                    format!(", … ({} in all)", r.count)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{}: skipped {} {}: {}{example}; {}",
-                    self.input,
+                    "skipped {} {} of {}: {}{example}; at {}:{}{more}",
                     r.count,
                     if r.count == 1 { "row" } else { "rows" },
+                    self.input,
                     r.reason,
-                    lines_text(&r.lines, r.count),
+                    self.input,
+                    lines.join(", "),
                 )
             })
             .collect();
@@ -302,7 +309,7 @@ mod tests {
         assert_eq!(r.skipped_reasons[0].lines, [5, 9]);
         assert_eq!(
             r.warnings(),
-            ["in.csv: skipped 2 rows: not an http(s) URL (line 5); lines 5, 9"]
+            ["skipped 2 rows of in.csv: not an http(s) URL (line 5); at in.csv:5, 9"]
         );
         assert_eq!(lines_text(&[1, 2], 40), "lines 1, 2, … (40 in all)");
     }
