@@ -236,14 +236,17 @@ fn empty_error(paths: &[PathBuf], inputs: &[InputReport]) -> IngestError {
         .iter()
         .filter(|i| i.rows > 0)
         .map(|i| {
-            let reasons: Vec<String> = i
-                .filtered_reasons
-                .iter()
-                .chain(&i.skipped_reasons)
-                .map(|r| format!("{} rows {}", r.count, r.reason))
-                .collect();
+            let n = |c: u64| if c == 1 { "1 row" } else { "rows" };
+            let reasons: Vec<String> =
+                i.filtered_reasons
+                    .iter()
+                    .map(|r| format!("{} filtered: {}", with_count(r.count, n(r.count)), r.reason))
+                    .chain(i.skipped_reasons.iter().map(|r| {
+                        format!("{} skipped: {}", with_count(r.count, n(r.count)), r.reason)
+                    }))
+                    .collect();
             let format = i.format.map_or("unrecognised", InputFormat::as_str);
-            format!("{} ({format}): {}", i.input, reasons.join(", "))
+            format!("{}, {format}: {}", i.input, reasons.join(", "))
         })
         .collect();
     IngestError::Empty {
@@ -253,6 +256,14 @@ fn empty_error(paths: &[PathBuf], inputs: &[InputReport]) -> IngestError {
         } else {
             format!(" ({})", why.join("; "))
         },
+    }
+}
+
+fn with_count(count: u64, noun: &str) -> String {
+    if count == 1 {
+        noun.to_string()
+    } else {
+        format!("{count} {noun}")
     }
 }
 

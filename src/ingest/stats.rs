@@ -256,9 +256,15 @@ impl Tally {
         report.domain_candidates = sites;
         report.duplicates = self.listed - pages - sites;
         report.skipped = self.skipped.values().map(|r| r.count).sum();
-        report.skipped_reasons = self.skipped.into_values().collect();
+        // In the order the problems first occur in the file.
+        let by_first_line = |map: BTreeMap<&'static str, ReasonCount>| {
+            let mut v: Vec<ReasonCount> = map.into_values().collect();
+            v.sort_by_key(|r| r.lines.first().copied());
+            v
+        };
+        report.skipped_reasons = by_first_line(self.skipped);
         report.filtered = self.filtered.values().map(|r| r.count).sum();
-        report.filtered_reasons = self.filtered.into_values().collect();
+        report.filtered_reasons = by_first_line(self.filtered);
     }
 }
 

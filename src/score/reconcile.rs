@@ -38,15 +38,23 @@ impl Context {
     }
 }
 
-/// Adds the reconciliation flags to every page (sorted with the page's other flags).
+/// Adds the reconciliation flags to every page (sorted with the page's other flags) and, as
+/// for every page-level flag, to each of its links, so that link-level views show them. They
+/// carry no toxicity weight: they are about the tools' data, not about the link's risk.
 pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate]) {
     let ctx = Context::new(pages, domains);
     for p in pages {
         let found = reconcile(p, &ctx);
-        if !found.is_empty() {
-            p.flags.extend(found);
-            p.flags.sort();
+        if found.is_empty() {
+            continue;
         }
+        for l in &mut p.links {
+            l.flags.extend(found.iter().cloned());
+            l.flags.sort();
+            l.flags.dedup();
+        }
+        p.flags.extend(found);
+        p.flags.sort();
     }
 }
 
