@@ -441,10 +441,11 @@ fn read_stream<'a>(
     let enc = sniff_encoding(&head, eof);
     let mut text = utf8_stream(head, rest, enc);
     let (dhead, deof) = read_head(&mut text, SNIFF_BYTES).map_err(read_err)?;
+    let blank = |c: char| c.is_whitespace() || c == '\u{feff}';
     if deof
-        && dhead
-            .iter()
-            .all(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF)
+        && String::from_utf8_lossy(&dhead)
+            .trim_matches(blank)
+            .is_empty()
     {
         return Err(unreadable("is empty"));
     }
@@ -468,18 +469,14 @@ fn read_stream<'a>(
             });
             let mut head = Cursor::new(dhead);
             head.set_position(offset as u64);
-            let src = head.chain(text);
-            read_rows(
+            let layout = Layout {
                 name,
-                &binding,
+                binding: &binding,
                 delimiter,
                 header_line,
-                src,
-                opts,
-                sink,
-                &mut tally,
-                &mut report,
-            )?;
+            };
+            read_rows(&layout, head.chain(text), opts, sink, &mut tally)?;
+            notes(binding.format, &tally, &mut report);
         }
         Detected::UrlList => {
             report.format = Some(InputFormat::UrlList);
@@ -568,19 +565,28 @@ fn provenance(name: &str, line: u64, format: InputFormat, claims: Claims) -> Pro
     }
 }
 
-/// Reads the rows of a delimited export, from its header line on.
-#[allow(clippy::too_many_arguments)]
-fn read_rows(
-    name: &str,
-    b: &Binding,
+/// Where the rows of a delimited export are.
+struct Layout<'a> {
+    name: &'a str,
+    binding: &'a Binding,
     delimiter: u8,
     header_line: u64,
+}
+
+/// Reads the rows of a delimited export, from its header line on.
+fn read_rows(
+    layout: &Layout,
     src: impl Read,
     opts: &IngestOptions,
     sink: &mut dyn Sink,
     tally: &mut Tally,
-    report: &mut InputReport,
 ) -> Result<(), IngestError> {
+    let &Layout {
+        name,
+        binding: b,
+        delimiter,
+        header_line,
+    } = layout;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -592,7 +598,6 @@ fn read_rows(
         .buffer_capacity(256 * 1024)
         .from_reader(src);
     let mut rec = csv::ByteRecord::new();
-    let mut odd = schema::Oddities::default();
     let target = opts.target.as_deref();
     let mut header_done = false;
     loop {
@@ -634,7 +639,7 @@ fn read_rows(
             ))
         } else {
             let rec = &rec;
-            schema::extract(b, |i| cell(rec, i), target, &mut odd)
+            schema::extract(b, |i| cell(rec, i), target, &mut tally.odd)
         };
         match row {
             Row::Page(url, claims) => {
@@ -660,7 +665,6 @@ fn read_rows(
             Row::Skipped(skip) => tally.skip(line, skip),
         }
     }
-    notes(b.format, tally, &odd, report);
     Ok(())
 }
 
@@ -679,7 +683,8 @@ fn cell(rec: &csv::ByteRecord, i: usize) -> Result<&str, Skip> {
     Ok(text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
 }
 
-fn notes(format: InputFormat, tally: &Tally, odd: &schema::Oddities, report: &mut InputReport) {
+fn notes(format: InputFormat, tally: &Tally, report: &mut InputReport) {
+    let odd = &tally.odd;
     let rows = tally.rows;
     if matches!(
         format,

@@ -2,7 +2,7 @@
 //! (invalid: warnings with line numbers) and rows filtered (valid but not candidates). This is
 //! what `backlinks sources` prints and where `audit`'s input warnings come from.
 
-use super::schema::Skip;
+use super::schema::{Oddities, Skip};
 use crate::model::{InputFormat, registrable_domain};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -205,6 +205,8 @@ pub struct Tally {
     filtered: BTreeMap<&'static str, ReasonCount>,
     /// The first skipped line, for "every row was skipped" errors.
     pub first_skip: Option<(u64, Skip)>,
+    /// Values present but not understood.
+    pub odd: Oddities,
 }
 
 impl Tally {
