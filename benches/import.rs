@@ -57,16 +57,20 @@ fn generate(path: &std::path::Path, rows: usize) -> std::io::Result<u64> {
     Ok(std::fs::metadata(path)?.len())
 }
 
-/// Peak resident set size of finished children, in MiB.
-fn children_peak_rss_mib() -> f64 {
+/// (peak resident set size in MiB, user + system CPU seconds) of finished children.
+fn children_usage() -> (f64, f64) {
     // SAFETY: getrusage only writes into the struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
     if rc != 0 {
-        return f64::NAN;
+        return (f64::NAN, f64::NAN);
     }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     // ru_maxrss is in KiB on Linux.
-    usage.ru_maxrss as f64 / 1024.0
+    (
+        usage.ru_maxrss as f64 / 1024.0,
+        secs(usage.ru_utime) + secs(usage.ru_stime),
+    )
 }
 
 fn main() {
@@ -102,13 +106,13 @@ fn main() {
     let report: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON");
     let read = report["total"]["rows"].as_u64().unwrap_or(0);
     assert_eq!(read, rows as u64, "every generated row is read");
+    let (rss, cpu) = children_usage();
     let _ = writeln!(
         out,
-        "backlinks sources: {read} rows ({} distinct pages on {} domains) in {secs:.2} s = {:.0} rows/s, {:.0} MB/s; peak RSS {:.1} MiB",
+        "backlinks sources: {read} rows ({} distinct pages on {} domains) in {secs:.2} s = {:.0} rows/s, {:.0} MB/s; CPU {cpu:.2} s; peak RSS {rss:.1} MiB",
         report["total"]["pages"],
         report["total"]["domains"],
         read as f64 / secs,
         size as f64 / 1e6 / secs,
-        children_peak_rss_mib()
     );
 }

@@ -32,7 +32,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         if archive.is_none() {
             bail!(
                 "nothing to audit: give the candidate referring pages with --from FILE \
-                 (a URL list, one per line) or --archive FILE.warc"
+                 (your backlink tool's export, or a URL list) or --archive FILE.warc"
             );
         }
         (Vec::new(), Vec::new())

@@ -41,25 +41,6 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// Every format, in the order `backlinks sources` lists them.
-    pub const ALL: [InputFormat; 15] = [
-        InputFormat::UrlList,
-        InputFormat::Archive,
-        InputFormat::GscLinks,
-        InputFormat::GscTopLinkingSites,
-        InputFormat::GscTopLinkedPages,
-        InputFormat::Ahrefs,
-        InputFormat::AhrefsLegacy,
-        InputFormat::SemrushBacklinks,
-        InputFormat::SemrushBacklinkAudit,
-        InputFormat::Moz,
-        InputFormat::Majestic,
-        InputFormat::ScreamingFrogInlinks,
-        InputFormat::BacklinksJson,
-        InputFormat::BacklinksCsv,
-        InputFormat::Columns,
-    ];
-
     /// The kebab-case name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
