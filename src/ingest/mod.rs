@@ -316,8 +316,8 @@ fn read_all(
     Ok(reports)
 }
 
-const XLSX: &str = "is an Excel workbook; export the sheet as CSV (File → Save as → CSV UTF-8, \
-                    or the tool's own CSV export) and give that file";
+const XLSX: &str = "is an Excel or OpenDocument workbook; export the sheet as CSV (File → Save \
+                    as → CSV UTF-8, or the tool's own CSV export) and give that file";
 
 /// Reads every CSV of a zip (Search Console's "Download CSV"). Entries no format recognises
 /// are listed as ignored; a zip with no CSV, or with none recognised, is an error.
@@ -340,9 +340,11 @@ fn read_zip<R: Read + Seek>(
         .collect::<Result<_, _>>()
         .map_err(|e| unreadable(format!("is not a readable zip archive ({e})")))?;
     names.sort();
-    if names.iter().any(|n| n == "[Content_Types].xml")
-        && names.iter().any(|n| n.starts_with("xl/"))
+    let has = |n: &str| names.iter().any(|x| x == n);
+    if (has("[Content_Types].xml") && names.iter().any(|n| n.starts_with("xl/")))
+        || (has("mimetype") && has("content.xml"))
     {
+        // .xlsx and .ods are zips too.
         return Err(unreadable(XLSX.into()));
     }
     let is_text = |n: &String| {
@@ -373,6 +375,13 @@ fn read_zip<R: Read + Seek>(
                  entries without a password are supported"
             ))
         })?;
+        if entry.size() == 0 {
+            // Search Console writes an empty file for a report without data.
+            let mut r = InputReport::new(&shown);
+            r.notes.push("ignored: empty".into());
+            reports.push(r);
+            continue;
+        }
         let (head, eof) =
             read_head(&mut entry, SNIFF_BYTES).map_err(|source| IngestError::Read {
                 path: shown.clone(),

@@ -355,7 +355,7 @@ fn bad_inputs_are_clear_errors() {
     assert_exit_2(&sources(&[bad("empty.csv")], &[]), &["empty.csv` is empty"]);
     assert_exit_2(
         &sources(&[bad("workbook.xlsx")], &[]),
-        &["workbook.xlsx` is an Excel workbook; export the sheet as CSV"],
+        &["workbook.xlsx` is an Excel or OpenDocument workbook; export the sheet as CSV"],
     );
     assert_exit_2(
         &sources(&[bad("no-csv.zip")], &[]),
@@ -387,7 +387,7 @@ fn bad_inputs_are_clear_errors() {
     std::fs::write(&old_xls, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap();
     assert_exit_2(
         &sources(&[old_xls], &[]),
-        &["old.xls` is an Excel workbook"],
+        &["old.xls` is an Excel or OpenDocument workbook"],
     );
     let json = write(dir.path(), "other.json", "{\"hello\": 1}\n");
     assert_exit_2(
