@@ -129,6 +129,10 @@ pub fn detect(head: &[u8], eof: bool, columns: Option<&ColumnMap>) -> Detected {
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Detected::Json;
     }
+    let delimited = trimmed.contains([',', ';', '\t']);
+    if !delimited {
+        return Detected::UrlList;
+    }
     if let Some(map) = columns {
         let mut reason = String::new();
         for d in DELIMITERS {
@@ -152,8 +156,7 @@ pub fn detect(head: &[u8], eof: bool, columns: Option<&ColumnMap>) -> Detected {
             reason,
         };
     }
-    let delimited = trimmed.contains([',', ';', '\t']);
-    if !delimited || parse_page_url(trimmed).is_ok() {
+    if parse_page_url(trimmed).is_ok() {
         return Detected::UrlList;
     }
     Detected::Unknown { line, header: text }
@@ -301,5 +304,10 @@ mod tests {
             detect(b"Page,Words\n", true, Some(&map)),
             Detected::ColumnsMismatch { .. }
         ));
+        // --columns is for CSVs: a URL list given next to one is still a URL list.
+        assert_eq!(
+            detect(b"https://a.test/\n", true, Some(&map)),
+            Detected::UrlList
+        );
     }
 }
