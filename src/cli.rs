@@ -2,6 +2,7 @@
 //! settings and run.
 
 use crate::crawl::ResolvePin;
+use crate::ingest::ColumnMap;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Show every link of HTML files or URLs with anchor, rel and placement (JSON Lines).
     Inspect(InspectArgs),
+    /// Show what each input file was detected as, rows read and skipped, duplicates, distinct
+    /// pages and domains, without fetching anything.
+    Sources(SourcesArgs),
     /// Explain a finding code: what it means, its level and when it fires.
     Explain(ExplainArgs),
 }
@@ -69,8 +73,9 @@ pub struct AuditArgs {
     /// The site whose backlinks are audited: a domain (example.com) or URL. Every host of its
     /// registrable domain counts as the target.
     pub target: String,
-    /// Candidate referring pages: a URL list (one per line, `#` comments). Repeatable; `-`
-    /// reads standard input.
+    /// Candidate referring pages: an export of Search Console (CSV or zip), Ahrefs, Semrush,
+    /// Moz, Majestic or Screaming Frog, a backlinks JSON/CSV report, or a URL list (one per
+    /// line); detected from the content. Repeatable; `-` reads standard input.
     #[arg(long = "from", value_name = "PATH")]
     pub from: Vec<PathBuf>,
     /// Read the referring pages from this WARC archive (.warc or .warc.gz) instead of the
@@ -105,9 +110,16 @@ pub struct AuditArgs {
     /// Milliseconds before the first retry; doubles each attempt (Retry-After wins if longer).
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub retry_wait: u64,
-    /// Warn about and skip input lines that are not valid, instead of failing.
+    /// Warn about and skip lines of URL lists that are not valid, instead of failing (invalid
+    /// rows of backlink exports are always skipped with a counted warning).
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Read a CSV that no known format matches by naming its columns:
+    /// url=COLUMN[,anchor=COLUMN,target=COLUMN,rel=COLUMN,nofollow=COLUMN,first_seen=COLUMN,
+    /// last_seen=COLUMN,lost=COLUMN,domain=COLUMN]. COLUMN is a header name or a 1-based
+    /// position.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<ColumnMap>,
     /// Never show the progress bar (it is only shown when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -143,6 +155,36 @@ pub struct InspectArgs {
     /// Fetch options (for URL inputs).
     #[command(flatten)]
     pub fetch: FetchArgs,
+}
+
+/// Output formats of `sources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourcesFormat {
+    /// A table per input, for reading in a terminal.
+    Table,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `sources`.
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    /// Input files (exports, zips, URL lists, reports); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+    pub format: SourcesFormat,
+    /// The audited site: count only links to it (crawl exports list every link) and drop
+    /// internal links, as `audit` does.
+    #[arg(long, value_name = "DOMAIN")]
+    pub target: Option<String>,
+    /// Read a CSV no known format matches by naming its columns (see `audit --columns`).
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<ColumnMap>,
+    /// Treat invalid lines of URL lists as counted warnings instead of errors.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// Arguments of `explain`.

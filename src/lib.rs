@@ -48,6 +48,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
+        cli::Command::Sources(args) => commands::sources::run(args),
         cli::Command::Explain(args) => commands::explain::run(args.code.as_deref()),
     }
 }

@@ -28,25 +28,27 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         other => other.clone(),
     };
-    let candidates = if args.from.is_empty() {
+    let (candidates, domain_candidates) = if args.from.is_empty() {
         if archive.is_none() {
             bail!(
                 "nothing to audit: give the candidate referring pages with --from FILE \
-                 (a URL list, one per line) or --archive FILE.warc"
+                 (your backlink tool's export, or a URL list) or --archive FILE.warc"
             );
         }
-        Vec::new()
+        (Vec::new(), Vec::new())
     } else {
         let ingested = ingest::read_candidates(
             &args.from,
-            IngestOptions {
+            &IngestOptions {
                 skip_invalid: args.skip_invalid,
+                columns: args.columns.clone(),
+                target: Some(target.domain.clone()),
             },
         )?;
         for w in &ingested.warnings {
             warn(w);
         }
-        ingested.candidates
+        (ingested.candidates, ingested.domains)
     };
 
     let verdicts: Vec<(Candidate, PageVerdict)> = match &archive {
@@ -80,7 +82,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     };
 
-    let audit = score::build_audit(&target, verdicts, jiff::Timestamp::now().to_string());
+    let audit = score::build_audit(
+        &target,
+        verdicts,
+        domain_candidates,
+        jiff::Timestamp::now().to_string(),
+    );
     let opts = RenderOptions {
         fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
     };

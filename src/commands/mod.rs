@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod explain;
 pub mod inspect;
+pub mod sources;
 
 use crate::cli::FetchArgs;
 use crate::crawl::{CrawlSettings, PrivatePolicy};

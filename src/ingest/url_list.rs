@@ -1,52 +1,144 @@
 //! Plain URL lists: one URL per line; blank lines and `#` comments ignored; surrounding
-//! whitespace and a UTF-8 byte-order mark tolerated.
+//! whitespace and a byte-order mark tolerated; a lone column title on the first line (`url`,
+//! `links`...) skipped. Read line by line, so a list of any size streams.
 
-use super::{IngestError, IngestOptions, Listing};
+use super::IngestError;
+use super::schema::{Skip, header_key};
+use super::stats::Tally;
+use std::io::{BufRead, Read};
 use url::Url;
 
-/// Parses a URL list. A line that is not an absolute http(s) URL is an error naming the file
-/// and line, or with `skip_invalid` a warning pushed to `warnings`.
-pub fn parse_url_list(
+/// Longest line read; a longer one is not a URL anyone typed or exported.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Column titles a one-column CSV of URLs starts with.
+const TITLES: [&str; 12] = [
+    "url",
+    "urls",
+    "link",
+    "links",
+    "page",
+    "pages",
+    "address",
+    "sourceurl",
+    "referringpage",
+    "referringpageurl",
+    "linkingpage",
+    "backlinks",
+];
+
+/// Reads a URL list, calling `listed(line, url)` for every URL. A line that is not an
+/// absolute http(s) URL is an error naming the input and line, or with `skip_invalid` a
+/// counted warning.
+pub fn read_url_list(
     name: &str,
-    bytes: &[u8],
-    opts: IngestOptions,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Listing>, IngestError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut out = Vec::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = i as u64 + 1;
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(_) => {
-                return Err(IngestError::InvalidLine {
+    reader: &mut dyn BufRead,
+    skip_invalid: bool,
+    tally: &mut Tally,
+    mut listed: impl FnMut(&mut Tally, u64, Url),
+) -> Result<(), IngestError> {
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut seen_content = false;
+    loop {
+        buf.clear();
+        let n = Read::take(&mut *reader, MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| IngestError::Read {
+                path: name.to_string(),
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        line += 1;
+        let too_long = buf.len() > MAX_LINE && !buf.ends_with(b"\n");
+        if too_long {
+            // Drop the rest of the line without keeping it.
+            let mut rest = 0;
+            loop {
+                let chunk = reader.fill_buf().map_err(|source| IngestError::Read {
                     path: name.to_string(),
-                    line,
-                    reason: "is not UTF-8 text (save the list as UTF-8)".into(),
-                });
+                    source,
+                })?;
+                if chunk.is_empty() {
+                    break;
+                }
+                match chunk.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        reader.consume(i + 1);
+                        break;
+                    }
+                    None => {
+                        rest += chunk.len();
+                        let len = chunk.len();
+                        reader.consume(len);
+                    }
+                }
             }
+            let reason = format!(
+                "line is longer than {} KiB ({} bytes or more): not a URL",
+                MAX_LINE / 1024,
+                buf.len() + rest
+            );
+            fail(
+                name,
+                line,
+                skip_invalid,
+                tally,
+                Skip::new("line too long", reason),
+            )?;
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&buf) else {
+            let skip = Skip::new(
+                "not UTF-8 text",
+                "is not UTF-8 text (save the list as UTF-8)".to_string(),
+            );
+            fail(name, line, skip_invalid, tally, skip)?;
+            continue;
         };
-        let text = text.trim();
+        let text = text.trim_start_matches('\u{feff}').trim();
         if text.is_empty() || text.starts_with('#') {
             continue;
         }
+        let first = !seen_content;
+        seen_content = true;
+        if first && TITLES.contains(&header_key(text).as_str()) {
+            continue;
+        }
+        tally.rows += 1;
         match parse_page_url(text) {
-            Ok(url) => out.push(Listing { url, line }),
-            Err(reason) => {
-                let err = IngestError::InvalidLine {
-                    path: name.to_string(),
-                    line,
-                    reason,
-                };
-                if opts.skip_invalid {
-                    warnings.push(format!("skipped {err}"));
-                } else {
-                    return Err(err);
-                }
-            }
+            Ok(url) => listed(tally, line, url),
+            Err(reason) => fail(
+                name,
+                line,
+                skip_invalid,
+                tally,
+                Skip::new("not an http(s) URL", reason),
+            )?,
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+fn fail(
+    name: &str,
+    line: u64,
+    skip_invalid: bool,
+    tally: &mut Tally,
+    skip: Skip,
+) -> Result<(), IngestError> {
+    if skip_invalid {
+        tally.skip(line, skip);
+        Ok(())
+    } else {
+        Err(IngestError::InvalidLine {
+            path: name.to_string(),
+            line,
+            reason: skip.detail,
+        })
+    }
 }
 
 /// Parses one absolute http(s) URL with a host, explaining a rejection in words.
@@ -78,28 +170,30 @@ fn quote(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(text: &str, skip: bool) -> (Result<Vec<Listing>, IngestError>, Vec<String>) {
-        let mut w = Vec::new();
-        let r = parse_url_list(
+    fn parse(text: &str, skip: bool) -> (Result<Vec<(u64, String)>, IngestError>, Tally) {
+        let mut tally = Tally::default();
+        let mut out = Vec::new();
+        let r = read_url_list(
             "links.txt",
-            text.as_bytes(),
-            IngestOptions { skip_invalid: skip },
-            &mut w,
+            &mut text.as_bytes(),
+            skip,
+            &mut tally,
+            |_, line, url| out.push((line, url.to_string())),
         );
-        (r, w)
+        (r.map(|()| out), tally)
     }
 
     #[test]
-    fn comments_blanks_bom_and_whitespace() {
+    fn comments_blanks_bom_whitespace_and_a_title() {
         let (r, _) = parse(
-            "\u{feff}# list\n\n  https://a.test/x  \r\nhttp://b.test\n",
+            "\u{feff}# list\nURL\n\n  https://a.test/x  \r\nhttp://b.test\n",
             false,
         );
         let l = r.unwrap();
-        assert_eq!(l.len(), 2);
-        assert_eq!(l[0].line, 3);
-        assert_eq!(l[1].url.as_str(), "http://b.test/");
-        assert_eq!(l[1].line, 4);
+        assert_eq!(
+            l,
+            [(4, "https://a.test/x".into()), (5, "http://b.test/".into())]
+        );
     }
 
     #[test]
@@ -115,10 +209,19 @@ mod tests {
     }
 
     #[test]
-    fn skip_invalid_turns_errors_into_warnings() {
-        let (r, w) = parse("ftp://a.test/\nhttps://ok.test/\n", true);
-        assert_eq!(r.unwrap().len(), 1);
-        assert_eq!(w.len(), 1);
-        assert!(w[0].contains("links.txt:1"));
+    fn skip_invalid_turns_errors_into_counted_warnings() {
+        let long = format!(
+            "https://a.test/{}\nhttps://ok.test/\n",
+            "x".repeat(MAX_LINE * 3)
+        );
+        let (r, t) = parse(&format!("ftp://a.test/\n{long}"), true);
+        assert_eq!(r.unwrap(), [(3, "https://ok.test/".into())]);
+        assert_eq!(t.skipped(), 2);
+        let (r, _) = parse(&long, false);
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("links.txt:1: line is longer than 64 KiB")
+        );
     }
 }

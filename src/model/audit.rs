@@ -41,6 +41,27 @@ pub struct Audit {
     pub pages: Vec<PageReport>,
     /// One entry per referring domain, sorted by `domain`.
     pub domains: Vec<DomainReport>,
+    /// Referring domains known only at domain level (Search Console "Top linking sites"),
+    /// sorted by `domain`: no page of theirs was listed, so nothing could be fetched.
+    pub domain_candidates: Vec<DomainCandidateReport>,
+}
+
+/// A referring domain an input named without naming a page (Search Console "Top linking
+/// sites").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainCandidateReport {
+    /// Registrable domain.
+    pub domain: String,
+    /// Names of the inputs that listed it, sorted.
+    pub sources: Vec<String>,
+    /// Every listing: input, line and format.
+    pub provenance: Vec<Provenance>,
+    /// Largest "Linking pages" count reported for it, null when not given.
+    pub linking_pages: Option<u64>,
+    /// Largest "Target pages" count reported for it, null when not given.
+    pub target_pages: Option<u64>,
+    /// Candidate pages of this domain that were audited (0: known only at domain level).
+    pub pages_audited: usize,
 }
 
 /// Headline numbers of an audit.
@@ -76,6 +97,9 @@ pub struct Summary {
     pub live_domains: usize,
     /// Profile health 0-100: 100 minus the toxic share of links, in percent (100 when no links).
     pub health_score: u8,
+    /// Referring domains known only at domain level (in `domain_candidates` with no audited
+    /// page): no page to fetch.
+    pub domain_only: usize,
 }
 
 /// Anchor-type counts.

@@ -3,7 +3,8 @@
 use serde::Serialize;
 use url::Url;
 
-/// The kind of input a candidate came from.
+/// The kind of input a candidate came from, as detected from the content (see
+/// `backlinks sources`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputFormat {
@@ -11,6 +12,32 @@ pub enum InputFormat {
     UrlList,
     /// Every HTTP response stored in a WARC archive given with `--archive` and no `--from`.
     Archive,
+    /// Google Search Console "Latest links" / "More sample links" (linking page, last crawled).
+    GscLinks,
+    /// Google Search Console "Top linking sites": domains, not pages.
+    GscTopLinkingSites,
+    /// Google Search Console "Top linked pages": pages of the target itself, no referring page.
+    GscTopLinkedPages,
+    /// Ahrefs backlinks export (current columns: Referring page URL, Domain rating, UR...).
+    Ahrefs,
+    /// Ahrefs backlinks export, older columns (Referring Page URL, Link URL, Link Anchor...).
+    AhrefsLegacy,
+    /// Semrush Backlink Analytics backlinks export.
+    SemrushBacklinks,
+    /// Semrush Backlink Audit export (with Toxicity Score).
+    SemrushBacklinkAudit,
+    /// Moz Link Explorer inbound links.
+    Moz,
+    /// Majestic backlinks download.
+    Majestic,
+    /// Screaming Frog bulk export "All Inlinks".
+    ScreamingFrogInlinks,
+    /// A JSON report of `backlinks audit` (an old audit seeding a new one).
+    BacklinksJson,
+    /// A CSV report of `backlinks audit`.
+    BacklinksCsv,
+    /// Any CSV read with `--columns url=COL,...`.
+    Columns,
 }
 
 impl InputFormat {
@@ -19,7 +46,69 @@ impl InputFormat {
         match self {
             InputFormat::UrlList => "url-list",
             InputFormat::Archive => "archive",
+            InputFormat::GscLinks => "gsc-links",
+            InputFormat::GscTopLinkingSites => "gsc-top-linking-sites",
+            InputFormat::GscTopLinkedPages => "gsc-top-linked-pages",
+            InputFormat::Ahrefs => "ahrefs",
+            InputFormat::AhrefsLegacy => "ahrefs-legacy",
+            InputFormat::SemrushBacklinks => "semrush-backlinks",
+            InputFormat::SemrushBacklinkAudit => "semrush-backlink-audit",
+            InputFormat::Moz => "moz",
+            InputFormat::Majestic => "majestic",
+            InputFormat::ScreamingFrogInlinks => "screaming-frog-inlinks",
+            InputFormat::BacklinksJson => "backlinks-json",
+            InputFormat::BacklinksCsv => "backlinks-csv",
+            InputFormat::Columns => "columns",
         }
+    }
+
+    /// What the format is, in words (for `backlinks sources` and error messages).
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputFormat::UrlList => "plain URL list, one per line",
+            InputFormat::Archive => "WARC archive (--archive)",
+            InputFormat::GscLinks => "Google Search Console latest / sample links",
+            InputFormat::GscTopLinkingSites => "Google Search Console top linking sites",
+            InputFormat::GscTopLinkedPages => "Google Search Console top linked pages",
+            InputFormat::Ahrefs => "Ahrefs backlinks",
+            InputFormat::AhrefsLegacy => "Ahrefs backlinks (older export)",
+            InputFormat::SemrushBacklinks => "Semrush Backlink Analytics backlinks",
+            InputFormat::SemrushBacklinkAudit => "Semrush Backlink Audit",
+            InputFormat::Moz => "Moz Link Explorer inbound links",
+            InputFormat::Majestic => "Majestic backlinks",
+            InputFormat::ScreamingFrogInlinks => "Screaming Frog All Inlinks",
+            InputFormat::BacklinksJson => "backlinks JSON report",
+            InputFormat::BacklinksCsv => "backlinks CSV report",
+            InputFormat::Columns => "CSV read with --columns",
+        }
+    }
+
+    /// Whether the format is a third-party tool's claim that a link exists (what
+    /// reconciliation checks against the live page).
+    pub fn is_vendor(self) -> bool {
+        !matches!(
+            self,
+            InputFormat::UrlList
+                | InputFormat::Archive
+                | InputFormat::BacklinksJson
+                | InputFormat::BacklinksCsv
+        )
+    }
+
+    /// Whether the format is a Google Search Console links export.
+    pub fn is_gsc(self) -> bool {
+        matches!(
+            self,
+            InputFormat::GscLinks
+                | InputFormat::GscTopLinkingSites
+                | InputFormat::GscTopLinkedPages
+        )
+    }
+}
+
+impl std::fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -66,6 +155,9 @@ pub struct Claims {
     /// Whether the vendor reports the link as lost.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lost: Option<bool>,
+    /// When Google last crawled the linking page (Search Console "Last crawled"), `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_crawled: Option<String>,
     /// Vendor metrics under their own names and scales (never rescaled here).
     #[serde(skip_serializing_if = "VendorMetrics::is_empty")]
     pub metrics: VendorMetrics,
@@ -126,6 +218,30 @@ pub struct Candidate {
 
 impl Candidate {
     /// Distinct input names that listed this page, sorted.
+    pub fn sources(&self) -> Vec<String> {
+        let mut s: Vec<String> = self.provenance.iter().map(|p| p.input.clone()).collect();
+        s.sort();
+        s.dedup();
+        s
+    }
+}
+
+/// A referring domain known only at domain level: Search Console's "Top linking sites" names
+/// sites, not pages, so there is no page to fetch. Kept so the report can say so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainCandidate {
+    /// Registrable domain of the listed site.
+    pub domain: String,
+    /// Largest "Linking pages" count any input gave for it.
+    pub linking_pages: Option<u64>,
+    /// Largest "Target pages" count any input gave for it.
+    pub target_pages: Option<u64>,
+    /// Every listing, in input order.
+    pub provenance: Vec<Provenance>,
+}
+
+impl DomainCandidate {
+    /// Distinct input names that listed this domain, sorted.
     pub fn sources(&self) -> Vec<String> {
         let mut s: Vec<String> = self.provenance.iter().map(|p| p.input.clone()).collect();
         s.sort();

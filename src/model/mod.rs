@@ -12,11 +12,12 @@ mod page;
 mod target;
 
 pub use audit::{
-    AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
-    SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
+    AnchorMix, Audit, DomainCandidateReport, DomainReport, Flag, LinkReport, PageReport,
+    PageStatus, PlacementMix, SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
 };
 pub use candidate::{
-    Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
+    Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,
+    registrable_domain,
 };
 pub use observation::{
     AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,

@@ -20,6 +20,13 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         "  backlinks  {} from {} domains: {} dofollow, {} nofollow, {} sponsored, {} ugc",
         s.backlinks, s.live_domains, s.dofollow, s.nofollow, s.sponsored, s.ugc
     )?;
+    if s.domain_only > 0 {
+        writeln!(
+            out,
+            "  domains    {} known only at domain level (GSC top linking sites): no page to fetch",
+            s.domain_only
+        )?;
+    }
     writeln!(
         out,
         "  toxic      {} links (toxicity >= {}), health score {}/100",

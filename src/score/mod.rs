@@ -6,12 +6,15 @@
 //! below are explained in `docs/scoring.md`; changing any of them bumps [`SCORING_VERSION`].
 
 pub mod anchors;
+mod domain_only;
+pub mod reconcile;
 pub mod rules;
 
 use crate::model::{
-    AnchorMix, AnchorType, Audit, Candidate, DomainReport, Flag, LinkObservation, LinkReport,
-    PageAnalysis, PageReport, PageSignals, PageStatus, PageVerdict, Placement, PlacementMix,
-    SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target, ToolInfo, VerdictOutcome,
+    AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation,
+    LinkReport, PageAnalysis, PageReport, PageSignals, PageStatus, PageVerdict, Placement,
+    PlacementMix, SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target, ToolInfo,
+    VerdictOutcome,
 };
 use rules::Rule;
 use std::collections::{BTreeMap, HashSet};
@@ -64,10 +67,12 @@ pub fn anchor_value(a: AnchorType) -> f64 {
     }
 }
 
-/// Builds the audit from every candidate and its verdict.
+/// Builds the audit from every candidate and its verdict, and the referring domains known
+/// only at domain level.
 pub fn build_audit(
     target: &Target,
     pages: Vec<(Candidate, PageVerdict)>,
+    domain_candidates: Vec<DomainCandidate>,
     generated_at: String,
 ) -> Audit {
     let mut reports: Vec<PageReport> = pages
@@ -75,6 +80,7 @@ pub fn build_audit(
         .map(|(c, v)| page_report(target, c, v))
         .collect();
     reports.sort_by(|a, b| a.source_url.cmp(&b.source_url));
+    reconcile::apply(&mut reports, &domain_candidates);
 
     let mut summary = Summary {
         referring_pages: reports.len(),
@@ -122,6 +128,11 @@ pub fn build_audit(
     };
     let domains = domain_reports(&reports);
     summary.referring_domains = domains.len();
+    let domain_candidates = domain_only::reports(domain_candidates, &reports);
+    summary.domain_only = domain_candidates
+        .iter()
+        .filter(|d| d.pages_audited == 0)
+        .count();
     Audit {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
@@ -136,6 +147,7 @@ pub fn build_audit(
         placement_mix,
         pages: reports,
         domains,
+        domain_candidates,
     }
 }
 

@@ -96,15 +96,60 @@ pub const CANONICAL_ELSEWHERE: Rule = Rule {
     condition: "<link rel=canonical> points to a different URL",
 };
 
+/// `vendor-link-missing`.
+pub const VENDOR_LINK_MISSING: Rule = Rule {
+    code: "vendor-link-missing",
+    severity: Severity::Warn,
+    weight: 0,
+    description: "A backlink tool's export reports a live link from this page, but the page as \
+        fetched now does not have it: the link was removed or changed since the tool's crawl, or \
+        the tool's data is stale. Check it before counting the link, and reclaim it if it was a \
+        good one.",
+    condition: "an export of Search Console, Ahrefs, Semrush, Moz, Majestic, Screaming Frog or \
+        --columns lists the page without marking the link lost, and the page answered 2xx HTML \
+        with no link to the target, or with no link to the target URL the export names \
+        (compared without scheme, `www.` and trailing slash)",
+};
+
+/// `missing-from-gsc`.
+pub const MISSING_FROM_GSC: Rule = Rule {
+    code: "missing-from-gsc",
+    severity: Severity::Info,
+    weight: 0,
+    description: "The link is live and other tools report it, but the Google Search Console \
+        links export given does not list it. Search Console shows links Google has crawled \
+        and counted (a sample for large sites): a link missing there may not be crawled or \
+        counted yet, or be ignored.",
+    condition: "a Search Console links export was among the inputs, the page is live, another \
+        tool's export lists it, and neither a Search Console links row lists the page nor a \
+        top-linking-sites row its registrable domain",
+};
+
+/// `vendor-rel-mismatch`.
+pub const VENDOR_REL_MISMATCH: Rule = Rule {
+    code: "vendor-rel-mismatch",
+    severity: Severity::Warn,
+    weight: 0,
+    description: "A backlink tool's claim about the link's rel attribute (nofollow, ugc, \
+        sponsored) disagrees with the live page, so the tool's followed-link counts and \
+        authority figures are wrong for this link: it changed since the tool's crawl.",
+    condition: "an export claims nofollow/ugc/sponsored is set (or not set), and no link to the \
+        target on the live page (the links to the claimed target URL when there are such) \
+        agrees",
+};
+
 /// Every rule, sorted by code.
-pub const ALL: [Rule; 7] = [
+pub const ALL: [Rule; 10] = [
     CANONICAL_ELSEWHERE,
     HIDDEN_LINK,
     LINK_FARM,
     LINK_LOST,
+    MISSING_FROM_GSC,
     NOINDEX_PAGE,
     PAGE_NOFOLLOW,
     SPAM_TLD,
+    VENDOR_LINK_MISSING,
+    VENDOR_REL_MISMATCH,
 ];
 
 /// Looks a rule up by code.

@@ -5,6 +5,8 @@
 mod audit;
 mod crawl;
 mod exit_codes;
+mod ingest;
 mod inspect;
 mod sample;
+mod sources;
 mod support;
