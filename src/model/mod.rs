@@ -19,7 +19,8 @@ pub use candidate::{
     Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
 };
 pub use observation::{
-    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,
+    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, TargetText,
+    TermVector, VerdictOutcome,
 };
 pub use page::{
     EncodingSource, FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason,
