@@ -31,12 +31,14 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod crawl;
 pub mod exit;
 pub mod extract;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod progress;
 pub mod report;
 pub mod score;

@@ -80,7 +80,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     };
 
-    let audit = score::build_audit(&target, verdicts, jiff::Timestamp::now().to_string());
+    let audit = score::build_audit(
+        &target,
+        verdicts,
+        jiff::Timestamp::now().to_string(),
+        &score::ScoringContext::default(),
+    );
     let opts = RenderOptions {
         fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
     };

@@ -12,8 +12,9 @@ mod page;
 mod target;
 
 pub use audit::{
-    AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
-    SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
+    AnchorMix, Audit, AuthorityBucket, Diversity, DomainReport, Flag, LinkReport, NotEvaluated,
+    PageReport, PageStatus, PlacementMix, ProfileReport, SCHEMA_VERSION, ScoreComponent, Severity,
+    Summary, ToolInfo,
 };
 pub use candidate::{
     Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
