@@ -398,8 +398,32 @@ mod tests {
 
     #[test]
     fn the_template_is_valid_and_matches_the_defaults() {
-        let c = parse(TEMPLATE).unwrap();
-        assert_eq!(c, Config::default());
+        assert_eq!(parse(TEMPLATE).unwrap(), Config::default());
+        // Uncommented (`#key = value` lines), it still gives exactly the defaults, so the
+        // values it shows are the real ones; and it shows every rule and threshold.
+        let uncommented: String = TEMPLATE
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest) if !rest.starts_with([' ', '#']) && !rest.is_empty() => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(parse(&uncommented).unwrap(), Config::default());
+        for r in rules::ALL {
+            assert!(
+                uncommented.contains(&format!("[rules.{}]", r.code)),
+                "{}",
+                r.code
+            );
+            for t in r.thresholds {
+                assert!(
+                    uncommented.contains(&format!("\n{} = ", t.key)),
+                    "{}",
+                    t.key
+                );
+            }
+        }
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
-        cli::Command::Explain(args) => commands::explain::run(args.code.as_deref()),
+        cli::Command::Explain(args) => commands::explain::run(&args),
+        cli::Command::Authority(args) => commands::authority::run(args),
+        cli::Command::Init(args) => commands::init::run(&args),
     }
 }
