@@ -33,7 +33,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?
         .with_brand_terms(&pick(&args.brand, &config.anchors.brand))
         .with_keywords(&pick(&args.keyword, &config.anchors.keywords));
-    let topics = pick(&args.topic, &config.relevance.topics);
+    // Money keywords say what the site sells: they describe its topic too.
+    let mut topics = pick(&args.topic, &config.relevance.topics);
+    topics.extend(target.keywords.iter().cloned());
     let target_pages = args
         .target_pages
         .map_or(config.relevance.target_pages, |n| n as usize);

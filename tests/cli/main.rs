@@ -7,4 +7,5 @@ mod crawl;
 mod exit_codes;
 mod inspect;
 mod sample;
+mod scoring;
 mod support;
