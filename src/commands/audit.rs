@@ -19,6 +19,9 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
+/// Every candidate with what became of it.
+type Verdicts = Vec<(Candidate, PageVerdict)>;
+
 /// Runs an audit.
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     let config = args.config.load()?;
@@ -199,7 +202,7 @@ fn audit_archive(
     mut candidates: Vec<Candidate>,
     target: &Target,
     target_pages: usize,
-) -> anyhow::Result<(Vec<(Candidate, PageVerdict)>, Vec<TargetText>)> {
+) -> anyhow::Result<(Verdicts, Vec<TargetText>)> {
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
     let archive = Archive::open(path, wanted.as_ref())?;

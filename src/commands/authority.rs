@@ -99,7 +99,7 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
         let f = match format {
             Some(f) => f,
             None => {
-                let f = detect(line).map_err(|m| bad(m))?;
+                let f = detect(line).map_err(&bad)?;
                 format = Some(f);
                 if matches!(f, Format::CommonCrawl { .. })
                     || line.eq_ignore_ascii_case("rank,domain")
@@ -112,7 +112,7 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
         if line.starts_with('#') {
             continue;
         }
-        chunk.push(parse(line, f).map_err(|m| bad(m))?);
+        chunk.push(parse(line, f).map_err(bad)?);
         rows += 1;
         if chunk.len() >= CHUNK {
             spilled.push(spill(&mut chunk, work.path(), spilled.len())?);
@@ -140,9 +140,8 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
             spilled.push(spill(&mut chunk, work.path(), spilled.len())?);
             Box::new(Merge::open(&spilled)?)
         };
-        let entries = ranks::build(writer, merged.inspect(|(_, r)| max_rank = max_rank.max(*r)))
-            .with_context(|| format!("cannot write the rank table in `{}`", dir.display()))?;
-        entries
+        ranks::build(writer, merged.inspect(|(_, r)| max_rank = max_rank.max(*r)))
+            .with_context(|| format!("cannot write the rank table in `{}`", dir.display()))?
     };
     let info = RankInfo {
         source: crate::ingest::display_name(&args.file),

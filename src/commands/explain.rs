@@ -103,15 +103,19 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
                     pad_help(&format!("{}{v}", t.key), t.help)
                 )?;
             }
+            let domains = s
+                .allow_domains
+                .iter()
+                .map(|d| format!("\"{d}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
             writeln!(
                 w,
-                "  allow-domains = [{}]{}",
-                s.allow_domains
-                    .iter()
-                    .map(|d| format!("\"{d}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                "   referring domains it never fires on"
+                "  allow-domains = [{domains}]{}",
+                pad_help(
+                    &format!("allow-domains[{domains}]"),
+                    "referring domains it never fires on"
+                )
             )?;
             writeln!(
                 w,

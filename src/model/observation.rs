@@ -248,6 +248,11 @@ pub struct PageVerdict {
 
 /// The outcome part of a [`PageVerdict`].
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nearly every verdict is `Analyzed`: boxing it would add an allocation per page \
+              and save nothing"
+)]
 pub enum VerdictOutcome {
     /// An HTML page, analysed.
     Analyzed(PageAnalysis),

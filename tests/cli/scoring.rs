@@ -340,7 +340,7 @@ fn network_rules_need_several_domains() {
     let c = s.page(
         "pbn-c.test",
         "/",
-        &format!("<html><head><title>Ten best gadgets you can buy this year</title></head><body><article><p>A different story entirely: the council met on Tuesday to discuss the budget for roads, schools and the new library, and after three hours of debate it approved a plan that raises spending on repairs while cutting the cost of street lighting by switching to LED lamps across the town centre and the harbour.</p><p>{link}</p></article></body></html>"),
+        &format!("<html><head><title>Ten best gadgets you can buy this year</title></head><body><article><p>A different story entirely: the council met on Tuesday to discuss the budget for roads, schools and the new library, and after three hours of debate it approved a plan that raises spending on repairs while cutting the cost of street lighting by switching to LED lamps across the town centre and the harbour.</p><p>The mayor said the savings would pay for two new buses, a cycle lane along the river and longer opening hours at the swimming pool, while the opposition asked for a public consultation before any contract is signed, and residents of the old quarter complained that their streets had been forgotten again this year despite many promises.</p><p>{link}</p></article></body></html>"),
     );
     let j = s.audit_json(&[]);
     // IP block: three domains on 127.0.0.0/24 (all pinned there).
