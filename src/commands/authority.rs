@@ -2,7 +2,7 @@
 //! rank table behind `rank_list` authority (see `score::ranks`).
 //!
 //! Import streams the list: lines are parsed one by one into (reversed-label key, rank) pairs,
-//! sorted in chunks of two million that spill to temporary files in the data directory, and
+//! sorted in chunks of a million that spill to temporary files in the data directory, and
 //! merged into the `fst` map, so a Common Crawl list of a hundred million hosts needs no more
 //! memory than a chunk. The new table replaces the old one only when it is complete.
 //!
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Entries sorted in memory before spilling to a temporary file.
-const CHUNK: usize = 2_000_000;
+const CHUNK: usize = 1_000_000;
 
 /// Runs `authority`.
 pub fn run(args: AuthorityArgs) -> anyhow::Result<ExitStatus> {

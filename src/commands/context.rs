@@ -66,8 +66,10 @@ fn text_of(page: &FetchedPage) -> Option<TargetText> {
     }
 }
 
-/// Fetches the target pages (politely: same crawler, same limits) and reads their words.
+/// Fetches the target pages (politely: same crawler, same limits) and reads their words. The
+/// first URL is the home page, retried over plain HTTP when HTTPS gives nothing.
 pub async fn fetch_target_texts(crawler: Arc<Crawler>, urls: Vec<Url>) -> Vec<TargetText> {
+    let home = urls.first().cloned();
     let mut set = JoinSet::new();
     for (i, url) in urls.into_iter().enumerate() {
         let crawler = Arc::clone(&crawler);
@@ -84,6 +86,20 @@ pub async fn fetch_target_texts(crawler: Arc<Crawler>, urls: Vec<Url>) -> Vec<Ta
     while let Some(done) = set.join_next().await {
         if let Ok((i, Some(t))) = done {
             texts.push((i, t));
+        }
+    }
+    // A site without HTTPS: its home page over plain HTTP.
+    if !texts.iter().any(|(i, _)| *i == 0)
+        && let Some(home) = &home
+        && home.scheme() == "https"
+        && home.path() == "/"
+    {
+        let mut plain = home.clone();
+        if plain.set_scheme("http").is_ok() {
+            let page = crawler.fetch(&plain).await;
+            if let Ok(Some(t)) = tokio::task::spawn_blocking(move || text_of(&page)).await {
+                texts.push((0, t));
+            }
         }
     }
     texts.sort_by_key(|(i, _)| *i);
