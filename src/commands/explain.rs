@@ -77,31 +77,20 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
             )?;
             writeln!(w, "\n{}", r.description)?;
             writeln!(w, "\nSettings ([rules.{}] in backlinks.toml):", r.code)?;
-            writeln!(
-                w,
-                "  level = \"{}\"{}",
-                level_name(s.level),
-                pad_help(&level_name(s.level), "allow (off), info, warn or deny")
+            let mut setting = |left: String, help: &str| writeln!(w, "  {left:<36} {help}");
+            setting(
+                format!("level = \"{}\"", level_name(s.level)),
+                "allow (off), info, warn or deny",
             )?;
-            writeln!(
-                w,
-                "  points = {}{}",
-                s.points,
-                pad_help(&s.points.to_string(), "toxicity points, 0-100")
-            )?;
+            setting(format!("points = {}", s.points), "toxicity points, 0-100")?;
             for t in r.thresholds {
-                let v = rules::fmt_number(settings.threshold(r, t.key));
-                let default = if settings.threshold(r, t.key) != t.default {
-                    format!(" (default {})", rules::fmt_number(t.default))
+                let v = settings.threshold(r, t.key);
+                let help = if v != t.default {
+                    format!("{} (default {})", t.help, rules::fmt_number(t.default))
                 } else {
-                    String::new()
+                    t.help.to_string()
                 };
-                writeln!(
-                    w,
-                    "  {} = {v}{}{default}",
-                    t.key,
-                    pad_help(&format!("{}{v}", t.key), t.help)
-                )?;
+                setting(format!("{} = {}", t.key, rules::fmt_number(v)), &help)?;
             }
             let domains = s
                 .allow_domains
@@ -109,13 +98,9 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
                 .map(|d| format!("\"{d}\""))
                 .collect::<Vec<_>>()
                 .join(", ");
-            writeln!(
-                w,
-                "  allow-domains = [{domains}]{}",
-                pad_help(
-                    &format!("allow-domains[{domains}]"),
-                    "referring domains it never fires on"
-                )
+            setting(
+                format!("allow-domains = [{domains}]"),
+                "referring domains it never fires on",
             )?;
             writeln!(
                 w,
@@ -150,11 +135,6 @@ fn changed(is: bool, default: &str) -> String {
     } else {
         String::new()
     }
-}
-
-fn pad_help(shown: &str, help: &str) -> String {
-    let width = 28usize.saturating_sub(shown.chars().count() + 3);
-    format!("{:width$}   {help}", "")
 }
 
 fn first_sentence(s: &str) -> &str {
