@@ -127,7 +127,7 @@ pub struct PageSignals {
     pub gambling_terms: Vec<String>,
     /// Terms of the pharma-spam vocabulary found.
     pub pharma_terms: Vec<String>,
-    /// Paid-placement disclosure phrases found ("sponsored post", "Anzeige"...).
+    /// Paid-placement disclosure phrases found ("sponsored post", "gesponsert"...).
     pub paid_terms: Vec<String>,
     /// Google Analytics (`UA-` account, `G-`), Tag Manager (`GTM-`) and AdSense (`ca-pub-`)
     /// IDs in the markup, sorted.
@@ -147,7 +147,7 @@ pub struct PageSignals {
 }
 
 /// A compact bag of words: hashed stems with their counts, sorted by hash. Only the most
-/// frequent terms of a text are kept, so a page costs at most a few hundred bytes.
+/// frequent terms of a text are kept, so a page costs under a kilobyte.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TermVector {
     /// (stem hash, count), sorted by hash, hashes distinct.
