@@ -1,8 +1,10 @@
 //! Command-line interface (clap derive). No logic here: commands turn these raw arguments into
 //! settings and run.
 
+use crate::config::ConfigArgs;
 use crate::crawl::ResolvePin;
 use crate::ingest::ColumnMap;
+use crate::paths::DataDirArgs;
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -39,6 +41,10 @@ pub enum Command {
     Sources(SourcesArgs),
     /// Explain a finding code: what it means, its level and when it fires.
     Explain(ExplainArgs),
+    /// Manage the domain rank table used for authority when no vendor metric is known.
+    Authority(AuthorityArgs),
+    /// Write a commented backlinks.toml with every setting and its default.
+    Init(InitArgs),
 }
 
 /// Fetch options shared by `audit` and `inspect`.
@@ -95,6 +101,17 @@ pub struct AuditArgs {
     /// Money keyword that makes an anchor "exact_match"/"partial_match"; repeatable.
     #[arg(long, value_name = "TERM")]
     pub keyword: Vec<String>,
+    /// Topic of the target site for topical relevance (e.g. "trail running"); repeatable.
+    /// Replaces [relevance] topics of backlinks.toml.
+    #[arg(long, value_name = "TERM")]
+    pub topic: Vec<String>,
+    /// How many of the target's own pages (its home page, then the most linked ones) are read
+    /// for its topical profile; 0 reads none. Default 10 ([relevance] target-pages).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=200))]
+    pub target_pages: Option<u32>,
+    /// In the table, show every score component of every link.
+    #[arg(long)]
+    pub explain: bool,
     /// Requests in flight across all hosts.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub concurrency: u32,
@@ -126,6 +143,12 @@ pub struct AuditArgs {
     /// Fetch options.
     #[command(flatten)]
     pub fetch: FetchArgs,
+    /// Settings file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Data directory.
+    #[command(flatten)]
+    pub data: DataDirArgs,
 }
 
 /// Output formats of `inspect`.
@@ -192,6 +215,65 @@ pub struct SourcesArgs {
 pub struct ExplainArgs {
     /// A finding or error code (e.g. link-farm); without it, every code is listed.
     pub code: Option<String>,
+    /// Show the levels and thresholds of this settings file instead of the defaults.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Arguments of `authority`.
+#[derive(Debug, Args)]
+pub struct AuthorityArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AuthorityCommand,
+}
+
+/// Subcommands of `authority`.
+#[derive(Debug, Subcommand)]
+pub enum AuthorityCommand {
+    /// Import a domain rank list (Tranco `rank,domain` CSV, or Common Crawl host/domain ranks),
+    /// plain or gzipped, replacing the current table.
+    Import(AuthorityImportArgs),
+    /// Show the imported table, or the rank and authority of DOMAINs.
+    Show(AuthorityShowArgs),
+}
+
+/// Arguments of `authority import`.
+#[derive(Debug, Args)]
+pub struct AuthorityImportArgs {
+    /// The rank list (`-` reads standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Data directory.
+    #[command(flatten)]
+    pub data: DataDirArgs,
+}
+
+/// Arguments of `authority show`.
+#[derive(Debug, Args)]
+pub struct AuthorityShowArgs {
+    /// Domains or host names to look up.
+    #[arg(value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Data directory.
+    #[command(flatten)]
+    pub data: DataDirArgs,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the file.
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "PATH",
+        default_value = "backlinks.toml"
+    )]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Parses `5M`, `512K`, `1048576`.

@@ -31,12 +31,14 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod crawl;
 pub mod exit;
 pub mod extract;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod progress;
 pub mod report;
 pub mod score;
@@ -49,6 +51,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
         cli::Command::Sources(args) => commands::sources::run(args),
-        cli::Command::Explain(args) => commands::explain::run(args.code.as_deref()),
+        cli::Command::Explain(args) => commands::explain::run(&args),
+        cli::Command::Authority(args) => commands::authority::run(args),
+        cli::Command::Init(args) => commands::init::run(&args),
     }
 }

@@ -1,14 +1,16 @@
 //! `backlinks audit`: ingest → crawl (or archive) → extract → score → report.
 
-use super::{crawl_settings, runtime};
+use super::{context, crawl_settings, runtime};
 use crate::cli::AuditArgs;
 use crate::crawl::Crawler;
 use crate::crawl::archive::Archive;
 use crate::exit::ExitStatus;
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Candidate, Claims, InputFormat, PageVerdict, Provenance, Target};
+use crate::model::{Candidate, Claims, InputFormat, PageVerdict, Provenance, Target, TargetText};
 use crate::output::{self, warn};
 use crate::report::{self, RenderOptions};
+use crate::score::network::Dns;
+use crate::score::ranks::RankTable;
 use crate::{extract, progress, score};
 use anyhow::{Context, bail};
 use std::collections::HashSet;
@@ -17,11 +19,33 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
+/// Every candidate with what became of it.
+type Verdicts = Vec<(Candidate, PageVerdict)>;
+
 /// Runs an audit.
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
+    let config = args.config.load()?;
+    // Command-line terms replace those of backlinks.toml.
+    let pick = |cli: &Vec<String>, file: &Vec<String>| {
+        if cli.is_empty() {
+            file.clone()
+        } else {
+            cli.clone()
+        }
+    };
     let target = Target::parse(&args.target)?
-        .with_brand_terms(&args.brand)
-        .with_keywords(&args.keyword);
+        .with_brand_terms(&pick(&args.brand, &config.anchors.brand))
+        .with_keywords(&pick(&args.keyword, &config.anchors.keywords));
+    // Money keywords say what the site sells: they describe its topic too.
+    let mut topics = pick(&args.topic, &config.relevance.topics);
+    topics.extend(target.keywords.iter().cloned());
+    let target_pages = args
+        .target_pages
+        .map_or(config.relevance.target_pages, |n| n as usize);
+    let ranks = match args.data.resolve() {
+        Some(dir) => RankTable::open(&dir)?,
+        None => None,
+    };
     let archive = match &args.archive {
         Some(path) if !path.is_file() => {
             bail!("cannot read archive `{}`: no such file", path.display())
@@ -51,8 +75,14 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         (ingested.candidates, ingested.domains)
     };
 
-    let verdicts: Vec<(Candidate, PageVerdict)> = match &archive {
-        Some(path) => audit_archive(path, candidates, &target)?,
+    let (verdicts, target_texts, dns) = match &archive {
+        Some(path) => {
+            let (verdicts, texts) = audit_archive(path, candidates, &target, target_pages)?;
+            let dns = Dns::Skipped(
+                "archive audits do no DNS lookups: the archive records no addresses".into(),
+            );
+            (verdicts, texts, dns)
+        }
         None => {
             let mut settings = crawl_settings(&args.fetch);
             settings.concurrency = args.concurrency as usize;
@@ -60,12 +90,27 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             settings.delay = Duration::from_millis(args.delay);
             settings.retries = args.retries;
             settings.retry_wait = Duration::from_millis(args.retry_wait);
-            let crawler = Crawler::new(settings).context("cannot set up the HTTP client")?;
+            let pins = settings.resolve.clone();
+            let crawler =
+                Arc::new(Crawler::new(settings).context("cannot set up the HTTP client")?);
             let rt = runtime()?;
             let bar = progress::pages(candidates.len() as u64, !args.no_progress);
             let outcome = rt.block_on(async {
+                let all = async {
+                    let verdicts = crawl(
+                        Arc::clone(&crawler),
+                        candidates,
+                        Arc::new(target.clone()),
+                        &bar,
+                    )
+                    .await?;
+                    let urls = context::target_urls(&target, &verdicts, target_pages);
+                    let texts = context::fetch_target_texts(Arc::clone(&crawler), urls).await;
+                    let dns = Dns::Resolved(context::resolve_domains(&verdicts, &pins).await);
+                    anyhow::Ok((verdicts, texts, dns))
+                };
                 tokio::select! {
-                    r = crawl(Arc::new(crawler), candidates, Arc::new(target.clone()), &bar) => Some(r),
+                    r = all => Some(r),
                     _ = tokio::signal::ctrl_c() => None,
                 }
             });
@@ -82,14 +127,29 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     };
 
+    let profile = context::profile(
+        &target_texts,
+        target_pages,
+        &topics,
+        config.relevance.language.as_deref(),
+    );
+    let ctx = score::ScoringContext {
+        settings: config.scoring,
+        config: config.path.map(|p| p.display().to_string()),
+        ranks,
+        profile,
+        dns,
+    };
     let audit = score::build_audit(
         &target,
         verdicts,
         domain_candidates,
         jiff::Timestamp::now().to_string(),
+        &ctx,
     );
     let opts = RenderOptions {
         fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
+        explain: args.explain,
     };
     output::write_report(args.output.as_deref(), |w| {
         report::render(args.format, &audit, &opts, w)
@@ -143,19 +203,26 @@ async fn crawl(
         .collect())
 }
 
-/// Audits from a WARC archive: the candidates (or, without any, every page it holds).
+/// Audits from a WARC archive: the candidates (or, without any, every page it holds that is
+/// not on the target itself), plus the target's own pages it holds.
 fn audit_archive(
     path: &std::path::Path,
     mut candidates: Vec<Candidate>,
     target: &Target,
-) -> anyhow::Result<Vec<(Candidate, PageVerdict)>> {
+    target_pages: usize,
+) -> anyhow::Result<(Verdicts, Vec<TargetText>)> {
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
     let archive = Archive::open(path, wanted.as_ref())?;
     if candidates.is_empty() {
         let name = ingest::display_name(path);
         let mut merger = ingest::Merger::default();
-        for url in archive.page_urls() {
+        // The target's own pages are not backlinks (they feed its topical profile).
+        for url in archive
+            .page_urls()
+            .into_iter()
+            .filter(|u| !target.matches_url(u))
+        {
             merger.add(
                 url,
                 Provenance {
@@ -172,12 +239,24 @@ fn audit_archive(
         }
     }
     let max_redirects = crate::crawl::CrawlSettings::default().max_redirects;
-    Ok(candidates
+    let verdicts: Vec<(Candidate, PageVerdict)> = candidates
         .into_iter()
         .map(|c| {
             let page = archive.fetch(&c.url, max_redirects);
             let v = extract::verdict(page, target);
             (c, v)
         })
-        .collect())
+        .collect();
+    let urls = context::target_urls(target, &verdicts, target_pages);
+    let texts = if urls.is_empty() {
+        Vec::new()
+    } else if wanted.is_none() {
+        context::archive_target_texts(&archive, &urls, max_redirects)
+    } else {
+        // The first pass kept only the candidates: read the target's pages in a second one.
+        let wanted: HashSet<url::Url> = urls.iter().cloned().collect();
+        let again = Archive::open(path, Some(&wanted))?;
+        context::archive_target_texts(&again, &urls, max_redirects)
+    };
+    Ok((verdicts, texts))
 }

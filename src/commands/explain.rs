@@ -1,6 +1,7 @@
 //! `backlinks explain [CODE]`: what a finding or page error code means. The text comes from the
 //! same rule definitions the scorer uses, so it cannot drift from what the audit does.
 
+use crate::cli::ExplainArgs;
 use crate::exit::ExitStatus;
 use crate::model::{FetchError, SkipReason};
 use crate::output;
@@ -20,34 +21,96 @@ const OTHER_PAGE_ERRORS: [(&str, &str); 2] = [
 ];
 
 /// Runs `explain`.
-pub fn run(code: Option<&str>) -> anyhow::Result<ExitStatus> {
-    let Some(code) = code else {
+pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
+    let config = args.config.load()?;
+    let settings = &config.scoring;
+    let Some(code) = args.code.as_deref() else {
         output::write_report(None, |w| {
             writeln!(w, "Finding codes (backlinks explain CODE for details):")?;
             for r in rules::ALL {
+                let s = settings.rule(&r);
                 writeln!(
                     w,
-                    "  {:<22} {:<5} {}",
+                    "  {:<34} {:<5} {:>3}  {}",
                     r.code,
-                    r.severity.as_str(),
+                    level_name(s.level),
+                    s.points,
                     first_sentence(r.description)
                 )?;
             }
             writeln!(w, "\nPage error codes (the `error` field of a page):")?;
             for (code, text) in page_errors() {
-                writeln!(w, "  {code:<22} {}", first_sentence(&text))?;
+                writeln!(w, "  {code:<34} {}", first_sentence(&text))?;
             }
             Ok(())
         })?;
         return Ok(ExitStatus::Pass);
     };
     if let Some(r) = rules::find(code) {
+        let s = settings.rule(r);
         output::write_report(None, |w| {
             writeln!(w, "{}", r.code)?;
-            writeln!(w, "  level:     {}", r.severity.as_str())?;
-            writeln!(w, "  toxicity:  +{} points on each affected link", r.weight)?;
-            writeln!(w, "  fires when: {}", r.condition)?;
-            writeln!(w, "\n{}", r.description)
+            writeln!(
+                w,
+                "  level:      {}{}",
+                level_name(s.level),
+                changed(s.level != Some(r.severity), r.severity.as_str())
+            )?;
+            if r.scope == rules::Scope::Profile {
+                writeln!(
+                    w,
+                    "  toxicity:   none (a profile finding: it lowers the health score)"
+                )?;
+            } else {
+                writeln!(
+                    w,
+                    "  toxicity:   +{} points on each affected link{}",
+                    s.points,
+                    changed(s.points != r.weight, &r.weight.to_string())
+                )?;
+            }
+            writeln!(w, "  applies to: {}", r.scope.describe())?;
+            writeln!(
+                w,
+                "  fires when: {}",
+                r.condition_with(|k| settings.threshold(r, k))
+            )?;
+            writeln!(w, "\n{}", r.description)?;
+            writeln!(w, "\nSettings ([rules.{}] in backlinks.toml):", r.code)?;
+            let mut setting = |left: String, help: &str| writeln!(w, "  {left:<36} {help}");
+            setting(
+                format!("level = \"{}\"", level_name(s.level)),
+                "allow (off), info, warn or deny",
+            )?;
+            setting(format!("points = {}", s.points), "toxicity points, 0-100")?;
+            for t in r.thresholds {
+                let v = settings.threshold(r, t.key);
+                let help = if v != t.default {
+                    format!("{} (default {})", t.help, rules::fmt_number(t.default))
+                } else {
+                    t.help.to_string()
+                };
+                setting(format!("{} = {}", t.key, rules::fmt_number(v)), &help)?;
+            }
+            let domains = s
+                .allow_domains
+                .iter()
+                .map(|d| format!("\"{d}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            setting(
+                format!("allow-domains = [{domains}]"),
+                "referring domains it never fires on",
+            )?;
+            writeln!(
+                w,
+                "\n[domains] allow = [...] silences every rule with points for those domains; \
+                 [domains] deny = [...] makes their links toxic."
+            )?;
+            if let Some(p) = &config.path {
+                writeln!(w, "(settings from {})", p.display())?;
+            }
+            Ok(())
         })?;
         return Ok(ExitStatus::Pass);
     }
@@ -60,6 +123,18 @@ pub fn run(code: Option<&str>) -> anyhow::Result<ExitStatus> {
         "unknown code `{code}`; finding codes are: {}",
         known.join(", ")
     )
+}
+
+fn level_name(level: Option<crate::model::Severity>) -> String {
+    level.map_or("allow", |l| l.as_str()).to_string()
+}
+
+fn changed(is: bool, default: &str) -> String {
+    if is {
+        format!(" (default {default})")
+    } else {
+        String::new()
+    }
 }
 
 fn first_sentence(s: &str) -> &str {

@@ -2,7 +2,10 @@
 //! pipeline stages, and returns how the run ended; run-ending problems are `Err` (exit 2).
 
 pub mod audit;
+pub mod authority;
+mod context;
 pub mod explain;
+pub mod init;
 pub mod inspect;
 pub mod sources;
 

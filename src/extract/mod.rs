@@ -9,6 +9,7 @@
 
 pub mod content;
 mod placement;
+pub mod signals;
 mod text;
 
 use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
@@ -145,6 +146,7 @@ pub fn analyze(
     signals.meta_robots.sort();
     signals.meta_robots.dedup();
     signals.external_domains = external_domains.len();
+    signals::collect(html, &doc, base.as_ref(), filter, &links, &mut signals);
     PageAnalysis { signals, links }
 }
 

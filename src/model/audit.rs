@@ -18,6 +18,8 @@ pub struct ToolInfo {
     pub version: &'static str,
     /// Version of the scoring rules and weights; changes whenever a weight or rule changes.
     pub scoring_version: u32,
+    /// The `backlinks.toml` whose settings were in force, null for the built-in defaults.
+    pub config: Option<String>,
 }
 
 /// A complete audit of one target.
@@ -44,6 +46,8 @@ pub struct Audit {
     /// Referring domains known only at domain level (Search Console "Top linking sites"),
     /// sorted by `domain`: no page of theirs was listed, so nothing could be fetched.
     pub domain_candidates: Vec<DomainCandidateReport>,
+    /// Findings about the whole profile and how the health score was computed.
+    pub profile: ProfileReport,
 }
 
 /// A referring domain an input named without naming a page (Search Console "Top linking
@@ -62,6 +66,52 @@ pub struct DomainCandidateReport {
     pub target_pages: Option<u64>,
     /// Candidate pages of this domain that were audited (0: known only at domain level).
     pub pages_audited: usize,
+}
+
+/// The profile as a whole: anchor-mix findings, the health score's components, and the rules
+/// that could not be evaluated in this run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProfileReport {
+    /// Profile findings (`exact-match-share`, `money-anchor-dominant`, `few-branded-anchors`),
+    /// sorted.
+    pub flags: Vec<Flag>,
+    /// The parts of `summary.health_score` (`score` = `health`).
+    pub health_components: Vec<ScoreComponent>,
+    /// Rules that were not evaluated in this run, and why (e.g. no DNS in archive mode).
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+/// A rule that was not evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotEvaluated {
+    /// The rule's code.
+    pub code: &'static str,
+    /// Why.
+    pub reason: String,
+}
+
+/// How spread out the referring domains are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Diversity {
+    /// The referring domain with the most links (sitewide links counted once), null without
+    /// links.
+    pub top_domain: Option<String>,
+    /// Its share of the links (sitewide links counted once), percent.
+    pub top_domain_share: u8,
+    /// Distinct IP blocks (/24 for IPv4, /48 for IPv6) of the live referring domains; null when
+    /// no DNS resolution was done (archive audits).
+    pub ip_blocks: Option<usize>,
+}
+
+/// Live referring domains whose authority falls in `from..=to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorityBucket {
+    /// Lowest authority of the bucket.
+    pub from: u8,
+    /// Highest authority of the bucket.
+    pub to: u8,
+    /// Live referring domains in it.
+    pub domains: usize,
 }
 
 /// Headline numbers of an audit.
@@ -95,11 +145,18 @@ pub struct Summary {
     pub toxic: usize,
     /// Distinct referring domains with live links to the target.
     pub live_domains: usize,
-    /// Profile health 0-100: 100 minus the toxic share of links, in percent (100 when no links).
+    /// Profile health 0-100, a weighted sum of `profile.health_components` (100 when no
+    /// links; see `docs/scoring.md`).
     pub health_score: u8,
     /// Referring domains known only at domain level (in `domain_candidates` with no audited
     /// page): no page to fetch.
     pub domain_only: usize,
+    /// Links that belong to a sitewide group (flag `sitewide-link`).
+    pub sitewide_links: usize,
+    /// Referring-domain diversity.
+    pub diversity: Diversity,
+    /// Live referring domains per authority band (0-9, 10-19, ..., 90-100).
+    pub authority_distribution: Vec<AuthorityBucket>,
 }
 
 /// Anchor-type counts.
@@ -258,6 +315,10 @@ pub struct LinkReport {
     pub anchor_text: String,
     /// Anchor classification.
     pub anchor_type: super::AnchorType,
+    /// For image links, the classification of the `alt` text as if it were a text anchor
+    /// (so a keyword-stuffed alt counts as `exact_match` in the profile findings); null for
+    /// text links.
+    pub alt_anchor_type: Option<super::AnchorType>,
     /// `rel` tokens as authored, lower-case.
     pub rel: Vec<String>,
     /// Where the link sits on the page.
@@ -268,6 +329,10 @@ pub struct LinkReport {
     pub context: String,
     /// Authority 0-100 of the referring page, or null when no source of authority is known.
     pub authority: Option<u8>,
+    /// Where `authority` comes from: a vendor metric (`ahrefs_ur`, `semrush_page_ascore`,
+    /// `moz_pa`, `majestic_tf`, `ahrefs_dr`, `moz_da`), `rank_list`, or `estimated` from the
+    /// crawl; null when `authority` is null.
+    pub authority_source: Option<&'static str>,
     /// Topical relevance 0-100, or null when not computed.
     pub relevance: Option<u8>,
     /// Link quality 0-100 (weighted sum of `components` with `score = "quality"`).
@@ -305,6 +370,8 @@ pub struct PageReport {
     pub redirects: Vec<RedirectHop>,
     /// `<title>` of the page.
     pub title: Option<String>,
+    /// Language of the page's editorial text (ISO 639-3, e.g. `eng`), null when unknown.
+    pub language: Option<String>,
     /// Page-level findings (noindex, page nofollow, link farm...).
     pub flags: Vec<Flag>,
     /// Every link on the page to the target, in document order.
@@ -320,10 +387,19 @@ pub struct DomainReport {
     pub pages: usize,
     /// Links to the target from its live pages.
     pub links: usize,
-    /// Highest authority of its links, null when unknown.
+    /// Authority 0-100 of the domain: a domain-level vendor metric, else the rank list, else
+    /// the highest authority of its pages; null when unknown.
     pub authority: Option<u8>,
+    /// Where `authority` comes from (see the link field of the same name).
+    pub authority_source: Option<&'static str>,
     /// Highest toxicity of its links (0 without links).
     pub toxicity: u8,
+    /// Highest quality of its links (0 without links): a domain is worth its best link.
+    pub quality: u8,
+    /// Links from it that belong to a sitewide group.
+    pub sitewide_links: usize,
+    /// The address its host resolved to (null without DNS resolution).
+    pub ip: Option<String>,
     /// Distinct findings on the domain and its pages and links, sorted.
     pub flags: Vec<Flag>,
 }

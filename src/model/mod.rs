@@ -12,15 +12,17 @@ mod page;
 mod target;
 
 pub use audit::{
-    AnchorMix, Audit, DomainCandidateReport, DomainReport, Flag, LinkReport, PageReport,
-    PageStatus, PlacementMix, SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
+    AnchorMix, Audit, AuthorityBucket, Diversity, DomainCandidateReport, DomainReport, Flag,
+    LinkReport, NotEvaluated, PageReport, PageStatus, PlacementMix, ProfileReport, SCHEMA_VERSION,
+    ScoreComponent, Severity, Summary, ToolInfo,
 };
 pub use candidate::{
     Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,
     registrable_domain,
 };
 pub use observation::{
-    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,
+    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, TargetText,
+    TermVector, VerdictOutcome,
 };
 pub use page::{
     EncodingSource, FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason,

@@ -116,6 +116,55 @@ pub struct PageSignals {
     pub external_links: usize,
     /// Distinct registrable domains those external links point to.
     pub external_domains: usize,
+    /// Words of editorial text (`extract::content::main_text`).
+    pub text_words: usize,
+    /// Language of the editorial text (whatlang's ISO 639-3 code, e.g. `eng`, `spa`), when
+    /// the detection is reliable.
+    pub language: Option<String>,
+    /// Terms of the adult vocabulary found in the title or editorial text (sorted, distinct).
+    pub adult_terms: Vec<String>,
+    /// Terms of the gambling vocabulary found.
+    pub gambling_terms: Vec<String>,
+    /// Terms of the pharma-spam vocabulary found.
+    pub pharma_terms: Vec<String>,
+    /// Paid-placement disclosure phrases found ("sponsored post", "gesponsert"...).
+    pub paid_terms: Vec<String>,
+    /// Google Analytics (`UA-` account, `G-`), Tag Manager (`GTM-`) and AdSense (`ca-pub-`)
+    /// IDs in the markup, sorted.
+    pub tracking_ids: Vec<String>,
+    /// 64-bit simhash of the editorial text's word 3-shingles (`None` under 3 words).
+    #[serde(skip)]
+    pub simhash: Option<u64>,
+    /// Term profile of the editorial text, for topical relevance.
+    #[serde(skip)]
+    pub terms: TermVector,
+    /// Term profile of the paragraph around each selected link (anchor text left out), in
+    /// the order of the page's links.
+    #[serde(skip)]
+    pub link_terms: Vec<TermVector>,
+    /// Links that reach the target only through a redirect on another host (at most 5).
+    pub redirected_links: Vec<String>,
+}
+
+/// A compact bag of words: hashed stems with their counts, sorted by hash. Only the most
+/// frequent terms of a text are kept, so a page costs under a kilobyte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermVector {
+    /// (stem hash, count), sorted by hash, hashes distinct.
+    pub terms: Vec<(u32, u16)>,
+}
+
+/// The words of one of the target's own pages, for its topical profile.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TargetText {
+    /// The page's URL.
+    pub url: String,
+    /// Language of its editorial text (ISO 639-3), when reliable.
+    pub language: Option<String>,
+    /// Words of editorial text.
+    pub words: usize,
+    /// (stem, count) of its editorial text and title, most frequent first.
+    pub stems: Vec<(String, u32)>,
 }
 
 impl PageSignals {
@@ -199,6 +248,11 @@ pub struct PageVerdict {
 
 /// The outcome part of a [`PageVerdict`].
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nearly every verdict is `Analyzed`: boxing it would add an allocation per page \
+              and save nothing"
+)]
 pub enum VerdictOutcome {
     /// An HTML page, analysed.
     Analyzed(PageAnalysis),

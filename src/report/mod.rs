@@ -27,6 +27,8 @@ pub struct RenderOptions {
     /// Wrap tables to the width of the terminal on standard output; otherwise (files, pipes)
     /// rows stay on one line each, which is easier to grep.
     pub fit_terminal: bool,
+    /// In the table, list every score component of every link (`audit --explain`).
+    pub explain: bool,
 }
 
 /// Renders `audit` in `format`.

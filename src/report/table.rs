@@ -68,6 +68,45 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             &placements
         }
     )?;
+    let d = &audit.summary.diversity;
+    if let Some(top) = &d.top_domain {
+        writeln!(
+            out,
+            "  domains    top {} with {}% of links{}{}",
+            strip_controls(top),
+            d.top_domain_share,
+            d.ip_blocks
+                .map(|n| format!(", {n} IP blocks"))
+                .unwrap_or_default(),
+            if audit.summary.sitewide_links > 0 {
+                format!(", {} sitewide links", audit.summary.sitewide_links)
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    let bands: Vec<String> = audit
+        .summary
+        .authority_distribution
+        .iter()
+        .filter(|b| b.domains > 0)
+        .map(|b| format!("{}-{}: {}", b.from, b.to, b.domains))
+        .collect();
+    if !bands.is_empty() {
+        writeln!(out, "  authority  {} (live domains)", bands.join(", "))?;
+    }
+    for f in &audit.profile.flags {
+        writeln!(
+            out,
+            "  {:<9}  {}: {}",
+            f.severity.as_str(),
+            f.code,
+            strip_controls(&f.evidence)
+        )?;
+    }
+    for n in &audit.profile.not_evaluated {
+        writeln!(out, "  skipped    {}: {}", n.code, n.reason)?;
+    }
     writeln!(out)?;
 
     let mut table = Table::new();
@@ -84,10 +123,13 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         "type",
         "rel",
         "placement",
+        "A",
+        "R",
         "Q",
         "T",
         "flags",
     ]);
+    let opt = |v: Option<u8>| v.map_or_else(|| "-".to_string(), |n| n.to_string());
     for p in &audit.pages {
         let page = truncate(&strip_controls(&p.source_url), 60);
         let status = match (p.status, p.http_status) {
@@ -101,6 +143,8 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
                 Cell::new(page),
                 Cell::new(status),
                 Cell::new(detail),
+                Cell::new(""),
+                Cell::new(""),
                 Cell::new(""),
                 Cell::new(""),
                 Cell::new(""),
@@ -124,11 +168,61 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
                 Cell::new(l.anchor_type.as_str()),
                 Cell::new(truncate(&strip_controls(&rel), 24)),
                 Cell::new(l.placement.as_str()),
+                Cell::new(opt(l.authority)),
+                Cell::new(opt(l.relevance)),
                 Cell::new(l.quality),
                 Cell::new(l.toxicity),
                 Cell::new(flags.join(" ")),
             ]);
         }
     }
-    writeln!(out, "{table}")
+    writeln!(out, "{table}")?;
+    if opts.explain {
+        explain(audit, out)?;
+    }
+    Ok(())
+}
+
+/// `--explain`: every component of every link's scores, then the health score's.
+fn explain(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "\nScore components (value × weight = points; scoring version {}):",
+        audit.tool.scoring_version
+    )?;
+    let line = |out: &mut dyn Write, c: &crate::model::ScoreComponent| {
+        writeln!(
+            out,
+            "    {:<34} {:>4.2} × {:>3} = {:>5.1}  {}",
+            c.name,
+            c.value,
+            c.weight,
+            c.value * c.weight,
+            truncate(&strip_controls(&c.reason), 120)
+        )
+    };
+    for p in &audit.pages {
+        for l in &p.links {
+            writeln!(
+                out,
+                "\n{} → {} \"{}\"",
+                truncate(&strip_controls(&p.source_url), 80),
+                truncate(&strip_controls(&l.target_url), 60),
+                truncate(&strip_controls(&l.anchor_text), 40)
+            )?;
+            writeln!(out, "  quality {}", l.quality)?;
+            for c in l.components.iter().filter(|c| c.score == "quality") {
+                line(out, c)?;
+            }
+            writeln!(out, "  toxicity {}", l.toxicity)?;
+            for c in l.components.iter().filter(|c| c.score == "toxicity") {
+                line(out, c)?;
+            }
+        }
+    }
+    writeln!(out, "\nhealth score {}", audit.summary.health_score)?;
+    for c in &audit.profile.health_components {
+        line(out, c)?;
+    }
+    Ok(())
 }

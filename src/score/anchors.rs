@@ -72,9 +72,21 @@ pub fn classify(text: &str, is_image: bool, target: &Target) -> AnchorType {
 /// Whether a run of 1-4 consecutive words of `text`, ignoring spacing, punctuation and case,
 /// equals the brand term: `Example Shop`, `ExampleShop` and `example-shop` all match
 /// `exampleshop`, but `counterexample` does not match `example`.
+///
+/// A brand given as a domain (`--brand example-shop.co.uk`) also matches without its TLD
+/// (`Example Shop`), and any brand matches when written as a host of another TLD
+/// (`example.de`), since the words of `example.de` are `example` and `de`.
 fn has_brand(text: &str, brand: &str) -> bool {
-    let brand = squash(brand);
-    if brand.is_empty() {
+    let mut variants = vec![squash(brand)];
+    if brand.contains('.') && !brand.contains(' ') {
+        let host = brand.trim_start_matches("www.");
+        let label = crate::model::registrable_domain(host);
+        if let Some(first) = label.split('.').next() {
+            variants.push(squash(first));
+        }
+    }
+    variants.retain(|v| !v.is_empty());
+    if variants.is_empty() {
         return false;
     }
     let words: Vec<String> = text
@@ -82,7 +94,11 @@ fn has_brand(text: &str, brand: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(squash)
         .collect();
-    (1..=4).any(|n| words.windows(n).any(|w| w.concat() == brand))
+    (1..=4).any(|n| {
+        words
+            .windows(n)
+            .any(|w| variants.iter().any(|v| w.concat() == *v))
+    })
 }
 
 /// `example.com`, `www.example.com/page`, `https://blog.example.com/` are naked URLs.
@@ -142,5 +158,28 @@ mod tests {
         assert_eq!(c("weiterlesen"), AnchorType::Generic);
         assert_eq!(c("ここをクリック"), AnchorType::Generic);
         assert_eq!(c("a great resource on trails"), AnchorType::Other);
+        assert_eq!(c("EXAMPLE.de"), AnchorType::Branded);
+        assert_eq!(c("Leer más"), AnchorType::Generic);
+        assert_eq!(c("lees verder"), AnchorType::Generic);
+        assert_eq!(c("läs mer"), AnchorType::Generic);
+        assert_eq!(c("자세히 보기"), AnchorType::Generic);
+        assert_eq!(c("ادامه مطلب"), AnchorType::Generic);
+        assert_eq!(c("மேலும் படிக்க"), AnchorType::Generic);
+        assert_eq!(c("clique aqui"), AnchorType::Generic);
+        assert_eq!(c("scopri di più"), AnchorType::Generic);
+    }
+
+    #[test]
+    fn brands_given_as_domains_match_their_name() {
+        let t = Target::parse("example-shop.co.uk")
+            .unwrap()
+            .with_brand_terms(&["www.Example-Shop.co.uk".into()]);
+        let c = |s: &str| classify(s, false, &t);
+        assert_eq!(c("Example Shop"), AnchorType::Branded);
+        assert_eq!(c("exampleshop"), AnchorType::Branded);
+        assert_eq!(c("example-shop.de"), AnchorType::Branded);
+        assert_eq!(c("shop"), AnchorType::Other);
+        // Image alt text is classified like a text anchor when asked.
+        assert_eq!(classify("Example Shop logo", true, &t), AnchorType::Image);
     }
 }

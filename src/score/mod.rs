@@ -1,41 +1,69 @@
 //! Score stage: verdicts of every candidate page → the finished [`Audit`].
 //!
-//! Pure and deterministic: the same pages give the same audit (only `generated_at` is passed
-//! in). Every number is a documented weighted sum of named components (`components` in the
-//! JSON), and every flag comes from a named rule in [`rules`] with its evidence. The weights
-//! below are explained in `docs/scoring.md`; changing any of them bumps [`SCORING_VERSION`].
+//! Pure and deterministic: the same pages and [`ScoringContext`] give the same audit (only
+//! `generated_at` is passed in). Every number is a documented weighted sum of named components
+//! (`components` in the JSON), and every flag comes from a named rule in [`rules`] with its
+//! evidence, raised through [`settings::Settings::flag`] so that `backlinks.toml` overrides
+//! apply everywhere. The weights below are explained in `docs/scoring.md`; changing any of them
+//! bumps [`SCORING_VERSION`].
 
 pub mod anchors;
+pub mod authority;
 mod domain_only;
+pub mod network;
+pub mod profile;
+pub mod ranks;
 pub mod reconcile;
+pub mod relevance;
 pub mod rules;
+pub mod settings;
 
 use crate::model::{
     AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation,
     LinkReport, PageAnalysis, PageReport, PageSignals, PageStatus, PageVerdict, Placement,
-    PlacementMix, SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target, ToolInfo,
-    VerdictOutcome,
+    PlacementMix, ProfileReport, SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target,
+    TermVector, ToolInfo, VerdictOutcome,
 };
+use authority::Authority;
+use network::Dns;
+use ranks::RankTable;
+use relevance::TargetProfile;
 use rules::Rule;
+use settings::Settings;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 /// Version of the scoring rules and weights.
-pub const SCORING_VERSION: u32 = 1;
+pub const SCORING_VERSION: u32 = 2;
 
 /// A link with toxicity at or above this is counted as toxic.
 pub const TOXIC_THRESHOLD: u8 = 50;
 
-/// `link-farm`: more external links than this...
-pub const LINK_FARM_MIN_LINKS: usize = 100;
-/// ...to more distinct domains than this.
-pub const LINK_FARM_MIN_DOMAINS: usize = 50;
-
 /// Quality weights (points at value 1.0); they sum to 100.
-const W_PLACEMENT: f64 = 45.0;
-const W_REL: f64 = 30.0;
-const W_ANCHOR: f64 = 15.0;
-const W_INDEXABLE: f64 = 10.0;
+const W_AUTHORITY: f64 = 20.0;
+const W_RELEVANCE: f64 = 20.0;
+const W_PLACEMENT: f64 = 25.0;
+const W_REL: f64 = 20.0;
+const W_ANCHOR: f64 = 10.0;
+const W_INDEXABLE: f64 = 5.0;
+
+/// Value of an unknown relevance (no target profile): neutral.
+const UNKNOWN_RELEVANCE: f64 = 0.5;
+
+/// Everything the scorer knows beyond the pages themselves.
+#[derive(Debug, Default)]
+pub struct ScoringContext {
+    /// Rule levels, points, thresholds and domain lists in force.
+    pub settings: Settings,
+    /// The `backlinks.toml` they came from (reported in `tool.config`).
+    pub config: Option<String>,
+    /// The imported domain rank table, if any.
+    pub ranks: Option<RankTable>,
+    /// The target's topical profile, if one could be built.
+    pub profile: Option<TargetProfile>,
+    /// DNS answers for the referring domains.
+    pub dns: Dns,
+}
 
 fn spam_tlds() -> &'static HashSet<&'static str> {
     static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -74,13 +102,22 @@ pub fn build_audit(
     pages: Vec<(Candidate, PageVerdict)>,
     domain_candidates: Vec<DomainCandidate>,
     generated_at: String,
+    ctx: &ScoringContext,
 ) -> Audit {
+    let (network_flags, not_evaluated) = network::findings(&pages, &ctx.settings, &ctx.dns);
     let mut reports: Vec<PageReport> = pages
         .into_iter()
-        .map(|(c, v)| page_report(target, c, v))
+        .zip(network_flags)
+        .map(|((c, v), extra)| page_report(target, c, v, extra, ctx))
         .collect();
     reports.sort_by(|a, b| a.source_url.cmp(&b.source_url));
-    reconcile::apply(&mut reports, &domain_candidates);
+    profile::mark_sitewide(&mut reports, &ctx.settings);
+    reconcile::apply(&mut reports, &domain_candidates, &ctx.settings);
+    for p in &mut reports {
+        for l in &mut p.links {
+            score_toxicity(l, &ctx.settings);
+        }
+    }
 
     let mut summary = Summary {
         referring_pages: reports.len(),
@@ -116,29 +153,34 @@ pub fn build_audit(
             summary.sponsored += usize::from(l.rel.iter().any(|r| r == "sponsored"));
             summary.ugc += usize::from(l.rel.iter().any(|r| r == "ugc"));
             summary.toxic += usize::from(l.toxicity >= TOXIC_THRESHOLD);
+            summary.sitewide_links +=
+                usize::from(l.flags.iter().any(|f| f.code == rules::SITEWIDE_LINK.code));
             anchor_mix.add(l.anchor_type);
             placement_mix.add(l.placement);
         }
     }
     summary.live_domains = live_domains.len();
-    summary.health_score = if summary.backlinks == 0 {
-        100
-    } else {
-        (100.0 * (1.0 - summary.toxic as f64 / summary.backlinks as f64)).round() as u8
-    };
-    let domains = domain_reports(&reports);
+    let domains = domain_reports(&reports, ctx);
     summary.referring_domains = domains.len();
     let domain_candidates = domain_only::reports(domain_candidates, &reports);
     summary.domain_only = domain_candidates
         .iter()
         .filter(|d| d.pages_audited == 0)
         .count();
+
+    let collapsed = profile::collapsed(&reports);
+    let profile_flags = profile::anchor_findings(&collapsed, &ctx.settings);
+    let health_components = profile::health(&collapsed, TOXIC_THRESHOLD, &profile_flags);
+    summary.health_score = profile::total(&health_components);
+    summary.diversity = profile::diversity(&collapsed, &domains, &ctx.dns);
+    summary.authority_distribution = profile::authority_distribution(&domains);
     Audit {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "backlinks",
             version: env!("CARGO_PKG_VERSION"),
             scoring_version: SCORING_VERSION,
+            config: ctx.config.clone(),
         },
         target: target.domain.clone(),
         generated_at,
@@ -148,19 +190,23 @@ pub fn build_audit(
         pages: reports,
         domains,
         domain_candidates,
+        profile: ProfileReport {
+            flags: profile_flags,
+            health_components,
+            not_evaluated,
+        },
     }
 }
 
-fn flag(rule: &Rule, evidence: impl Into<String>) -> Flag {
-    Flag {
-        code: rule.code,
-        severity: rule.severity,
-        evidence: evidence.into(),
-    }
-}
-
-fn page_report(target: &Target, c: Candidate, v: PageVerdict) -> PageReport {
+fn page_report(
+    target: &Target,
+    c: Candidate,
+    v: PageVerdict,
+    network_flags: Vec<Flag>,
+    ctx: &ScoringContext,
+) -> PageReport {
     let sources = c.sources();
+    let host = c.url.host_str().unwrap_or(&c.domain).to_string();
     let mut report = PageReport {
         source_url: c.url.to_string(),
         source_domain: c.domain.clone(),
@@ -172,34 +218,69 @@ fn page_report(target: &Target, c: Candidate, v: PageVerdict) -> PageReport {
         error: None,
         redirects: v.redirects,
         title: None,
+        language: None,
         flags: Vec::new(),
         links: Vec::new(),
     };
     match v.outcome {
         VerdictOutcome::Analyzed(analysis) => {
             report.title = analysis.signals.title.clone();
-            let domain_flags = domain_flags(&c.domain, &c.url);
-            report.flags = page_flags(&analysis.signals);
+            report.language = analysis.signals.language.clone();
+            let domain_flags = domain_flags(&host, &ctx.settings);
+            report.flags = page_flags(&host, &analysis.signals, ctx);
+            report.flags.extend(network_flags);
             let PageAnalysis { signals, links } = analysis;
             if links.is_empty() {
                 report.status = PageStatus::Lost;
                 let status = report.http_status.unwrap_or(200);
-                report.flags.push(flag(
+                report.flags.extend(ctx.settings.flag(
                     &rules::LINK_LOST,
+                    &host,
                     format!(
                         "page answered {status} but has no link to {}",
                         target.domain
                     ),
                 ));
+                if !signals.redirected_links.is_empty() {
+                    report.flags.extend(ctx.settings.flag(
+                        &rules::REDIRECTED_THROUGH,
+                        &host,
+                        format!(
+                            "links to {} only through {}",
+                            target.domain,
+                            signals.redirected_links.join(", ")
+                        ),
+                    ));
+                }
             } else {
                 report.status = PageStatus::Live;
                 let inherited: Vec<Flag> = domain_flags
                     .into_iter()
                     .chain(report.flags.iter().cloned())
                     .collect();
+                let metrics: Vec<_> = report
+                    .provenance
+                    .iter()
+                    .map(|p| &p.claims.metrics)
+                    .collect();
+                let authority = authority::page_authority(
+                    metrics.iter().copied(),
+                    &host,
+                    ctx.ranks.as_ref(),
+                    &signals,
+                );
+                let page = PageContext {
+                    target,
+                    host: &host,
+                    signals: &signals,
+                    inherited: &inherited,
+                    authority: &authority,
+                    ctx,
+                };
                 report.links = links
                     .into_iter()
-                    .map(|l| link_report(target, l, &signals, &inherited))
+                    .enumerate()
+                    .map(|(i, l)| link_report(&page, l, signals.link_terms.get(i)))
                     .collect();
             }
             report.flags.sort();
@@ -216,59 +297,171 @@ fn page_report(target: &Target, c: Candidate, v: PageVerdict) -> PageReport {
 }
 
 /// Flags that belong to the referring domain itself.
-fn domain_flags(domain: &str, url: &url::Url) -> Vec<Flag> {
-    let host = url.host_str().unwrap_or(domain);
+fn domain_flags(host: &str, settings: &Settings) -> Vec<Flag> {
+    let mut flags = Vec::new();
     let tld = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
     if spam_tlds().contains(tld) {
-        vec![flag(&rules::SPAM_TLD, format!("top-level domain .{tld}"))]
-    } else {
-        Vec::new()
+        flags.extend(settings.flag(&rules::SPAM_TLD, host, format!("top-level domain .{tld}")));
     }
+    if settings.denied(host) {
+        flags.extend(settings.flag(
+            &rules::DENIED_DOMAIN,
+            host,
+            format!("{host} is listed in [domains] deny"),
+        ));
+    }
+    if settings.allowed(host) {
+        flags.extend(settings.flag(
+            &rules::ALLOWED_DOMAIN,
+            host,
+            format!("{host} is listed in [domains] allow"),
+        ));
+    }
+    flags
 }
 
 /// Flags that belong to the page (apply to every link on it).
-fn page_flags(s: &PageSignals) -> Vec<Flag> {
+fn page_flags(host: &str, s: &PageSignals, ctx: &ScoringContext) -> Vec<Flag> {
+    let st = &ctx.settings;
     let mut flags = Vec::new();
+    let mut raise = |rule: &Rule, evidence: String| flags.extend(st.flag(rule, host, evidence));
     if s.noindex() {
         let src = if s.meta_robots.iter().any(|d| d == "noindex" || d == "none") {
             "<meta name=robots>"
         } else {
             "X-Robots-Tag header"
         };
-        flags.push(flag(&rules::NOINDEX_PAGE, format!("{src} says noindex")));
+        raise(&rules::NOINDEX_PAGE, format!("{src} says noindex"));
     }
     if let Some(ev) = s.nofollow_evidence() {
-        flags.push(flag(&rules::PAGE_NOFOLLOW, ev));
+        raise(&rules::PAGE_NOFOLLOW, ev);
     }
     if let Some(c) = &s.canonical_elsewhere {
-        flags.push(flag(
-            &rules::CANONICAL_ELSEWHERE,
-            format!("canonical URL is {c}"),
-        ));
+        raise(&rules::CANONICAL_ELSEWHERE, format!("canonical URL is {c}"));
     }
-    if s.external_links > LINK_FARM_MIN_LINKS && s.external_domains > LINK_FARM_MIN_DOMAINS {
-        flags.push(flag(
+    let farm = |k| st.threshold(&rules::LINK_FARM, k);
+    let words_per_link = s.text_words as f64 / s.external_links.max(1) as f64;
+    if s.external_links as f64 > farm("min-external-links")
+        && s.external_domains as f64 > farm("min-external-domains")
+        && words_per_link < farm("max-words-per-link")
+    {
+        raise(
             &rules::LINK_FARM,
             format!(
-                "{} external links to {} domains on the page",
+                "{} external links to {} domains on the page, {words_per_link:.1} words of \
+                 text per link",
                 s.external_links, s.external_domains
             ),
-        ));
+        );
+    }
+    for (rule, terms) in [
+        (&rules::ADULT_CONTENT, &s.adult_terms),
+        (&rules::GAMBLING_CONTENT, &s.gambling_terms),
+        (&rules::PHARMA_CONTENT, &s.pharma_terms),
+    ] {
+        if terms.len() as f64 >= st.threshold(rule, "min-terms") {
+            raise(rule, format!("page uses {}", quoted(terms)));
+        }
+    }
+    if let (Some(page), Some(target)) = (
+        s.language.as_deref(),
+        ctx.profile.as_ref().and_then(|p| p.language.as_deref()),
+    ) && page != target
+        && s.text_words as f64 >= st.threshold(&rules::FOREIGN_LANGUAGE, "min-words")
+    {
+        raise(
+            &rules::FOREIGN_LANGUAGE,
+            format!(
+                "page is in {} ({page}), the target in {} ({target})",
+                language_name(page),
+                language_name(target)
+            ),
+        );
     }
     flags
 }
 
+fn quoted(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn language_name(code: &str) -> &'static str {
+    whatlang::Lang::from_code(code).map_or("an unknown language", |l| l.eng_name())
+}
+
+/// What every link of one page shares.
+struct PageContext<'a> {
+    target: &'a Target,
+    host: &'a str,
+    signals: &'a PageSignals,
+    inherited: &'a [Flag],
+    authority: &'a Authority,
+    ctx: &'a ScoringContext,
+}
+
 fn link_report(
-    target: &Target,
+    page: &PageContext<'_>,
     l: LinkObservation,
-    signals: &PageSignals,
-    inherited: &[Flag],
+    paragraph: Option<&TermVector>,
 ) -> LinkReport {
+    let PageContext {
+        target,
+        host,
+        signals,
+        ctx,
+        ..
+    } = *page;
+    let st = &ctx.settings;
     let anchor_type = anchors::classify(&l.anchor_text, l.is_image, target);
+    let alt_anchor_type = l
+        .is_image
+        .then(|| anchors::classify(&l.anchor_text, false, target));
+    let money = alt_anchor_type.unwrap_or(anchor_type);
     let has = |t: &str| l.rel.iter().any(|r| r == t);
     let page_nofollow = signals.nofollow();
     let dofollow = !(has("nofollow") || has("ugc") || has("sponsored") || page_nofollow);
+    let relevance = ctx
+        .profile
+        .as_ref()
+        .map(|p| p.relevance(&signals.terms, paragraph));
+
     let mut components = Vec::new();
+    let a = page.authority;
+    components.push(quality(
+        "authority",
+        f64::from(a.value) / 100.0,
+        W_AUTHORITY,
+        a.detail.clone(),
+    ));
+    let (relv, relreason) = match &relevance {
+        Some(r) => (
+            f64::from(r.value) / 100.0,
+            format!(
+                "relevance {}: page {}{}{}",
+                r.value,
+                r.page,
+                r.paragraph
+                    .map(|p| format!(", paragraph {p}"))
+                    .unwrap_or_default(),
+                if r.shared.is_empty() {
+                    "; no shared terms".to_string()
+                } else {
+                    format!("; shared terms: {}", r.shared.join(", "))
+                }
+            ),
+        ),
+        None => (
+            UNKNOWN_RELEVANCE,
+            "relevance unknown (no target profile: target pages not read and no --topic); \
+             counted as neutral"
+                .to_string(),
+        ),
+    };
+    components.push(quality("relevance", relv, W_RELEVANCE, relreason));
     let (pv, preason) = match &l.hidden {
         Some(why) => (0.0, format!("hidden from readers: {why}")),
         None => (
@@ -303,43 +496,138 @@ fn link_report(
     components.push(quality("indexable", iv, W_INDEXABLE, ireason.to_string()));
     let q: f64 = components.iter().map(|c| c.value * c.weight).sum();
 
-    let mut flags: Vec<Flag> = inherited.to_vec();
+    let mut flags: Vec<Flag> = page.inherited.to_vec();
+    let mut raise = |rule: &Rule, evidence: String| flags.extend(st.flag(rule, host, evidence));
     if let Some(why) = &l.hidden {
-        flags.push(flag(&rules::HIDDEN_LINK, why.clone()));
+        raise(&rules::HIDDEN_LINK, why.clone());
+    }
+    let partial_counts = st.threshold(&rules::COMMENT_SPAM, "partial-match") >= 1.0;
+    if l.placement == Placement::Comments
+        && (money == AnchorType::ExactMatch
+            || (partial_counts && money == AnchorType::PartialMatch))
+    {
+        raise(
+            &rules::COMMENT_SPAM,
+            format!(
+                "{} anchor \"{}\" in comments",
+                money.as_str(),
+                l.anchor_text
+            ),
+        );
+    }
+    if money == AnchorType::ExactMatch
+        && f64::from(a.value) < st.threshold(&rules::EXACT_MATCH_LOW_AUTHORITY, "below-authority")
+    {
+        raise(
+            &rules::EXACT_MATCH_LOW_AUTHORITY,
+            format!(
+                "exact-match anchor \"{}\" on a page with authority {} ({})",
+                l.anchor_text, a.value, a.source
+            ),
+        );
+    }
+    if let Some(r) = &relevance
+        && f64::from(r.value) < st.threshold(&rules::IRRELEVANT_TOPIC, "below-relevance")
+        && signals.text_words as f64 >= st.threshold(&rules::IRRELEVANT_TOPIC, "min-words")
+    {
+        raise(
+            &rules::IRRELEVANT_TOPIC,
+            format!(
+                "relevance {} (page {}{}) to a profile about {}",
+                r.value,
+                r.page,
+                r.paragraph
+                    .map(|p| format!(", paragraph {p}"))
+                    .unwrap_or_default(),
+                ctx.profile
+                    .as_ref()
+                    .map(|p| p.top_terms(5).join(", "))
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    if dofollow {
+        let paid_params = paid_parameters(&l.href);
+        if !signals.paid_terms.is_empty() || !paid_params.is_empty() {
+            let mut signs = Vec::new();
+            if !signals.paid_terms.is_empty() {
+                signs.push(format!("page says {}", quoted(&signals.paid_terms)));
+            }
+            if !paid_params.is_empty() {
+                signs.push(format!("link has {}", paid_params.join(", ")));
+            }
+            raise(
+                &rules::PAID_WITHOUT_SPONSORED,
+                format!("{}; no rel=sponsored or nofollow", signs.join("; ")),
+            );
+        }
     }
     flags.sort();
     flags.dedup();
-    let mut toxicity: u32 = 0;
-    for f in &flags {
-        if let Some(rule) = rules::find(f.code)
-            && rule.weight > 0
-        {
-            toxicity += u32::from(rule.weight);
-            components.push(ScoreComponent {
-                score: "toxicity",
-                name: rule.code,
-                value: 1.0,
-                weight: f64::from(rule.weight),
-                reason: f.evidence.clone(),
-            });
-        }
-    }
     LinkReport {
         target_url: l.href,
         anchor_text: l.anchor_text,
         anchor_type,
+        alt_anchor_type,
         rel: l.rel,
         placement: l.placement,
         evidence: l.evidence,
         context: l.context,
-        authority: None,
-        relevance: None,
+        authority: Some(a.value),
+        authority_source: Some(a.source),
+        relevance: relevance.map(|r| r.value),
         quality: q.round().clamp(0.0, 100.0) as u8,
-        toxicity: toxicity.min(100) as u8,
+        toxicity: 0,
         dofollow,
         components,
         flags,
     }
+}
+
+/// Query parameters of a link that mark affiliate or paid traffic.
+fn paid_parameters(href: &str) -> Vec<String> {
+    let Ok(url) = url::Url::parse(href) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in url.query_pairs() {
+        let k = k.to_ascii_lowercase();
+        let v = v.to_ascii_lowercase();
+        let paid_key = matches!(
+            k.as_str(),
+            "aff" | "aff_id" | "affid" | "affiliate" | "affiliate_id" | "aff_sub" | "partner_id"
+        );
+        let paid_medium = k == "utm_medium"
+            && matches!(
+                v.as_str(),
+                "affiliate" | "paid" | "cpc" | "sponsored" | "ppc" | "paid_social"
+            );
+        if paid_key || paid_medium {
+            out.push(format!("{k}={v}"));
+        }
+    }
+    out
+}
+
+/// Toxicity: the points of every distinct rule among the link's flags, capped at 100.
+fn score_toxicity(l: &mut LinkReport, settings: &Settings) {
+    let mut seen = HashSet::new();
+    let mut total: u32 = 0;
+    for f in &l.flags {
+        let points = settings.points(f.code);
+        if points == 0 || !seen.insert(f.code) {
+            continue;
+        }
+        total += u32::from(points);
+        l.components.push(ScoreComponent {
+            score: "toxicity",
+            name: f.code,
+            value: 1.0,
+            weight: f64::from(points),
+            reason: f.evidence.clone(),
+        });
+    }
+    l.toxicity = total.min(100) as u8;
 }
 
 fn quality(name: &'static str, value: f64, weight: f64, reason: String) -> ScoreComponent {
@@ -352,7 +640,7 @@ fn quality(name: &'static str, value: f64, weight: f64, reason: String) -> Score
     }
 }
 
-fn domain_reports(pages: &[PageReport]) -> Vec<DomainReport> {
+fn domain_reports(pages: &[PageReport], ctx: &ScoringContext) -> Vec<DomainReport> {
     let mut by_domain: BTreeMap<&str, Vec<&PageReport>> = BTreeMap::new();
     for p in pages {
         by_domain.entry(&p.source_domain).or_default().push(p);
@@ -384,12 +672,31 @@ fn domain_reports(pages: &[PageReport]) -> Vec<DomainReport> {
                 })
                 .collect();
             let links = pages.iter().flat_map(|p| &p.links);
+            let host = profile::host_of(&pages[0].source_url);
+            let metrics = pages
+                .iter()
+                .flat_map(|p| p.provenance.iter().map(|v| &v.claims.metrics));
+            let (authority, authority_source) =
+                match authority::domain_authority(metrics, &host, ctx.ranks.as_ref()) {
+                    Some(a) => (Some(a.value), Some(a.source)),
+                    None => links
+                        .clone()
+                        .filter_map(|l| Some((l.authority?, l.authority_source)))
+                        .max_by_key(|(a, _)| *a)
+                        .map_or((None, None), |(a, s)| (Some(a), s)),
+                };
             DomainReport {
                 domain: domain.to_string(),
                 pages: pages.len(),
                 links: links.clone().count(),
-                authority: links.clone().filter_map(|l| l.authority).max(),
-                toxicity: links.map(|l| l.toxicity).max().unwrap_or(0),
+                authority,
+                authority_source,
+                toxicity: links.clone().map(|l| l.toxicity).max().unwrap_or(0),
+                quality: links.clone().map(|l| l.quality).max().unwrap_or(0),
+                sitewide_links: links
+                    .filter(|l| l.flags.iter().any(|f| f.code == rules::SITEWIDE_LINK.code))
+                    .count(),
+                ip: ctx.dns.address(domain).map(|ip| ip.to_string()),
                 flags,
             }
         })

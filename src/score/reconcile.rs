@@ -8,6 +8,7 @@
 //!   with.
 
 use super::rules::{self, Rule};
+use super::settings::Settings;
 use crate::model::{DomainCandidate, Flag, LinkReport, PageReport, PageStatus, Provenance};
 use std::collections::HashSet;
 
@@ -41,10 +42,23 @@ impl Context {
 /// Adds the reconciliation flags to every page (sorted with the page's other flags) and, as
 /// for every page-level flag, to each of its links, so that link-level views show them. They
 /// carry no toxicity weight: they are about the tools' data, not about the link's risk.
-pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate]) {
+///
+/// Each flag goes through the user's rule settings (`backlinks.toml` levels and per-domain
+/// exemptions) like every other finding.
+pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate], settings: &Settings) {
     let ctx = Context::new(pages, domains);
     for p in pages {
-        let found = reconcile(p, &ctx);
+        let host = url::Url::parse(&p.source_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| p.source_domain.clone());
+        let found: Vec<Flag> = reconcile(p, &ctx)
+            .into_iter()
+            .filter_map(|f| {
+                let rule = rules::find(f.code)?;
+                settings.flag(rule, &host, f.evidence)
+            })
+            .collect();
         if found.is_empty() {
             continue;
         }
@@ -248,11 +262,13 @@ mod tests {
             target_url: target.into(),
             anchor_text: "Example".into(),
             anchor_type: AnchorType::Branded,
+            alt_anchor_type: None,
             rel: rel.iter().map(|r| r.to_string()).collect(),
             placement: Placement::Content,
             evidence: Vec::new(),
             context: String::new(),
             authority: None,
+            authority_source: None,
             relevance: None,
             quality: 90,
             toxicity: 0,
@@ -274,6 +290,7 @@ mod tests {
             error: None,
             redirects: Vec::new(),
             title: None,
+            language: None,
             flags: Vec::new(),
             links,
         }

@@ -8,5 +8,6 @@ mod exit_codes;
 mod ingest;
 mod inspect;
 mod sample;
+mod scoring;
 mod sources;
 mod support;

@@ -1,0 +1,208 @@
+//! What the scorer needs beyond the referring pages, gathered by `audit`: the target's own
+//! pages for its topical profile (fetched once per run through the same polite crawler, or
+//! read from the archive), and DNS answers for the referring domains (`link-network-ip`).
+
+use crate::crawl::archive::Archive;
+use crate::crawl::{Crawler, ResolvePin};
+use crate::extract::signals::target_text;
+use crate::model::{
+    Candidate, FetchOutcome, FetchedPage, PageVerdict, Target, TargetText, VerdictOutcome,
+    normalize_url,
+};
+use crate::output::warn;
+use crate::score::relevance::TargetProfile;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use url::Url;
+
+/// Lookups in flight at once.
+const DNS_CONCURRENCY: usize = 16;
+/// Longest wait for one lookup.
+const DNS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The target pages to read: its home page, then the target URLs the referring pages link to
+/// most (ties in URL order), at most `max`.
+pub fn target_urls(target: &Target, verdicts: &[(Candidate, PageVerdict)], max: usize) -> Vec<Url> {
+    if max == 0 {
+        return Vec::new();
+    }
+    let mut counts: HashMap<Url, usize> = HashMap::new();
+    for (_, v) in verdicts {
+        if let VerdictOutcome::Analyzed(a) = &v.outcome {
+            for l in &a.links {
+                if let Ok(u) = Url::parse(&l.href)
+                    && matches!(u.scheme(), "http" | "https")
+                    && target.matches_url(&u)
+                {
+                    *counts.entry(normalize_url(u)).or_default() += 1;
+                }
+            }
+        }
+    }
+    let home = Url::parse(&format!("https://{}/", target.domain)).ok();
+    let mut ranked: Vec<(usize, Url)> = counts.into_iter().map(|(u, n)| (n, u)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut out: Vec<Url> = home.into_iter().collect();
+    for (_, u) in ranked {
+        if out.len() >= max {
+            break;
+        }
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    }
+    out.truncate(max);
+    out
+}
+
+fn text_of(page: &FetchedPage) -> Option<TargetText> {
+    match &page.outcome {
+        FetchOutcome::Html(body) => Some(target_text(&body.text, &page.final_url)),
+        _ => None,
+    }
+}
+
+/// Fetches the target pages (politely: same crawler, same limits) and reads their words. The
+/// first URL is the home page, retried over plain HTTP when HTTPS gives nothing.
+pub async fn fetch_target_texts(crawler: Arc<Crawler>, urls: Vec<Url>) -> Vec<TargetText> {
+    let home = urls.first().cloned();
+    let mut set = JoinSet::new();
+    for (i, url) in urls.into_iter().enumerate() {
+        let crawler = Arc::clone(&crawler);
+        set.spawn(async move {
+            let page = crawler.fetch(&url).await;
+            let text = tokio::task::spawn_blocking(move || text_of(&page))
+                .await
+                .ok()
+                .flatten();
+            (i, text)
+        });
+    }
+    let mut texts: Vec<(usize, TargetText)> = Vec::new();
+    while let Some(done) = set.join_next().await {
+        if let Ok((i, Some(t))) = done {
+            texts.push((i, t));
+        }
+    }
+    // A site without HTTPS: its home page over plain HTTP.
+    if !texts.iter().any(|(i, _)| *i == 0)
+        && let Some(home) = &home
+        && home.scheme() == "https"
+        && home.path() == "/"
+    {
+        let mut plain = home.clone();
+        if plain.set_scheme("http").is_ok() {
+            let page = crawler.fetch(&plain).await;
+            if let Ok(Some(t)) = tokio::task::spawn_blocking(move || text_of(&page)).await {
+                texts.push((0, t));
+            }
+        }
+    }
+    texts.sort_by_key(|(i, _)| *i);
+    dedup_final(texts.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Reads the target pages from an archive.
+pub fn archive_target_texts(
+    archive: &Archive,
+    urls: &[Url],
+    max_redirects: usize,
+) -> Vec<TargetText> {
+    dedup_final(
+        urls.iter()
+            .filter_map(|u| text_of(&archive.fetch(u, max_redirects)))
+            .collect(),
+    )
+}
+
+/// Two URLs that redirect to one page count once.
+fn dedup_final(texts: Vec<TargetText>) -> Vec<TargetText> {
+    let mut seen = BTreeSet::new();
+    texts
+        .into_iter()
+        .filter(|t| seen.insert(t.url.clone()))
+        .collect()
+}
+
+/// Builds the target profile, warning when the target's pages were wanted but none could be
+/// read.
+pub fn profile(
+    texts: &[TargetText],
+    wanted: usize,
+    topics: &[String],
+    language: Option<&str>,
+) -> Option<TargetProfile> {
+    if wanted > 0 && texts.is_empty() {
+        warn(if topics.is_empty() {
+            "none of the target's own pages could be read, and no --topic was given: relevance \
+             is not computed"
+        } else {
+            "none of the target's own pages could be read: relevance compares with --topic terms only"
+        });
+    }
+    TargetProfile::build(texts, topics, language)
+}
+
+/// Resolves the host of one live page per referring domain (the first in URL order), with
+/// `--resolve` pins first; domains that do not resolve in time are left out.
+pub async fn resolve_domains(
+    verdicts: &[(Candidate, PageVerdict)],
+    pins: &[ResolvePin],
+) -> BTreeMap<String, Vec<IpAddr>> {
+    let mut hosts: BTreeMap<String, String> = BTreeMap::new();
+    let mut live: Vec<&(Candidate, PageVerdict)> = verdicts
+        .iter()
+        .filter(|(_, v)| matches!(&v.outcome, VerdictOutcome::Analyzed(a) if !a.links.is_empty()))
+        .collect();
+    live.sort_by(|a, b| a.0.url.cmp(&b.0.url));
+    for (c, v) in live {
+        let url = v.final_url.as_ref().unwrap_or(&c.url);
+        if let Some(h) = url.host_str() {
+            hosts
+                .entry(c.domain.clone())
+                .or_insert_with(|| h.to_string());
+        }
+    }
+    let pins: HashMap<&str, IpAddr> = pins.iter().map(|p| (p.host.as_str(), p.addr)).collect();
+    let limit = Arc::new(Semaphore::new(DNS_CONCURRENCY));
+    let mut set = JoinSet::new();
+    let mut out = BTreeMap::new();
+    for (domain, host) in hosts {
+        if let Some(ip) = pins.get(host.as_str()) {
+            out.insert(domain, vec![*ip]);
+            continue;
+        }
+        if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
+            out.insert(domain, vec![ip]);
+            continue;
+        }
+        let limit = Arc::clone(&limit);
+        set.spawn(async move {
+            let _permit = limit.acquire().await.expect("never closed");
+            let found =
+                tokio::time::timeout(DNS_TIMEOUT, tokio::net::lookup_host((host.as_str(), 80)))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .map(|addrs| {
+                        let mut v: Vec<IpAddr> = addrs.map(|a| a.ip()).collect();
+                        v.dedup();
+                        v
+                    })
+                    .unwrap_or_default();
+            (domain, found)
+        });
+    }
+    while let Some(done) = set.join_next().await {
+        if let Ok((domain, addrs)) = done
+            && !addrs.is_empty()
+        {
+            out.insert(domain, addrs);
+        }
+    }
+    out
+}

@@ -1,0 +1,500 @@
+//! `backlinks.toml`: the project's settings for audits, found with `--config PATH`, else the
+//! `BACKLINKS_CONFIG` environment variable, else `./backlinks.toml` when it exists; without
+//! any, the built-in defaults apply. Command-line flags win over the file.
+//!
+//! Every table rejects unknown keys (`deny_unknown_fields`), so a typo is an error naming the
+//! file, the line and the key (exit code 2), never a silently ignored setting. Each section is
+//! its own struct: a new section (e.g. `[gate]` or `[disavow]`) is a new field of [`Raw`] and
+//! [`Config`] with its own resolve step, without touching the others.
+//!
+//! ```toml
+//! [anchors]
+//! brand = ["Example Outfitters"]
+//! keywords = ["trail running shoes"]
+//!
+//! [relevance]
+//! topics = ["trail running", "hiking boots"]
+//! language = "en"
+//! target-pages = 10
+//!
+//! [domains]
+//! allow = ["partner.example.org"]
+//! deny = ["cheap-links.example"]
+//!
+//! [rules.link-farm]
+//! level = "warn"            # allow (off) | info | warn | deny
+//! points = 40
+//! min-external-links = 150
+//! allow-domains = ["bignews.example"]
+//! ```
+
+use crate::model::Severity;
+use crate::score::rules;
+use crate::score::settings::Settings;
+use clap::Args;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Environment variable naming the config file.
+pub const CONFIG_ENV: &str = "BACKLINKS_CONFIG";
+/// The file looked for in the current directory.
+pub const FILE_NAME: &str = "backlinks.toml";
+/// The commented template `backlinks init` writes.
+pub const TEMPLATE: &str = include_str!("config-template.toml");
+/// Largest accepted `[relevance] target-pages`.
+pub const MAX_TARGET_PAGES: usize = 200;
+/// Default `[relevance] target-pages`.
+pub const DEFAULT_TARGET_PAGES: usize = 10;
+
+/// The `--config` option.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
+    /// Settings file (default: $BACKLINKS_CONFIG, else ./backlinks.toml if present).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// A config file that cannot be used: names the file, the line and the key.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{file}{}: {}{message}", line.map(|l| format!(":{l}")).unwrap_or_default(), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
+pub struct ConfigError {
+    /// The file as named by the user.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// The dotted key, when the problem is one key.
+    pub key: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The resolved settings of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file they came from; `None` for the built-in defaults.
+    pub path: Option<PathBuf>,
+    /// `[anchors]`.
+    pub anchors: AnchorConfig,
+    /// `[relevance]`.
+    pub relevance: RelevanceConfig,
+    /// `[rules.*]` and `[domains]`: everything the scorer reads.
+    pub scoring: Settings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            anchors: AnchorConfig::default(),
+            relevance: RelevanceConfig {
+                target_pages: DEFAULT_TARGET_PAGES,
+                ..RelevanceConfig::default()
+            },
+            scoring: Settings::default(),
+        }
+    }
+}
+
+/// `[anchors]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnchorConfig {
+    /// Brand terms (`--brand` replaces them).
+    pub brand: Vec<String>,
+    /// Money keywords (`--keyword` replaces them).
+    pub keywords: Vec<String>,
+}
+
+/// `[relevance]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RelevanceConfig {
+    /// Topic terms describing the target (`--topic` replaces them).
+    pub topics: Vec<String>,
+    /// The target's language (ISO 639-3, as whatlang names it), instead of detecting it.
+    pub language: Option<String>,
+    /// How many of the target's own pages are read for its profile (0: none).
+    pub target_pages: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    #[serde(default)]
+    anchors: RawAnchors,
+    #[serde(default)]
+    relevance: RawRelevance,
+    #[serde(default)]
+    domains: RawDomains,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAnchors {
+    #[serde(default)]
+    brand: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRelevance {
+    #[serde(default)]
+    topics: Vec<String>,
+    language: Option<Spanned<String>>,
+    target_pages: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDomains {
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
+}
+
+impl ConfigArgs {
+    /// The config file to use: `--config`, `BACKLINKS_CONFIG`, or `./backlinks.toml` if it
+    /// exists.
+    pub fn locate(&self) -> Option<PathBuf> {
+        if let Some(p) = &self.config {
+            return Some(p.clone());
+        }
+        if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(p));
+        }
+        let local = Path::new(FILE_NAME);
+        local.is_file().then(|| local.to_path_buf())
+    }
+
+    /// Loads the settings of this run.
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        match self.locate() {
+            None => Ok(Config::default()),
+            Some(path) => Config::read(&path),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and resolves a config file.
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: name.clone(),
+            line: None,
+            key: None,
+            message: format!("cannot read the config file: {e}"),
+        })?;
+        let mut config = Config::parse(&text, &name)?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses config text; `name` is used in errors.
+    pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
+        let err = |span: Option<std::ops::Range<usize>>, key: Option<String>, message: String| {
+            ConfigError {
+                file: name.to_string(),
+                line: span.map(|s| line_of(text, s.start)),
+                key,
+                message,
+            }
+        };
+        let raw: Raw = toml::from_str(text)
+            .map_err(|e| err(e.span(), None, e.message().trim().to_string()))?;
+        let mut config = Config::default();
+        config.anchors.brand = raw.anchors.brand;
+        config.anchors.keywords = raw.anchors.keywords;
+        config.relevance.topics = raw.relevance.topics;
+        if let Some(lang) = raw.relevance.language {
+            config.relevance.language = Some(language_code(lang.get_ref()).ok_or_else(|| {
+                err(
+                    Some(lang.span()),
+                    Some("relevance.language".into()),
+                    format!(
+                        "unknown language `{}`; use a code such as en, es, de or an ISO 639-3 \
+                         code such as eng, spa, deu",
+                        lang.get_ref()
+                    ),
+                )
+            })?);
+        }
+        if let Some(n) = raw.relevance.target_pages {
+            let v = *n.get_ref();
+            if !(0..=MAX_TARGET_PAGES as i64).contains(&v) {
+                return Err(err(
+                    Some(n.span()),
+                    Some("relevance.target-pages".into()),
+                    format!("must be between 0 and {MAX_TARGET_PAGES}, not {v}"),
+                ));
+            }
+            config.relevance.target_pages = v as usize;
+        }
+        let domains = |list: Vec<Spanned<String>>, key: &str| -> Result<Vec<String>, ConfigError> {
+            list.into_iter()
+                .map(|d| {
+                    domain(d.get_ref()).ok_or_else(|| {
+                        err(
+                            Some(d.span()),
+                            Some(key.to_string()),
+                            format!("`{}` is not a domain name", d.get_ref()),
+                        )
+                    })
+                })
+                .collect()
+        };
+        config.scoring.allow_domains = domains(raw.domains.allow, "domains.allow")?;
+        config.scoring.deny_domains = domains(raw.domains.deny, "domains.deny")?;
+        for (code, table) in raw.rules {
+            let Some(rule) = rules::find(code.get_ref()) else {
+                let known: Vec<&str> = rules::ALL.iter().map(|r| r.code).collect();
+                return Err(err(
+                    Some(code.span()),
+                    Some(format!("rules.{}", code.get_ref())),
+                    format!("unknown rule; rules are: {}", known.join(", ")),
+                ));
+            };
+            for (key, value) in table {
+                let dotted = format!("rules.{}.{}", rule.code, key.get_ref());
+                let bad = |message: String| err(Some(value.span()), Some(dotted.clone()), message);
+                let s = config.scoring.rule_mut(rule);
+                match key.get_ref().as_str() {
+                    "level" => {
+                        s.level = match value.get_ref().as_str() {
+                            Some("allow") => None,
+                            Some("info") => Some(Severity::Info),
+                            Some("warn") => Some(Severity::Warn),
+                            Some("deny") => Some(Severity::Deny),
+                            _ => {
+                                return Err(bad(
+                                    "must be one of \"allow\" (off), \"info\", \"warn\", \"deny\""
+                                        .into(),
+                                ));
+                            }
+                        }
+                    }
+                    "points" => {
+                        s.points = value
+                            .get_ref()
+                            .as_integer()
+                            .and_then(|v| u8::try_from(v).ok())
+                            .filter(|v| *v <= 100)
+                            .ok_or_else(|| bad("must be a whole number from 0 to 100".into()))?;
+                    }
+                    "allow-domains" => {
+                        let list = value
+                            .get_ref()
+                            .as_array()
+                            .ok_or_else(|| bad("must be a list of domain names".into()))?;
+                        s.allow_domains = list
+                            .iter()
+                            .map(|v| {
+                                v.as_str()
+                                    .and_then(domain)
+                                    .ok_or_else(|| bad(format!("`{v}` is not a domain name")))
+                            })
+                            .collect::<Result<_, _>>()?;
+                    }
+                    k => {
+                        let Some(th) = rule.thresholds.iter().find(|t| t.key == k) else {
+                            let mut known = vec!["level", "points", "allow-domains"];
+                            known.extend(rule.thresholds.iter().map(|t| t.key));
+                            return Err(bad(format!(
+                                "unknown setting; {} takes: {}",
+                                rule.code,
+                                known.join(", ")
+                            )));
+                        };
+                        let v = match value.get_ref() {
+                            toml::Value::Integer(i) => *i as f64,
+                            toml::Value::Float(f) => *f,
+                            _ => f64::NAN,
+                        };
+                        if !(th.min..=th.max).contains(&v) {
+                            return Err(bad(format!(
+                                "must be a number from {} to {} ({})",
+                                rules::fmt_number(th.min),
+                                rules::fmt_number(th.max),
+                                th.help
+                            )));
+                        }
+                        s.thresholds.insert(th.key, v);
+                    }
+                }
+            }
+        }
+        Ok(config)
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// A domain entry: lower-case ASCII (IDNA) host, `*.` and dots trimmed.
+fn domain(s: &str) -> Option<String> {
+    let s = s.trim().trim_start_matches("*.").trim_matches('.');
+    if s.is_empty() || s.contains(['/', ':', ' ', '@']) {
+        return None;
+    }
+    let url = url::Url::parse(&format!("http://{s}/")).ok()?;
+    url.host_str().map(str::to_string)
+}
+
+/// ISO 639-3 code (whatlang's naming) for a two- or three-letter language code.
+pub fn language_code(s: &str) -> Option<String> {
+    let s = s.trim().to_ascii_lowercase();
+    const TWO: [(&str, &str); 31] = [
+        ("ar", "ara"),
+        ("cs", "ces"),
+        ("da", "dan"),
+        ("de", "deu"),
+        ("el", "ell"),
+        ("en", "eng"),
+        ("es", "spa"),
+        ("fa", "pes"),
+        ("fi", "fin"),
+        ("fr", "fra"),
+        ("he", "heb"),
+        ("hi", "hin"),
+        ("hu", "hun"),
+        ("id", "ind"),
+        ("it", "ita"),
+        ("ja", "jpn"),
+        ("ko", "kor"),
+        ("nb", "nob"),
+        ("nl", "nld"),
+        ("no", "nob"),
+        ("pl", "pol"),
+        ("pt", "por"),
+        ("ro", "ron"),
+        ("ru", "rus"),
+        ("sv", "swe"),
+        ("ta", "tam"),
+        ("th", "tha"),
+        ("tr", "tur"),
+        ("uk", "ukr"),
+        ("vi", "vie"),
+        ("zh", "cmn"),
+    ];
+    if let Some((_, three)) = TWO.iter().find(|(two, _)| *two == s) {
+        return Some(three.to_string());
+    }
+    whatlang::Lang::from_code(s.as_str()).map(|l| l.code().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "backlinks.toml")
+    }
+
+    #[test]
+    fn the_template_is_valid_and_matches_the_defaults() {
+        assert_eq!(parse(TEMPLATE).unwrap(), Config::default());
+        // Uncommented (`#key = value` lines), it still gives exactly the defaults, so the
+        // values it shows are the real ones; and it shows every rule and threshold.
+        let uncommented: String = TEMPLATE
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest) if !rest.starts_with([' ', '#']) && !rest.is_empty() => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(parse(&uncommented).unwrap(), Config::default());
+        for r in rules::ALL {
+            assert!(
+                uncommented.contains(&format!("[rules.{}]", r.code)),
+                "{}",
+                r.code
+            );
+            for t in r.thresholds {
+                assert!(
+                    uncommented.contains(&format!("\n{} = ", t.key)),
+                    "{}",
+                    t.key
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn settings_are_read() {
+        let c = parse(
+            "[anchors]\nbrand = [\"Example Outfitters\"]\n\
+             [relevance]\ntopics = [\"trail running\"]\nlanguage = \"es\"\ntarget-pages = 3\n\
+             [domains]\nallow = [\"*.Partner.example.org\"]\n\
+             [rules.link-farm]\nlevel = \"warn\"\npoints = 40\nmin-external-links = 150\n\
+             allow-domains = [\"bignews.test\"]\n\
+             [rules.noindex-page]\nlevel = \"allow\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.anchors.brand, ["Example Outfitters"]);
+        assert_eq!(c.relevance.language.as_deref(), Some("spa"));
+        assert_eq!(c.relevance.target_pages, 3);
+        assert_eq!(c.scoring.allow_domains, ["partner.example.org"]);
+        let lf = c.scoring.rule(&rules::LINK_FARM);
+        assert_eq!(lf.level, Some(Severity::Warn));
+        assert_eq!(lf.points, 40);
+        assert_eq!(lf.allow_domains, ["bignews.test"]);
+        assert_eq!(
+            c.scoring.threshold(&rules::LINK_FARM, "min-external-links"),
+            150.0
+        );
+        assert_eq!(
+            c.scoring
+                .threshold(&rules::LINK_FARM, "min-external-domains"),
+            50.0
+        );
+        assert!(!c.scoring.enabled(&rules::NOINDEX_PAGE));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let e = parse("[rules.link-farm]\nmin-external-link = 3\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert_eq!(e.key.as_deref(), Some("rules.link-farm.min-external-link"));
+        assert!(
+            e.to_string().starts_with(
+                "backlinks.toml:2: rules.link-farm.min-external-link: unknown setting"
+            ),
+            "{e}"
+        );
+
+        let e = parse("\n[rules.no-such-rule]\nlevel = \"warn\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().contains("unknown rule"), "{e}");
+
+        let e = parse("[rules.spam-tld]\nlevel = \"error\"\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "backlinks.toml:2: rules.spam-tld.level: must be one of \"allow\" (off), \"info\", \"warn\", \"deny\""
+        );
+
+        let e = parse("[rules.link-farm]\nmin-external-links = -1\n").unwrap_err();
+        assert!(e.to_string().contains("from 0 to"), "{e}");
+
+        let e = parse("[anchor]\nbrand = []\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("unknown field `anchor`"), "{e}");
+
+        let e = parse("[domains]\ndeny = [\"not a domain\"]\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("domains.deny"));
+
+        let e = parse("[relevance]\nlanguage = \"klingon\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+
+        let e = parse("[rules.spam-tld]\npoints = 101\n").unwrap_err();
+        assert!(e.to_string().contains("0 to 100"));
+
+        assert!(parse("this is = not toml =").is_err());
+    }
+}

@@ -1,0 +1,544 @@
+//! Page-content signals: what the editorial text and markup of a page say about it, for the
+//! scoring rules and topical relevance. One entry point, [`collect`], called by
+//! [`super::analyze`] while the parsed document is alive; everything it keeps is small (a
+//! language code, a few matched terms, IDs, a 64-bit fingerprint, a bounded bag of hashed
+//! stems), so no page text outlives parsing.
+//!
+//! - language: whatlang on the editorial text (`content::main_text`), kept when reliable;
+//! - vocabularies: adult, gambling, pharma-spam and paid-placement phrases (multilingual lists
+//!   shipped beside this file), matched as whole words in the title and editorial text;
+//! - tracking IDs: Google Analytics, Tag Manager and AdSense IDs anywhere in the markup;
+//! - simhash: a 64-bit Charikar fingerprint of the editorial text's word 3-shingles;
+//! - terms: the most frequent stems of the title and editorial text ([`terms`]), and of the
+//!   paragraph around each selected link;
+//! - redirected links: links to another host whose URL carries a URL of the target.
+
+pub mod terms;
+
+use super::{LinkFilter, content, text};
+use crate::model::{LinkObservation, PageSignals, TargetText};
+use aho_corasick::{AhoCorasick, MatchKind};
+use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+use url::Url;
+
+/// Bytes of editorial text analysed per page (a long article's first ~8,000 words).
+const MAX_TEXT: usize = 50_000;
+/// Bytes of text given to language detection (plenty for a reliable answer).
+const LANG_SAMPLE: usize = 4_000;
+/// Most terms of one vocabulary recorded per page.
+const MAX_TERMS: usize = 10;
+/// Most redirected links recorded per page.
+const MAX_REDIRECTED: usize = 5;
+/// Links whose paragraph is analysed per page (a page with hundreds of links to the target
+/// is judged by its first ones).
+const MAX_PARAGRAPHS: usize = 50;
+/// Longest paragraph text analysed around a link.
+const MAX_PARAGRAPH: usize = 1_500;
+
+/// Which vocabulary a term belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Vocab {
+    Adult,
+    Gambling,
+    Pharma,
+    Paid,
+}
+
+struct Vocabularies {
+    matcher: AhoCorasick,
+    terms: Vec<(Vocab, String)>,
+}
+
+fn vocabularies() -> &'static Vocabularies {
+    static V: OnceLock<Vocabularies> = OnceLock::new();
+    V.get_or_init(|| {
+        let mut terms = Vec::new();
+        for (vocab, text) in [
+            (Vocab::Adult, include_str!("signals/adult.txt")),
+            (Vocab::Gambling, include_str!("signals/gambling.txt")),
+            (Vocab::Pharma, include_str!("signals/pharma.txt")),
+            (Vocab::Paid, include_str!("signals/paid.txt")),
+        ] {
+            for line in text.lines().map(str::trim) {
+                if !line.is_empty() && !line.starts_with('#') {
+                    terms.push((vocab, normalize(line)));
+                }
+            }
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(terms.iter().map(|(_, t)| t.as_str()))
+            .expect("the shipped vocabularies build");
+        Vocabularies { matcher, terms }
+    })
+}
+
+/// Lower-case, with every run of non-alphanumeric characters (apostrophes and hyphens kept
+/// inside words) turned into one space.
+fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '\'' || c == '-' {
+            out.push(c);
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Collects the content signals of `doc` into `signals`. `links` are the links [`super::analyze`]
+/// selected, in document order; `base` is the document's base URL.
+pub(super) fn collect(
+    html: &str,
+    doc: &Html,
+    base: Option<&Url>,
+    filter: LinkFilter<'_>,
+    links: &[LinkObservation],
+    signals: &mut PageSignals,
+) {
+    let main = content::main_text(doc, MAX_TEXT);
+    let title = signals.title.clone().unwrap_or_default();
+    signals.text_words = count_words(&main);
+    let language = language(&main);
+    let lang = language.as_deref();
+    let normalized = normalize(&format!("{title} {main}"));
+    match_vocabularies(&normalized, signals);
+    signals.tracking_ids = tracking_ids(html);
+    signals.simhash = simhash(&normalize(&main));
+    signals.terms = terms::vector(&format!("{title} {main}"), lang, terms::PAGE_TERMS);
+    drop(main);
+    walk_links(doc, base, filter, links, lang, signals);
+    signals.language = language;
+}
+
+/// Words of `text`; in scripts written without spaces every two characters count as a word.
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|w| {
+            let dense = w.chars().filter(|c| terms_is_dense(*c)).count();
+            if dense > 0 { dense.div_ceil(2) } else { 1 }
+        })
+        .sum()
+}
+
+fn terms_is_dense(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF | 0x0E00..=0x0E7F)
+}
+
+/// The language of `text` (ISO 639-3), when whatlang is confident.
+fn language(text: &str) -> Option<String> {
+    if text.chars().count() < 20 {
+        return None;
+    }
+    let mut end = text.len().min(LANG_SAMPLE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let info = whatlang::detect(&text[..end])?;
+    info.is_reliable().then(|| info.lang().code().to_string())
+}
+
+fn match_vocabularies(normalized: &str, signals: &mut PageSignals) {
+    let v = vocabularies();
+    let mut found: [BTreeSet<&str>; 4] = Default::default();
+    for m in v.matcher.find_overlapping_iter(normalized) {
+        let (vocab, term) = &v.terms[m.pattern().as_usize()];
+        let before = normalized[..m.start()].chars().next_back();
+        let after = normalized[m.end()..].chars().next();
+        let first = term.chars().next().is_some_and(terms_is_dense);
+        let last = term.chars().next_back().is_some_and(terms_is_dense);
+        let bounded = |c: Option<char>, dense: bool| dense || c.is_none_or(|c| c == ' ');
+        if bounded(before, first) && bounded(after, last) {
+            found[*vocab as usize].insert(term.as_str());
+        }
+    }
+    let take = |set: &BTreeSet<&str>| -> Vec<String> {
+        set.iter().take(MAX_TERMS).map(|s| s.to_string()).collect()
+    };
+    signals.adult_terms = take(&found[Vocab::Adult as usize]);
+    signals.gambling_terms = take(&found[Vocab::Gambling as usize]);
+    signals.pharma_terms = take(&found[Vocab::Pharma as usize]);
+    signals.paid_terms = take(&found[Vocab::Paid as usize]);
+}
+
+/// Google Analytics / Tag Manager / AdSense IDs in the raw markup: `UA-` accounts (the
+/// property suffix dropped, since one account means one owner), GA4 `G-` measurement IDs (only
+/// on pages that load gtag), `GTM-` containers and `ca-pub-` publisher IDs.
+fn tracking_ids(html: &str) -> Vec<String> {
+    static M: OnceLock<AhoCorasick> = OnceLock::new();
+    let m = M.get_or_init(|| {
+        AhoCorasick::new(["UA-", "G-", "GTM-", "ca-pub-"]).expect("static patterns")
+    });
+    let bytes = html.as_bytes();
+    let has_gtag = html.contains("gtag") || html.contains("googletagmanager");
+    let mut ids = BTreeSet::new();
+    for hit in m.find_iter(html) {
+        if hit.start() > 0 && bytes[hit.start() - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let rest = &bytes[hit.end()..];
+        let run = |ok: fn(u8) -> bool| rest.iter().take_while(|b| ok(**b)).count();
+        match hit.pattern().as_usize() {
+            0 => {
+                let digits = run(|b| b.is_ascii_digit());
+                let suffix = rest.get(digits) == Some(&b'-')
+                    && rest.get(digits + 1).is_some_and(u8::is_ascii_digit);
+                if (4..=10).contains(&digits) && suffix {
+                    ids.insert(format!("UA-{}", ascii(&rest[..digits])));
+                }
+            }
+            1 if has_gtag => {
+                let n = run(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                let id = &rest[..n];
+                if (8..=12).contains(&n)
+                    && id.iter().any(u8::is_ascii_digit)
+                    && id.iter().any(u8::is_ascii_uppercase)
+                {
+                    ids.insert(format!("G-{}", ascii(id)));
+                }
+            }
+            2 => {
+                let n = run(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                if (4..=9).contains(&n) {
+                    ids.insert(format!("GTM-{}", ascii(&rest[..n])));
+                }
+            }
+            3 => {
+                let n = run(|b| b.is_ascii_digit());
+                if (10..=20).contains(&n) {
+                    ids.insert(format!("ca-pub-{}", ascii(&rest[..n])));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids.into_iter().collect()
+}
+
+fn ascii(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// 64-bit Charikar simhash over word 3-shingles (`None` under three words).
+pub fn simhash(normalized: &str) -> Option<u64> {
+    let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let mut v = [0i32; 64];
+    for w in words.windows(3) {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in w {
+            for b in part.bytes().chain([b' ']) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        let h = mix64(h);
+        for (bit, slot) in v.iter_mut().enumerate() {
+            *slot += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    Some(
+        v.iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .fold(0u64, |acc, (bit, _)| acc | 1 << bit),
+    )
+}
+
+/// MurmurHash3's finaliser: spreads FNV's weak low bits over all 64.
+fn mix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// One walk over the links of the document: the paragraph around each selected link, and
+/// links that reach the target through another host's redirect.
+fn walk_links(
+    doc: &Html,
+    base: Option<&Url>,
+    filter: LinkFilter<'_>,
+    links: &[LinkObservation],
+    lang: Option<&str>,
+    signals: &mut PageSignals,
+) {
+    let target = match filter {
+        LinkFilter::Target(t) => Some(t),
+        LinkFilter::All => None,
+    };
+    let mut next = 0usize;
+    let mut in_template = 0usize;
+    for edge in doc.tree.root().traverse() {
+        let node = match edge {
+            Edge::Open(n) => n,
+            Edge::Close(n) => {
+                if n.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "template")
+                {
+                    in_template -= 1;
+                }
+                continue;
+            }
+        };
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        if el.name() == "template" {
+            in_template += 1;
+            continue;
+        }
+        if in_template > 0 || !matches!(el.name(), "a" | "area") {
+            continue;
+        }
+        let Some(href) = el.attr("href") else {
+            continue;
+        };
+        let resolved = super::resolve(base, href);
+        let shown = resolved
+            .as_ref()
+            .map_or_else(|| href.trim().to_string(), Url::to_string);
+        if let Some(link) = links.get(next)
+            && link.href == shown
+        {
+            next += 1;
+            if signals.link_terms.len() < MAX_PARAGRAPHS {
+                let para = paragraph(node, &link.anchor_text);
+                signals
+                    .link_terms
+                    .push(terms::vector(&para, lang, terms::PARAGRAPH_TERMS));
+            }
+            continue;
+        }
+        if let (Some(t), Some(u)) = (target, resolved.as_ref())
+            && signals.redirected_links.len() < MAX_REDIRECTED
+            && !t.matches_url(u)
+            && carries_target(u, t)
+        {
+            signals.redirected_links.push(u.to_string());
+        }
+    }
+}
+
+/// The text of the block around a link, without the anchor text itself (so that a keyword
+/// anchor does not make its own paragraph look relevant).
+fn paragraph(link: NodeRef<'_, Node>, anchor: &str) -> String {
+    let block = link.ancestors().find(|a| {
+        a.value().as_element().is_some_and(|e| {
+            matches!(
+                e.name(),
+                "p" | "li"
+                    | "td"
+                    | "dd"
+                    | "dt"
+                    | "blockquote"
+                    | "figcaption"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "div"
+                    | "section"
+                    | "article"
+                    | "aside"
+                    | "footer"
+                    | "header"
+                    | "nav"
+            )
+        })
+    });
+    let Some(block) = block else {
+        return String::new();
+    };
+    let full = text::visible_text(block);
+    let (mut start, mut end) = (0, full.len());
+    if full.len() > MAX_PARAGRAPH {
+        let at = full.find(anchor).unwrap_or(0);
+        start = at.saturating_sub(MAX_PARAGRAPH / 2);
+        end = (start + MAX_PARAGRAPH).min(full.len());
+        while !full.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !full.is_char_boundary(end) {
+            end -= 1;
+        }
+    }
+    let window = &full[start..end];
+    if anchor.is_empty() {
+        window.to_string()
+    } else {
+        window.replacen(anchor, " ", 1)
+    }
+}
+
+/// Whether `url` carries a URL of the target in its query, path or fragment.
+fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
+    let mut texts: Vec<String> = url.query_pairs().map(|(_, v)| v.into_owned()).collect();
+    texts.push(
+        percent_encoding::percent_decode_str(url.path())
+            .decode_utf8_lossy()
+            .into_owned(),
+    );
+    if let Some(f) = url.fragment() {
+        texts.push(
+            percent_encoding::percent_decode_str(f)
+                .decode_utf8_lossy()
+                .into_owned(),
+        );
+    }
+    texts.iter().any(|t| {
+        t.match_indices("http")
+            .filter_map(|(i, _)| Url::parse(t[i..].split_whitespace().next()?).ok())
+            .any(|u| matches!(u.scheme(), "http" | "https") && target.matches_url(&u))
+    })
+}
+
+/// The words of one of the target's own pages (for its topical profile): language, editorial
+/// word count and the most frequent stems of its title and editorial text.
+pub fn target_text(html: &str, url: &Url) -> TargetText {
+    let doc = Html::parse_document(html);
+    let main = content::main_text(&doc, MAX_TEXT);
+    let title = doc
+        .tree
+        .root()
+        .descendants()
+        .find(|n| n.value().as_element().is_some_and(|e| e.name() == "title"))
+        .map(text::visible_text)
+        .unwrap_or_default();
+    let language = language(&main);
+    let all = format!("{title} {main}");
+    TargetText {
+        url: url.to_string(),
+        words: count_words(&main),
+        stems: terms::counted(
+            terms::tokenize(&all, language.as_deref()),
+            terms::PAGE_TERMS * 2,
+        ),
+        language,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::analyze;
+    use crate::model::Target;
+
+    fn signals(html: &str) -> PageSignals {
+        let target = Target::parse("example.com").unwrap();
+        let url = Url::parse("https://blog.test/post").unwrap();
+        analyze(html, Some(&url), &[], LinkFilter::Target(&target)).signals
+    }
+
+    #[test]
+    fn vocabularies_match_whole_words_only() {
+        let s = signals(
+            "<article><p>Online casino with free spins and a no deposit bonus. \
+             Our casinos pay. Occasionally we write about Essex.</p></article>",
+        );
+        assert_eq!(
+            s.gambling_terms,
+            [
+                "casino",
+                "casinos",
+                "deposit bonus",
+                "free spins",
+                "no deposit bonus",
+                "online casino"
+            ]
+        );
+        assert!(s.adult_terms.is_empty(), "{:?}", s.adult_terms);
+        let s =
+            signals("<article><p>Sex education for teenagers: a guide for parents.</p></article>");
+        assert!(s.adult_terms.is_empty());
+        let s = signals("<article><p>オンラインカジノで遊ぶ</p></article>");
+        assert_eq!(s.gambling_terms, ["オンラインカジノ", "カジノ"]);
+    }
+
+    #[test]
+    fn language_words_and_fingerprint() {
+        let text = "Las zapatillas de trail que probamos este año en la montaña son ligeras, \
+                    cómodas y resistentes; recomendamos las de Example para carreras largas.";
+        let s = signals(&format!("<article><p>{text}</p></article>"));
+        assert_eq!(s.language.as_deref(), Some("spa"));
+        assert!(s.text_words > 20);
+        assert!(s.simhash.is_some());
+        assert!(!s.terms.terms.is_empty());
+        assert_eq!(signals("<p>hi</p>").language, None);
+    }
+
+    #[test]
+    fn near_copies_have_close_fingerprints() {
+        let a = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm \
+                 mat near the door of the old house by the river in the quiet village";
+        let b = a.replace("old house", "old home");
+        let c = "completely different words about trail running shoes and mountain races held \
+                 every summer in the alps with thousands of runners from many countries";
+        let (ha, hb, hc) = (
+            simhash(&normalize(a)).unwrap(),
+            simhash(&normalize(&b)).unwrap(),
+            simhash(&normalize(c)).unwrap(),
+        );
+        assert!((ha ^ hb).count_ones() < (ha ^ hc).count_ones());
+        assert!((ha ^ hc).count_ones() > 16);
+    }
+
+    #[test]
+    fn tracking_ids_are_found_in_markup() {
+        let s = signals(
+            "<script async src='https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9'></script>\
+             <script>ga('create', 'UA-1234567-3', 'auto'); var x='NOTUA-99999-1';</script>\
+             <ins data-ad-client=\"ca-pub-1234567890123456\"></ins>\
+             <script>(function(w,d,s,l,i){})(window,document,'script','dataLayer','GTM-AB12CD');</script>",
+        );
+        assert_eq!(
+            s.tracking_ids,
+            [
+                "G-ABC123XYZ9",
+                "GTM-AB12CD",
+                "UA-1234567",
+                "ca-pub-1234567890123456"
+            ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_and_redirects() {
+        let s = signals(
+            "<p>We compared many trail shoes on wet rock and mud; <a href='https://example.com/'>\
+             Example</a> gripped best of all.</p>\
+             <p><a href='https://out.tracker.test/r?u=https%3A%2F%2Fwww.example.com%2Fshoes'>go</a>\
+             <a href='https://other.test/page'>other</a></p>",
+        );
+        assert_eq!(s.link_terms.len(), 1);
+        assert!(s.link_terms[0].terms.len() >= 5);
+        assert!(
+            !s.link_terms[0]
+                .terms
+                .iter()
+                .any(|(h, _)| *h == terms::hash32("exampl")),
+            "anchor text is left out of its paragraph"
+        );
+        assert_eq!(
+            s.redirected_links,
+            ["https://out.tracker.test/r?u=https%3A%2F%2Fwww.example.com%2Fshoes"]
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! Rules that look at several referring domains together: shared IP blocks
+//! (`link-network-ip`), shared analytics IDs (`link-network-analytics`), near-identical pages
+//! (`mirror-pages`) and shared titles (`same-title-network`). Each finding is a page-level flag
+//! on every page involved, naming the other domains as evidence.
+//!
+//! Only live pages (analysed, with links to the target) take part: a network matters for the
+//! links it gives.
+
+use super::rules::{self, Rule};
+use super::settings::Settings;
+use crate::model::{Candidate, Flag, NotEvaluated, PageSignals, PageVerdict, VerdictOutcome};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::net::IpAddr;
+
+/// DNS answers for the referring domains of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Dns {
+    /// No resolution was done, for this reason (archive audits have no DNS).
+    #[default]
+    NotResolved,
+    /// Skipped on purpose, with the reason reported in the audit.
+    Skipped(String),
+    /// Addresses per registrable domain (a domain that did not resolve is absent).
+    Resolved(BTreeMap<String, Vec<IpAddr>>),
+}
+
+impl Dns {
+    /// The address a domain is judged by: its first IPv4 address, else its first address.
+    pub fn address(&self, domain: &str) -> Option<IpAddr> {
+        match self {
+            Dns::Resolved(map) => {
+                let addrs = map.get(domain)?;
+                addrs
+                    .iter()
+                    .find(|a| a.is_ipv4())
+                    .or_else(|| addrs.first())
+                    .copied()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The IP block of an address: /24 for IPv4, /48 for IPv6.
+pub fn ip_block(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+        }
+    }
+}
+
+struct Live<'a> {
+    index: usize,
+    domain: &'a str,
+    host: &'a str,
+    url: &'a str,
+    signals: &'a PageSignals,
+}
+
+/// Page-level network flags, one list per page of `pages` (same order), and the network rules
+/// that could not be evaluated.
+pub fn findings(
+    pages: &[(Candidate, PageVerdict)],
+    settings: &Settings,
+    dns: &Dns,
+) -> (Vec<Vec<Flag>>, Vec<NotEvaluated>) {
+    let mut flags: Vec<Vec<Flag>> = vec![Vec::new(); pages.len()];
+    let mut not_evaluated = Vec::new();
+    let live: Vec<Live<'_>> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (c, v))| match &v.outcome {
+            VerdictOutcome::Analyzed(a) if !a.links.is_empty() => Some(Live {
+                index,
+                domain: &c.domain,
+                host: c.url.host_str().unwrap_or(&c.domain),
+                url: c.url.as_str(),
+                signals: &a.signals,
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut emit = |page: &Live<'_>, rule: &Rule, evidence: String| {
+        if let Some(f) = settings.flag(rule, page.host, evidence) {
+            flags[page.index].push(f);
+        }
+    };
+
+    if settings.enabled(&rules::LINK_NETWORK_IP) {
+        match dns {
+            Dns::Resolved(_) => {
+                let min = settings.threshold(&rules::LINK_NETWORK_IP, "min-domains") as usize;
+                let mut blocks: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+                for p in &live {
+                    if let Some(ip) = dns.address(p.domain) {
+                        blocks.entry(ip_block(ip)).or_default().insert(p.domain);
+                    }
+                }
+                for p in &live {
+                    let Some(ip) = dns.address(p.domain) else {
+                        continue;
+                    };
+                    let block = ip_block(ip);
+                    let domains = &blocks[&block];
+                    if domains.len() >= min {
+                        emit(
+                            p,
+                            &rules::LINK_NETWORK_IP,
+                            format!(
+                                "{} resolves to {ip}; {} referring domains on {block}: {}",
+                                p.domain,
+                                domains.len(),
+                                list(domains.iter().copied(), 6)
+                            ),
+                        );
+                    }
+                }
+            }
+            Dns::Skipped(reason) => not_evaluated.push(NotEvaluated {
+                code: rules::LINK_NETWORK_IP.code,
+                reason: reason.clone(),
+            }),
+            Dns::NotResolved => not_evaluated.push(NotEvaluated {
+                code: rules::LINK_NETWORK_IP.code,
+                reason: "referring domains were not resolved".into(),
+            }),
+        }
+    }
+
+    if settings.enabled(&rules::LINK_NETWORK_ANALYTICS) {
+        let min = settings.threshold(&rules::LINK_NETWORK_ANALYTICS, "min-domains") as usize;
+        let mut by_id: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for p in &live {
+            for id in &p.signals.tracking_ids {
+                by_id.entry(id).or_default().insert(p.domain);
+            }
+        }
+        for p in &live {
+            for id in &p.signals.tracking_ids {
+                let domains = &by_id[id.as_str()];
+                if domains.len() >= min {
+                    let others = domains.iter().copied().filter(|d| *d != p.domain);
+                    emit(
+                        p,
+                        &rules::LINK_NETWORK_ANALYTICS,
+                        format!("{id} is also on {}", list(others, 6)),
+                    );
+                }
+            }
+        }
+    }
+
+    if settings.enabled(&rules::MIRROR_PAGES) {
+        let max = settings.threshold(&rules::MIRROR_PAGES, "max-distance") as u32;
+        let min_words = settings.threshold(&rules::MIRROR_PAGES, "min-words") as usize;
+        let prints: Vec<(&Live<'_>, u64)> = live
+            .iter()
+            .filter(|p| p.signals.text_words >= min_words)
+            .filter_map(|p| p.signals.simhash.map(|h| (p, h)))
+            .collect();
+        let mut copies: BTreeMap<usize, BTreeSet<(u32, &str)>> = BTreeMap::new();
+        for (a, b) in near_pairs(&prints.iter().map(|(_, h)| *h).collect::<Vec<_>>(), max) {
+            let ((pa, ha), (pb, hb)) = (prints[a], prints[b]);
+            if pa.domain == pb.domain {
+                continue;
+            }
+            let d = (ha ^ hb).count_ones();
+            copies.entry(pa.index).or_default().insert((d, pb.url));
+            copies.entry(pb.index).or_default().insert((d, pa.url));
+        }
+        for p in &live {
+            if let Some(others) = copies.get(&p.index) {
+                let shown: Vec<String> = others
+                    .iter()
+                    .take(3)
+                    .map(|(d, u)| format!("{u} (simhash distance {d})"))
+                    .collect();
+                let more = others.len().saturating_sub(3);
+                emit(
+                    p,
+                    &rules::MIRROR_PAGES,
+                    format!(
+                        "main text near-identical to {}{}",
+                        shown.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                );
+            }
+        }
+    }
+
+    if settings.enabled(&rules::SAME_TITLE_NETWORK) {
+        let min = settings.threshold(&rules::SAME_TITLE_NETWORK, "min-domains") as usize;
+        let min_chars = settings.threshold(&rules::SAME_TITLE_NETWORK, "min-chars") as usize;
+        let key = |p: &Live<'_>| {
+            let t = p.signals.title.as_deref()?;
+            let k = t
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            (k.chars().count() >= min_chars).then_some(k)
+        };
+        let mut by_title: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+        for p in &live {
+            if let Some(k) = key(p) {
+                by_title.entry(k).or_default().insert(p.domain);
+            }
+        }
+        for p in &live {
+            if let Some(k) = key(p)
+                && by_title[&k].len() >= min
+            {
+                let others = by_title[&k].iter().copied().filter(|d| *d != p.domain);
+                emit(
+                    p,
+                    &rules::SAME_TITLE_NETWORK,
+                    format!(
+                        "title \"{}\" is also on {}",
+                        p.signals.title.as_deref().unwrap_or_default(),
+                        list(others, 6)
+                    ),
+                );
+            }
+        }
+    }
+    (flags, not_evaluated)
+}
+
+/// `a, b, c and 4 more`.
+fn list<'a>(items: impl Iterator<Item = &'a str>, max: usize) -> String {
+    let all: Vec<&str> = items.collect();
+    let mut s = all.iter().take(max).copied().collect::<Vec<_>>().join(", ");
+    if all.len() > max {
+        s.push_str(&format!(" and {} more", all.len() - max));
+    }
+    s
+}
+
+/// Index pairs `(i, j)`, `i < j`, of fingerprints at most `max` bits apart. Pigeonhole: split
+/// the 64 bits into `max + 1` bands; two fingerprints within `max` bits agree on at least one
+/// band, so only fingerprints sharing a band are compared.
+pub fn near_pairs(prints: &[u64], max: u32) -> Vec<(usize, usize)> {
+    let bands = (max + 1).min(64) as usize;
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut out = Vec::new();
+    for band in 0..bands {
+        let lo = band * 64 / bands;
+        let hi = (band + 1) * 64 / bands;
+        let mask = if hi - lo == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << (hi - lo)) - 1) << lo
+        };
+        let mut buckets: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        for (i, h) in prints.iter().enumerate() {
+            buckets.entry(h & mask).or_default().push(i);
+        }
+        for members in buckets.values() {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    if (prints[i] ^ prints[j]).count_ones() <= max && seen.insert((i, j)) {
+                        out.push((i, j));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_pairs_finds_exactly_the_close_fingerprints() {
+        let a = 0xdead_beef_0123_4567u64;
+        let prints = [a, a ^ 0b101, a ^ (1 << 63) ^ (1 << 10) ^ (1 << 30) ^ 1, !a];
+        assert_eq!(near_pairs(&prints, 3), [(0, 1)]);
+        assert_eq!(near_pairs(&prints, 4), [(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(near_pairs(&prints, 0), []);
+    }
+
+    #[test]
+    fn ip_blocks() {
+        assert_eq!(ip_block("203.0.113.7".parse().unwrap()), "203.0.113.0/24");
+        assert_eq!(
+            ip_block("2001:db8:1:2::1".parse().unwrap()),
+            "2001:db8:1::/48"
+        );
+    }
+}
