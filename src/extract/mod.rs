@@ -8,8 +8,10 @@
 //! hidden-link check.
 
 pub mod content;
+pub mod main_content;
 mod placement;
 mod text;
+mod vocabulary;
 
 use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
 use ego_tree::NodeRef;
@@ -57,18 +59,22 @@ pub fn analyze(
         .map(registrable_domain)
         .unwrap_or_default();
     let base = base_url(&doc, page_url);
-    let mut links = Vec::new();
+    // Every link in document order (its raw href), and the kept ones with their ordinal.
+    let mut hrefs: Vec<&str> = Vec::new();
+    let mut selected = Vec::new();
     let mut external_domains = std::collections::HashSet::new();
     let mut in_template = 0usize;
+    let mut shape = main_content::Shape::default();
+    let mut depth = 0usize;
     for edge in doc.tree.root().traverse() {
         let node = match edge {
             Edge::Open(n) => n,
             Edge::Close(n) => {
-                if n.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "template")
-                {
-                    in_template -= 1;
+                if let Some(e) = n.value().as_element() {
+                    depth -= 1;
+                    if e.name() == "template" {
+                        in_template -= 1;
+                    }
                 }
                 continue;
             }
@@ -76,6 +82,9 @@ pub fn analyze(
         let Some(el) = node.value().as_element() else {
             continue;
         };
+        depth += 1;
+        shape.depth = shape.depth.max(depth);
+        shape.elements += 1;
         let name = el.name();
         if name == "template" {
             in_template += 1;
@@ -136,8 +145,9 @@ pub fn analyze(
                     }
                 }
                 if filter.keeps(resolved.as_ref()) {
-                    links.push(observe(node, href, resolved));
+                    selected.push((node, hrefs.len(), resolved));
                 }
+                hrefs.push(href);
             }
             _ => {}
         }
@@ -145,10 +155,28 @@ pub fn analyze(
     signals.meta_robots.sort();
     signals.meta_robots.dedup();
     signals.external_domains = external_domains.len();
+    // The main-content scorer costs about as much as the parse: only pay for it when there is
+    // a link to place (most pages of an audit that lost their link have none).
+    let links = if selected.is_empty() {
+        Vec::new()
+    } else {
+        let main = main_content::detect(html, shape, &hrefs);
+        let ctx = placement::PageContext::new(main, placement::Signals::from_env());
+        selected
+            .into_iter()
+            .map(|(node, ordinal, resolved)| observe(node, hrefs[ordinal], resolved, ordinal, &ctx))
+            .collect()
+    };
     PageAnalysis { signals, links }
 }
 
-fn observe(node: NodeRef<'_, Node>, href: &str, resolved: Option<Url>) -> LinkObservation {
+fn observe(
+    node: NodeRef<'_, Node>,
+    href: &str,
+    resolved: Option<Url>,
+    ordinal: usize,
+    ctx: &placement::PageContext,
+) -> LinkObservation {
     let el = node.value().as_element().expect("called on elements");
     let (anchor_text, is_image) = anchor_text(node);
     let mut rel: Vec<String> = Vec::new();
@@ -158,7 +186,7 @@ fn observe(node: NodeRef<'_, Node>, href: &str, resolved: Option<Url>) -> LinkOb
             rel.push(t);
         }
     }
-    let (placement, evidence) = placement::classify(node);
+    let (placement, evidence) = placement::classify(node, ordinal, ctx);
     let before = text::text_before(node, CONTEXT_CHARS);
     let after = text::text_after(node, CONTEXT_CHARS);
     let mut context = String::new();
