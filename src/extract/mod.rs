@@ -277,8 +277,16 @@ fn hidden_reason(node: NodeRef<'_, Node>) -> Option<String> {
     None
 }
 
-/// The declaration of an inline style that hides content, if any.
+/// The declaration(s) of an inline style that hide content, if any: `display:none`,
+/// `visibility:hidden`, zero font size or opacity, off-screen positioning (an offset or
+/// indent of -999px or more), a zero-size box that clips its overflow, `transform:scale(0)`.
+///
+/// `aria-hidden` is not a hiding style: it hides from screen readers only, the link stays on
+/// screen. Links inside `<noscript>` are not links at all for us (the parse runs with
+/// scripting on, as browsers and Google's renderer do).
 fn hiding_style(style: &str) -> Option<String> {
+    let mut zero_box: Option<String> = None;
+    let mut clips = false;
     for decl in style.split(';') {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
@@ -289,13 +297,27 @@ fn hiding_style(style: &str) -> Option<String> {
             .replace("!important", "")
             .split_whitespace()
             .collect();
-        let number = value.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        let number = value
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%')
+            .parse::<f64>()
+            .ok();
         let hides = match prop.as_str() {
             "display" => value == "none",
             "visibility" => value == "hidden" || value == "collapse",
-            "font-size" | "opacity" => number.parse::<f64>().is_ok_and(|n| n == 0.0),
-            "left" | "top" | "text-indent" | "margin-left" => {
-                number.parse::<f64>().is_ok_and(|n| n <= -999.0)
+            "font-size" | "opacity" => number == Some(0.0),
+            "left" | "top" | "right" | "bottom" | "text-indent" | "margin-left" | "margin-top" => {
+                number.is_some_and(|n| n <= -999.0)
+            }
+            "transform" => value.contains("scale(0)") || value.contains("scale(0,0)"),
+            "width" | "height" | "max-width" | "max-height" => {
+                if number == Some(0.0) {
+                    zero_box = Some(format!("{prop}:{value}"));
+                }
+                false
+            }
+            "overflow" | "overflow-x" | "overflow-y" => {
+                clips |= value == "hidden" || value == "clip";
+                false
             }
             _ => false,
         };
@@ -303,7 +325,10 @@ fn hiding_style(style: &str) -> Option<String> {
             return Some(format!("{prop}:{value}"));
         }
     }
-    None
+    match zero_box {
+        Some(b) if clips => Some(format!("{b} with overflow hidden")),
+        _ => None,
+    }
 }
 
 fn has_ancestor(node: NodeRef<'_, Node>, name: &str) -> bool {
@@ -412,5 +437,89 @@ pub fn verdict(page: crate::model::FetchedPage, target: &Target) -> crate::model
         redirects: page.redirects,
         http_status,
         outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hiding_styles() {
+        let hidden = [
+            ("display: none", "display:none"),
+            ("color:red; DISPLAY:None !important", "display:none"),
+            ("visibility:hidden", "visibility:hidden"),
+            ("font-size:0px", "font-size:0px"),
+            ("font-size: 0", "font-size:0"),
+            ("opacity:0", "opacity:0"),
+            ("position:absolute; left:-9999px", "left:-9999px"),
+            ("text-indent:-10000em", "text-indent:-10000em"),
+            ("transform: scale(0)", "transform:scale(0)"),
+            ("height:0;overflow:hidden", "height:0 with overflow hidden"),
+        ];
+        for (style, why) in hidden {
+            assert_eq!(hiding_style(style).as_deref(), Some(why), "{style}");
+        }
+        for style in [
+            "display:block",
+            "font-size:10px",
+            "left:-20px",
+            "height:0",
+            "opacity:0.5",
+            "",
+        ] {
+            assert_eq!(hiding_style(style), None, "{style}");
+        }
+    }
+
+    #[test]
+    fn hidden_links_are_flagged_with_evidence() {
+        let html = "<p>Visible <a href='https://example.com/a'>a</a></p>\
+                    <div style='display:none'><a href='https://example.com/b'>b</a></div>\
+                    <a hidden href='https://example.com/c'>c</a>\
+                    <a aria-hidden=true href='https://example.com/d'>d</a>\
+                    <noscript><a href='https://example.com/e'>e</a></noscript>";
+        let found = analyze(html, None, &[], LinkFilter::All);
+        let hidden: Vec<Option<&str>> = found.links.iter().map(|l| l.hidden.as_deref()).collect();
+        assert_eq!(
+            hidden,
+            [
+                None,
+                Some("ancestor <div> style display:none"),
+                Some("link has the hidden attribute"),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_documents_and_many_links_do_not_blow_up() {
+        // <span>s: nesting <div>s is quadratic in the HTML parser itself (scope checks walk
+        // the open-element stack), which would only slow this test down.
+        let mut html = String::new();
+        for _ in 0..100_000 {
+            html.push_str("<span>");
+        }
+        html.push_str("<a href='https://example.com/'>deep</a>");
+        let found = analyze(&html, None, &[], LinkFilter::All);
+        assert_eq!(found.links.len(), 1);
+        assert!(
+            found.links[0]
+                .evidence
+                .iter()
+                .any(|e| e.contains("levels deep")),
+            "{:?}",
+            found.links[0].evidence
+        );
+        let mut html = String::from("<ul>");
+        for i in 0..50_000 {
+            html.push_str(&format!("<li><a href='/p/{i}'>page {i}</a></li>"));
+        }
+        let start = std::time::Instant::now();
+        let found = analyze(&html, None, &[], LinkFilter::All);
+        assert_eq!(found.links.len(), 50_000);
+        // Linear work: far below a second even in a debug build; quadratic would take minutes.
+        assert!(start.elapsed().as_secs() < 60);
     }
 }

@@ -768,7 +768,7 @@ mod tests {
                 Placement::Footer
             ]
         );
-        assert_eq!(p[2].1[0], "ancestor id \"secondary\"");
+        assert_eq!(p[2].1[0], "ancestor class \"widget\"");
     }
 
     #[test]

@@ -362,7 +362,9 @@ fn placement_of_words(words: &[String], lower: &str) -> Option<Placement> {
         let layout = has_any(WRAPPER_WORDS) && has_any(CONTENT_WORDS) && words.len() >= 3;
         return (!layout).then_some(p);
     }
-    if has_any(CONTENT_WORDS) {
+    // Stems are for compound single words (`sidebarwrapper`, `footerlinks`); split tokens
+    // were judged word by word above.
+    if has_any(CONTENT_WORDS) || words.len() > 1 {
         return None;
     }
     STEMS
