@@ -123,7 +123,7 @@ pub struct PageContext {
     blocks: RefCell<HashMap<NodeId, BlockStats>>,
     /// Per parent: how many element children share each child's look-alike signature, and
     /// each child's rank among those.
-    siblings: RefCell<HashMap<NodeId, HashMap<NodeId, (usize, usize)>>>,
+    siblings: RefCell<HashMap<NodeId, HashMap<NodeId, (usize, usize, NodeId)>>>,
     authored: RefCell<HashMap<NodeId, bool>>,
 }
 
@@ -190,6 +190,17 @@ pub fn classify(
         None
     };
     let kept = ctx.kept(ordinal);
+    // The author link of a reply is the commenter's.
+    let region = match (region, &reply) {
+        (Some(r), Some((_, e))) if r.placement == Placement::AuthorBio && !r.strong => {
+            Some(Region {
+                placement: Placement::Comments,
+                evidence: format!("{e}, {}", r.evidence),
+                strong: true,
+            })
+        }
+        (r, _) => r,
+    };
     // Comments and author boxes overrule the main-content verdict when the evidence is strong:
     // Readability keeps a forum's replies or a guest post's bio now and then.
     let user_bits = region
@@ -212,6 +223,14 @@ pub fn classify(
                         ev,
                         "inside the main content block, but user-contributed".into(),
                     ],
+                );
+            }
+            if s.on(Signal::Structure)
+                && let Some((p, e)) = link_column(link, ctx)
+            {
+                return (
+                    p,
+                    vec![e, "inside the main content block, but a link column".into()],
                 );
             }
             let mut ev = vec!["inside the main content block (Readability)".to_string()];
@@ -313,10 +332,27 @@ fn nearest_region(link: NodeRef<'_, Node>, s: Signals) -> Option<Region> {
             strong: false,
         });
     }
-    link.ancestors().find_map(|anc| {
+    // The link's own class counts too (`skip-link`, `username`, `share-facebook`).
+    let mut chain = std::iter::once(link).chain(link.ancestors());
+    let first = chain.by_ref().find_map(|anc| {
         let el = anc.value().as_element()?;
         region_with(el, anc, s)
-    })
+    })?;
+    // The author named inside a comment is the commenter.
+    if first.placement == Placement::AuthorBio && !first.strong {
+        let outer = chain
+            .take(REPLY_SEARCH_DEPTH)
+            .filter_map(|anc| region_with(anc.value().as_element()?, anc, s))
+            .find(|r| r.placement == Placement::Comments);
+        if let Some(c) = outer {
+            return Some(Region {
+                placement: Placement::Comments,
+                evidence: format!("{}, {}", c.evidence, first.evidence),
+                strong: c.strong,
+            });
+        }
+    }
+    Some(first)
 }
 
 /// The region an element marks by itself (landmark, role, itemtype or class/id vocabulary), with
@@ -331,10 +367,11 @@ fn region_with(el: &Element, node: NodeRef<'_, Node>, s: Signals) -> Option<Regi
     if matches!(el.name(), "body" | "html") {
         return None;
     }
+    // An author named by markup is an author box only when nothing says it is a commenter.
     let sure = |(placement, evidence): (Placement, String)| Region {
+        strong: placement != Placement::AuthorBio,
         placement,
         evidence,
-        strong: true,
     };
     if s.on(Signal::Landmarks)
         && let Some(r) = landmark(el, node)
@@ -347,20 +384,31 @@ fn region_with(el: &Element, node: NodeRef<'_, Node>, s: Signals) -> Option<Regi
         return Some(sure(r));
     }
     if s.on(Signal::Vocabulary) {
+        let mut generic = None;
         for (attr, value) in [("id", el.attr("id")), ("class", el.attr("class"))] {
             let Some(value) = value else { continue };
             for token in value.split_whitespace() {
                 if let Some((placement, strength)) = vocabulary::region_of_token(token) {
-                    return Some(Region {
+                    let who = if is_link(el) { "link" } else { "ancestor" };
+                    let r = Region {
                         placement,
-                        evidence: format!("ancestor {attr} \"{token}\""),
+                        evidence: format!("{who} {attr} \"{token}\""),
                         strong: strength == vocabulary::Strength::Strong,
-                    });
+                    };
+                    if !vocabulary::is_generic(token) {
+                        return Some(r);
+                    }
+                    generic.get_or_insert(r);
                 }
             }
         }
+        return generic;
     }
     None
+}
+
+fn is_link(el: &Element) -> bool {
+    matches!(el.name(), "a" | "area")
 }
 
 fn landmark(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
@@ -486,40 +534,41 @@ fn structural(
     ordinal: usize,
     ctx: &PageContext,
 ) -> Option<(Placement, String)> {
-    // The nearest block holding several links: the link list the link belongs to.
+    // The nearest block holding several links: the link list the link belongs to. A small
+    // block with a copyright notice is the footer.
     let mut nearest: Option<(NodeRef<'_, Node>, BlockStats)> = None;
-    for anc in link.ancestors().take(8) {
+    let mut blocks = 0;
+    for anc in link.ancestors() {
         let Some(el) = anc.value().as_element() else {
             continue;
         };
-        if !matches!(
-            el.name(),
-            "ul" | "ol"
-                | "dl"
-                | "table"
-                | "td"
-                | "div"
-                | "p"
-                | "section"
-                | "center"
-                | "font"
-                | "body"
-        ) {
+        if matches!(el.name(), "body" | "html") {
+            break;
+        }
+        if !is_layout_block(el.name()) {
             continue;
         }
+        blocks += 1;
+        if blocks > 4 {
+            break;
+        }
         let st = block_stats(anc, ctx);
-        if st.copyright && st.text_chars < 2_000 {
+        if st.copyright && st.text_chars < 400 {
             return Some((
                 Placement::Footer,
                 format!("<{}> with a copyright notice", el.name()),
             ));
         }
-        if el.name() == "body" {
-            break;
-        }
-        if st.links >= 3 && nearest.is_none() {
+        if st.links >= 2 && nearest.is_none() {
             nearest = Some((anc, st));
         }
+    }
+    let (first, last) = ctx.main_span?;
+    if ordinal < first && is_home_link(link) {
+        return Some((
+            Placement::Header,
+            "link to the home page before the main content".into(),
+        ));
     }
     let (block, st) = nearest?;
     let density = st.link_chars as f64 / st.text_chars.max(1) as f64;
@@ -531,7 +580,6 @@ fn structural(
         "link density {density:.2} in <{name}> of {} links",
         st.links
     );
-    let (first, last) = ctx.main_span?;
     if ordinal < first {
         Some((
             Placement::Navigation,
@@ -548,6 +596,75 @@ fn structural(
             format!("{what}, beside the main content"),
         ))
     }
+}
+
+fn is_layout_block(name: &str) -> bool {
+    matches!(
+        name,
+        "ul" | "ol" | "dl" | "table" | "tr" | "td" | "div" | "p" | "section" | "center" | "font"
+    )
+}
+
+/// A link to the site's home page (`/`, `index.html`, `https://host/`).
+fn is_home_link(link: NodeRef<'_, Node>) -> bool {
+    let Some(href) = link.value().as_element().and_then(|e| e.attr("href")) else {
+        return false;
+    };
+    let href = href.trim();
+    let path = match href.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => href,
+    };
+    let path = path.trim_start_matches("./");
+    path.is_empty()
+        || path == "/"
+        || path
+            .trim_start_matches('/')
+            .strip_prefix("index.")
+            .is_some_and(|ext| ext.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Old table layouts put the menu and the link column in cells next to the text cell, and
+/// Readability keeps the whole row: a cell of nothing but links beside a cell of running text
+/// is navigation before it and a sidebar after it.
+fn link_column(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(Placement, String)> {
+    let cell = link
+        .ancestors()
+        .take(6)
+        .find(|a| a.value().as_element().is_some_and(|e| e.name() == "td"))?;
+    let st = block_stats(cell, ctx);
+    let density = st.link_chars as f64 / st.text_chars.max(1) as f64;
+    if st.links < 3 || density < 0.8 {
+        return None;
+    }
+    let row = cell.parent()?;
+    let mut before = true;
+    for sib in row.children() {
+        if sib.id() == cell.id() {
+            before = false;
+            continue;
+        }
+        if !sib.value().as_element().is_some_and(|e| e.name() == "td") {
+            continue;
+        }
+        let other = block_stats(sib, ctx);
+        if other.text_chars > 500 && other.text_chars > 3 * st.text_chars {
+            // `before` is still true when the text cell came first.
+            let (p, side) = if before {
+                (Placement::Sidebar, "after")
+            } else {
+                (Placement::Navigation, "before")
+            };
+            return Some((
+                p,
+                format!(
+                    "table cell of {} links (link density {density:.2}) {side} the text cell",
+                    st.links
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// Text, link text and links of a block (cached per block).
@@ -634,8 +751,15 @@ fn reply_structure(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(usize,
             break;
         }
         let Some(parent) = anc.parent() else { break };
-        let (count, rank) = sibling_rank(parent, anc, ctx)?;
-        if count >= 2 && rank > 0 && is_authored(anc, ctx) {
+        let (count, rank, first) = sibling_rank(parent, anc, ctx)?;
+        // Classless look-alikes (`<div>`, `<div>`) need a longer run to count.
+        let min = if el.attr("class").is_some_and(|c| !c.trim().is_empty()) {
+            2
+        } else {
+            3
+        };
+        let first = parent.tree().get(first)?;
+        if count >= min && rank > 0 && is_authored(anc, ctx) && is_authored(first, ctx) {
             return Some((
                 count,
                 format!(
@@ -664,12 +788,13 @@ fn signature(el: &Element) -> String {
     format!("{}.{}", el.name(), words.join("."))
 }
 
-/// (number of element siblings with `child`'s signature, `child`'s rank among them).
+/// (number of element siblings with `child`'s signature, `child`'s rank among them, the first
+/// of them).
 fn sibling_rank(
     parent: NodeRef<'_, Node>,
     child: NodeRef<'_, Node>,
     ctx: &PageContext,
-) -> Option<(usize, usize)> {
+) -> Option<(usize, usize, NodeId)> {
     if let Some(m) = ctx.siblings.borrow().get(&parent.id()) {
         return m.get(&child.id()).copied();
     }
@@ -682,7 +807,7 @@ fn sibling_rank(
     let mut m = HashMap::new();
     for ids in by_sig.values() {
         for (rank, id) in ids.iter().enumerate() {
-            m.insert(*id, (ids.len(), rank));
+            m.insert(*id, (ids.len(), rank, ids[0]));
         }
     }
     let r = m.get(&child.id()).copied();
@@ -703,6 +828,10 @@ fn is_authored(block: NodeRef<'_, Node>, ctx: &PageContext) -> bool {
         if seen > 400 {
             break;
         }
+        if let Node::Text(t) = d.value() {
+            date = date || looks_like_date(t);
+            continue;
+        }
         let Some(e) = d.value().as_element() else {
             continue;
         };
@@ -716,6 +845,13 @@ fn is_authored(block: NodeRef<'_, Node>, ctx: &PageContext) -> bool {
             author = true;
         }
         let names = [e.attr("class"), e.attr("id"), e.attr("alt")];
+        if names
+            .iter()
+            .flatten()
+            .any(|v| v.to_ascii_lowercase().contains("username"))
+        {
+            author = true;
+        }
         for v in names.into_iter().flatten() {
             for w in v.split_whitespace().flat_map(vocabulary::split_words) {
                 match w.as_str() {
@@ -730,6 +866,34 @@ fn is_authored(block: NodeRef<'_, Node>, ctx: &PageContext) -> bool {
     let r = author && date && !headline;
     ctx.authored.borrow_mut().insert(block.id(), r);
     r
+}
+
+/// Whether a text names a date the way post headers do: a year (1990–2039) and a clock time
+/// or a month name ("03-04-2009, 07:12 PM", "Mon Mar 04, 2024").
+fn looks_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let year = b.windows(4).enumerate().any(|(i, w)| {
+        let before_ok = i == 0 || !b[i - 1].is_ascii_digit();
+        let after_ok = b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        before_ok
+            && after_ok
+            && matches!(&w[..2], b"19" | b"20")
+            && w.iter().all(u8::is_ascii_digit)
+            && (w[..2] == *b"20" && w[2] <= b'3' || w[..2] == *b"19" && w[2] == b'9')
+    });
+    if !year {
+        return false;
+    }
+    let clock = b
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+    let lower = text.to_ascii_lowercase();
+    clock
+        || [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
 }
 
 #[cfg(test)]
@@ -768,7 +932,7 @@ mod tests {
                 Placement::Footer
             ]
         );
-        assert_eq!(p[2].1[0], "ancestor class \"widget\"");
+        assert_eq!(p[2].1[0], "ancestor class \"widget_recent_entries\"");
     }
 
     #[test]

@@ -12,209 +12,65 @@ use crate::model::Placement;
 
 /// Whole words, checked in this order (comments before author: `comment-author` is a
 /// comment).
-const WORDS: &[(Placement, &[&str])] = &[
+const WORDS: &[(Placement, &str)] = &[
     (
         Placement::Comments,
-        &[
-            "comment",
-            "comments",
-            "commentlist",
-            "commentslist",
-            "commentbody",
-            "commenttext",
-            "commentarea",
-            "commentthread",
-            "commentform",
-            "commentmeta",
-            "disqus",
-            "respond",
-            "replies",
-            "responses",
-            "discussion",
-            "discussions",
-            "reactions",
-            "postbit",
-            "guestbook",
-            "comentarios",
-            "comentario",
-            "commenti",
-            "commento",
-            "kommentar",
-            "kommentare",
-            "commentaires",
-            "commentaire",
-            "reacties",
-            "reactie",
-            "komentarze",
-            "komentarz",
-            "kommentarii",
-            "opmerkingen",
-            "yorumlar",
-        ],
+        "comment comments commentlist commentslist commentbody commenttext commentarea \
+         commentthread commentform commentmeta disqus respond replies responses discussion \
+         discussions reactions postbit guestbook comentarios comentario commenti commento \
+         kommentar kommentare commentaires commentaire reacties reactie komentarze komentarz \
+         kommentarii opmerkingen yorumlar",
     ),
     (
         Placement::AuthorBio,
-        &[
-            "authorbio",
-            "authorbox",
-            "aboutauthor",
-            "byline",
-            "bylines",
-            "signature",
-            "sig",
-            "postsignature",
-            "abouttheauthor",
-            "autorbox",
-            "autor",
-            "auteur",
-            "autore",
-        ],
+        "authorbio authorbox aboutauthor abouttheauthor byline bylines signature sig \
+         postsignature autorbox autor auteur autore",
     ),
     (
         Placement::Navigation,
-        &[
-            "nav",
-            "navi",
-            "navigation",
-            "navbar",
-            "navlinks",
-            "menu",
-            "menus",
-            "menubar",
-            "mainmenu",
-            "megamenu",
-            "submenu",
-            "breadcrumb",
-            "breadcrumbs",
-            "crumbs",
-            "pagination",
-            "pager",
-            "paging",
-            "pagenav",
-            "pagenavi",
-            "topnav",
-            "subnav",
-            "sidenav",
-            "gnav",
-            "gnavi",
-            "globalnav",
-            "skiplink",
-            "skiplinks",
-            "navbox",
-            "catlinks",
-            "toolbar",
-            "tabs",
-            "hauptnavigation",
-            "hauptmenu",
-            "menue",
-            "navegacion",
-            "navegacao",
-            "navigazione",
-            "nawigacja",
-            "menubalk",
-            "linklist",
-        ],
+        "nav navi navigation navbar navlinks menu menus menubar mainmenu megamenu submenu \
+         breadcrumb breadcrumbs crumbs pagination pager paging pagenav pagenavi topnav subnav \
+         sidenav gnav gnavi globalnav skip skiplink skiplinks navbox catlinks toolbar tabs tags \
+         labels categories taxonomy pagelist hauptnavigation hauptmenu menue navegacion \
+         navegacao navigazione nawigacja menubalk",
     ),
     (
         Placement::Header,
-        &[
-            "header",
-            "masthead",
-            "topbar",
-            "branding",
-            "sitetitle",
-            "sitename",
-            "sitelogo",
-            "logo",
-            "banner",
-            "headerbar",
-            "kopfzeile",
-            "kopf",
-            "entete",
-            "cabecera",
-            "cabecalho",
-            "intestazione",
-            "naglowek",
-            "shapka",
-            "hoofding",
-        ],
+        "header masthead topbar branding sitetitle sitename sitelogo logo banner headerbar \
+         kopfzeile kopf entete cabecera cabecalho intestazione naglowek shapka hoofding",
     ),
     (
         Placement::Footer,
-        &[
-            "footer",
-            "foot",
-            "colophon",
-            "copyright",
-            "siteinfo",
-            "fusszeile",
-            "fuss",
-            "piedepage",
-            "pied",
-            "rodape",
-            "piepagina",
-            "stopka",
-            "podval",
-            "voettekst",
-            "voet",
-            "legal",
-            "imprint",
-            "impressum",
-        ],
+        "footer foot colophon copyright siteinfo fusszeile fuss piedepage pied rodape \
+         piepagina stopka podval voettekst voet legal imprint impressum attribution poweredby",
     ),
     (
         Placement::Sidebar,
-        &[
-            "sidebar",
-            "sidebars",
-            "side",
-            "aside",
-            "widget",
-            "widgets",
-            "widgetarea",
-            "rail",
-            "secondary",
-            "blogroll",
-            "related",
-            "relatedposts",
-            "recommended",
-            "recommendations",
-            "popular",
-            "trending",
-            "mostread",
-            "mostpopular",
-            "outbrain",
-            "taboola",
-            "zergnet",
-            "promo",
-            "promos",
-            "sponsor",
-            "sponsored",
-            "ad",
-            "ads",
-            "advert",
-            "advertisement",
-            "share",
-            "sharing",
-            "sharedaddy",
-            "social",
-            "newsletter",
-            "subscribe",
-            "signup",
-            "tagcloud",
-            "moduletable",
-            "module",
-            "portlet",
-            "seitenleiste",
-            "lateral",
-            "zijbalk",
-            "suggested",
-            "readmore",
-            "morestories",
-            "recirculation",
-        ],
+        "sidebar sidebars side aside widget widgets widgetarea rail secondary blogroll related \
+         relatedposts recommended recommendations popular trending mostread mostpopular \
+         outbrain taboola zergnet promo promos sponsor sponsored ad ads advert advertisement \
+         share sharing sharedaddy social newsletter subscribe signup tagcloud moduletable \
+         module portlet seitenleiste lateral zijbalk suggested readmore morestories \
+         recirculation",
     ),
 ];
+
+/// The placement of a whole word, from [`WORDS`].
+fn word_placement(word: &str) -> Option<Placement> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, Placement>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for (p, words) in WORDS {
+            for w in words.split_whitespace() {
+                m.entry(w).or_insert(*p);
+            }
+        }
+        m
+    })
+    .get(word)
+    .copied()
+}
 
 /// Substrings that are distinctive enough to match inside any token.
 const STEMS: &[(&str, Placement)] = &[
@@ -236,7 +92,19 @@ const STEMS: &[(&str, Placement)] = &[
     ("pagination", Placement::Navigation),
     ("menubar", Placement::Navigation),
     ("masthead", Placement::Header),
+    ("username", Placement::AuthorBio),
+    ("postprofile", Placement::AuthorBio),
+    ("userinfo", Placement::AuthorBio),
 ];
+
+/// Sidebar words that name any boxed module (`widget`, `module`): a more specific token of the
+/// same element (`widget PageList`, `widget Attribution`) wins over them.
+pub fn is_generic(token: &str) -> bool {
+    matches!(
+        token.to_ascii_lowercase().as_str(),
+        "widget" | "widgets" | "module" | "moduletable" | "portlet" | "section"
+    )
+}
 
 /// Words that make a header/footer word describe part of an article rather than the page:
 /// `entry-header` is an article's title block, `card-footer` the end of a card.
@@ -255,7 +123,6 @@ const TAXONOMY_PREFIXES: &[&str] = &[
     "tag-",
     "tag_",
     "category-",
-    "cat-",
     "format-",
     "status-",
     "type-",
@@ -322,6 +189,7 @@ pub fn region_of_token(token: &str) -> Option<(Placement, Strength)> {
                     "aboutauthor",
                     "abouttheauthor",
                     "signature",
+                    "sig",
                 ])
                 || lower.contains("about-the-author")
                 || lower.contains("about-author")
@@ -350,13 +218,20 @@ fn placement_of_words(words: &[String], lower: &str) -> Option<Placement> {
         }
         return Some(Placement::AuthorBio);
     }
-    let found = WORDS.iter().find_map(|(placement, list)| {
-        let local = has_any(LOCAL_QUALIFIERS);
-        match placement {
-            Placement::Header | Placement::Footer if local => None,
-            _ => has_any(list).then_some(*placement),
-        }
-    });
+    if has("cat") && has_any(&["links", "link"]) {
+        return Some(Placement::Navigation);
+    }
+    // The first category in [`WORDS`] order that a word (or the whole token run together,
+    // `PageList` → `pagelist`) names.
+    let local = has_any(LOCAL_QUALIFIERS);
+    let joined = words.concat();
+    let found = words
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(joined.as_str()))
+        .filter_map(word_placement)
+        .filter(|p| !(local && matches!(p, Placement::Header | Placement::Footer)))
+        .min_by_key(|p| WORDS.iter().position(|(q, _)| q == p));
     if let Some(p) = found {
         // A wrapper naming the content and a region holds both (`content-sidebar-wrap`).
         let layout = has_any(WRAPPER_WORDS) && has_any(CONTENT_WORDS) && words.len() >= 3;
