@@ -6,5 +6,6 @@ mod audit;
 mod crawl;
 mod exit_codes;
 mod inspect;
+mod placement;
 mod sample;
 mod support;
