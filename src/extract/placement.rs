@@ -113,6 +113,9 @@ struct BlockStats {
     copyright: bool,
 }
 
+/// Per child of one parent: (look-alike siblings, rank among them, the first of them).
+type SiblingRanks = HashMap<NodeId, (usize, usize, NodeId)>;
+
 /// Per-document state of the classifier: the main-content verdict and caches that keep the
 /// per-link work linear on pages with tens of thousands of links.
 pub struct PageContext {
@@ -123,7 +126,7 @@ pub struct PageContext {
     blocks: RefCell<HashMap<NodeId, BlockStats>>,
     /// Per parent: how many element children share each child's look-alike signature, and
     /// each child's rank among those.
-    siblings: RefCell<HashMap<NodeId, HashMap<NodeId, (usize, usize, NodeId)>>>,
+    siblings: RefCell<HashMap<NodeId, SiblingRanks>>,
     authored: RefCell<HashMap<NodeId, bool>>,
 }
 
@@ -644,7 +647,7 @@ fn link_column(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(Placement,
             before = false;
             continue;
         }
-        if !sib.value().as_element().is_some_and(|e| e.name() == "td") {
+        if sib.value().as_element().is_none_or(|e| e.name() != "td") {
             continue;
         }
         let other = block_stats(sib, ctx);
