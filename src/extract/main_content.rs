@@ -62,6 +62,18 @@ pub struct MainContent {
     pub text: String,
 }
 
+/// Article text below which Readability itself retries with looser rules (its
+/// `char_threshold`): a shorter article is its best guess on a page with little prose, and
+/// region signals are trusted over it.
+pub const CONFIDENT_CHARS: usize = 500;
+
+impl MainContent {
+    /// Whether the article is long enough for its verdict to overrule region signals.
+    pub fn confident(&self) -> bool {
+        self.text.chars().count() >= CONFIDENT_CHARS
+    }
+}
+
 /// Shape of a parsed document, measured before deciding to run Readability.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Shape {

@@ -236,6 +236,10 @@ pub fn classify(
                     vec![e, "inside the main content block, but a link column".into()],
                 );
             }
+            let confident = ctx.main.as_ref().is_ok_and(MainContent::confident);
+            if !confident && let Some((p, e)) = region.clone() {
+                return (p, vec![e, "overrules a short main content block".into()]);
+            }
             let mut ev = vec!["inside the main content block (Readability)".to_string()];
             if let Some((p, e)) = region {
                 ev.push(format!("({e} suggests {p}, overruled)"));
