@@ -2,9 +2,13 @@
 //! footer, sidebars, comments and author boxes. Used by the page-content signals (language,
 //! topical relevance, spam vocabularies, near-duplicate fingerprints).
 //!
-//! Its boundary is the same as placement's: an element whose region signal
-//! ([`placement::region_signal`]) is not `content` is left out with everything inside it.
+//! Its boundary is the same as placement's: the article that the main-content scorer
+//! ([`main_content`]) extracts, the block whose links placement calls `content`. On pages the
+//! scorer cannot take (too deep or too large, or no article found) it falls back on the region
+//! signals: an element whose region signal ([`placement::region_signal`]) is not `content` is
+//! left out with everything inside it.
 
+use super::main_content::{self, Shape};
 use super::placement;
 use super::text::{is_invisible_container, push_collapsed};
 use crate::model::Placement;
@@ -14,6 +18,45 @@ use scraper::{Html, Node};
 /// Visible editorial text of `doc`, whitespace collapsed, at most `max_chars` bytes (cut at a
 /// character boundary).
 pub fn main_text(doc: &Html, max_chars: usize) -> String {
+    let mut shape = Shape::default();
+    let mut depth = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(n) if n.value().is_element() => {
+                depth += 1;
+                shape.depth = shape.depth.max(depth);
+                shape.elements += 1;
+            }
+            Edge::Close(n) if n.value().is_element() => depth -= 1,
+            _ => {}
+        }
+    }
+    let article = main_content::detect(&doc.html(), shape, &[])
+        .ok()
+        .map(|m| m.text);
+    editorial_text(doc, article, max_chars)
+}
+
+/// The editorial text when the main-content scorer already ran on this page (`article`, its
+/// text), without running it again: the article text if there is one, else the region walk.
+pub fn editorial_text(doc: &Html, article: Option<String>, max_chars: usize) -> String {
+    match article {
+        Some(text) if !text.is_empty() => truncate(text, max_chars),
+        _ => truncate(region_text(doc, max_chars), max_chars),
+    }
+}
+
+fn truncate(mut out: String, max_chars: usize) -> String {
+    let mut end = out.len().min(max_chars);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out.trim().to_string()
+}
+
+/// Text outside every non-content region.
+fn region_text(doc: &Html, max_chars: usize) -> String {
     let mut out = String::new();
     // Depth of the skipped subtree we are in (0 = not skipping).
     let mut skipping = 0usize;
@@ -50,17 +93,30 @@ pub fn main_text(doc: &Html, max_chars: usize) -> String {
             }
         }
     }
-    let mut end = out.len().min(max_chars);
-    while !out.is_char_boundary(end) {
-        end -= 1;
-    }
-    out.truncate(end);
-    out.trim().to_string()
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn main_text_is_the_article() {
+        let para = "<p>Trail running shoes need grip, cushioning and a good fit, and we tested \
+                    twelve pairs over three months of muddy, rocky and wet trails in the hills, \
+                    writing down how each one felt on the descents.</p>";
+        let doc = Html::parse_document(&format!(
+            "<html><body><div class=menu><a href=/>Home</a> <a href=/a>About</a></div>\
+             <div class=story>{para}{para}{para}</div><div id=footer>Copyright 2024</div></body></html>"
+        ));
+        let text = main_text(&doc, 10_000);
+        assert!(text.starts_with("Trail running shoes"), "{text}");
+        assert!(
+            !text.contains("Home") && !text.contains("Copyright"),
+            "{text}"
+        );
+        assert_eq!(main_text(&doc, 11), "Trail runni");
+    }
 
     #[test]
     fn boilerplate_is_left_out() {
@@ -70,7 +126,10 @@ mod tests {
              <div class='comments'>spam comment</div></article>\
              <footer>Copyright</footer><script>var x</script></body></html>",
         );
-        assert_eq!(main_text(&doc, 10_000), "The body text. Second para.");
-        assert_eq!(main_text(&doc, 8), "The body");
+        assert_eq!(
+            truncate(region_text(&doc, 10_000), 10_000),
+            "The body text. Second para."
+        );
+        assert_eq!(truncate(region_text(&doc, 8), 8), "The body");
     }
 }

@@ -8,9 +8,11 @@
 //! hidden-link check.
 
 pub mod content;
+pub mod main_content;
 mod placement;
 pub mod signals;
 mod text;
+mod vocabulary;
 
 use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
 use ego_tree::NodeRef;
@@ -58,18 +60,22 @@ pub fn analyze(
         .map(registrable_domain)
         .unwrap_or_default();
     let base = base_url(&doc, page_url);
-    let mut links = Vec::new();
+    // Every link in document order (its raw href), and the kept ones with their ordinal.
+    let mut hrefs: Vec<&str> = Vec::new();
+    let mut selected = Vec::new();
     let mut external_domains = std::collections::HashSet::new();
     let mut in_template = 0usize;
+    let mut shape = main_content::Shape::default();
+    let mut depth = 0usize;
     for edge in doc.tree.root().traverse() {
         let node = match edge {
             Edge::Open(n) => n,
             Edge::Close(n) => {
-                if n.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "template")
-                {
-                    in_template -= 1;
+                if let Some(e) = n.value().as_element() {
+                    depth -= 1;
+                    if e.name() == "template" {
+                        in_template -= 1;
+                    }
                 }
                 continue;
             }
@@ -77,6 +83,9 @@ pub fn analyze(
         let Some(el) = node.value().as_element() else {
             continue;
         };
+        depth += 1;
+        shape.depth = shape.depth.max(depth);
+        shape.elements += 1;
         let name = el.name();
         if name == "template" {
             in_template += 1;
@@ -137,8 +146,9 @@ pub fn analyze(
                     }
                 }
                 if filter.keeps(resolved.as_ref()) {
-                    links.push(observe(node, href, resolved));
+                    selected.push((node, hrefs.len(), resolved));
                 }
+                hrefs.push(href);
             }
             _ => {}
         }
@@ -146,11 +156,42 @@ pub fn analyze(
     signals.meta_robots.sort();
     signals.meta_robots.dedup();
     signals.external_domains = external_domains.len();
-    signals::collect(html, &doc, base.as_ref(), filter, &links, &mut signals);
+    // The main-content scorer costs about as much as the parse: only pay for it when there is
+    // a link to place (most pages of an audit that lost their link have none).
+    // The article text doubles as the editorial text of the content signals, so the scorer
+    // runs once per page; pages without a selected link use the cheaper region walk.
+    let (links, article) = if selected.is_empty() {
+        (Vec::new(), None)
+    } else {
+        let main = main_content::detect(html, shape, &hrefs);
+        let article = main.as_ref().ok().map(|m| m.text.clone());
+        let ctx = placement::PageContext::new(main, placement::Signals::from_env());
+        let links = selected
+            .into_iter()
+            .map(|(node, ordinal, resolved)| observe(node, hrefs[ordinal], resolved, ordinal, &ctx))
+            .collect();
+        (links, article)
+    };
+    let editorial = content::editorial_text(&doc, article, signals::MAX_TEXT);
+    signals::collect(
+        html,
+        &doc,
+        &editorial,
+        base.as_ref(),
+        filter,
+        &links,
+        &mut signals,
+    );
     PageAnalysis { signals, links }
 }
 
-fn observe(node: NodeRef<'_, Node>, href: &str, resolved: Option<Url>) -> LinkObservation {
+fn observe(
+    node: NodeRef<'_, Node>,
+    href: &str,
+    resolved: Option<Url>,
+    ordinal: usize,
+    ctx: &placement::PageContext,
+) -> LinkObservation {
     let el = node.value().as_element().expect("called on elements");
     let (anchor_text, is_image) = anchor_text(node);
     let mut rel: Vec<String> = Vec::new();
@@ -160,7 +201,7 @@ fn observe(node: NodeRef<'_, Node>, href: &str, resolved: Option<Url>) -> LinkOb
             rel.push(t);
         }
     }
-    let (placement, evidence) = placement::classify(node);
+    let (placement, evidence) = placement::classify(node, ordinal, ctx);
     let before = text::text_before(node, CONTEXT_CHARS);
     let after = text::text_after(node, CONTEXT_CHARS);
     let mut context = String::new();
@@ -251,8 +292,16 @@ fn hidden_reason(node: NodeRef<'_, Node>) -> Option<String> {
     None
 }
 
-/// The declaration of an inline style that hides content, if any.
+/// The declaration(s) of an inline style that hide content, if any: `display:none`,
+/// `visibility:hidden`, zero font size or opacity, off-screen positioning (an offset or
+/// indent of -999px or more), a zero-size box that clips its overflow, `transform:scale(0)`.
+///
+/// `aria-hidden` is not a hiding style: it hides from screen readers only, the link stays on
+/// screen. Links inside `<noscript>` are not links at all for us (the parse runs with
+/// scripting on, as browsers and Google's renderer do).
 fn hiding_style(style: &str) -> Option<String> {
+    let mut zero_box: Option<String> = None;
+    let mut clips = false;
     for decl in style.split(';') {
         let Some((prop, value)) = decl.split_once(':') else {
             continue;
@@ -263,13 +312,27 @@ fn hiding_style(style: &str) -> Option<String> {
             .replace("!important", "")
             .split_whitespace()
             .collect();
-        let number = value.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        let number = value
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%')
+            .parse::<f64>()
+            .ok();
         let hides = match prop.as_str() {
             "display" => value == "none",
             "visibility" => value == "hidden" || value == "collapse",
-            "font-size" | "opacity" => number.parse::<f64>().is_ok_and(|n| n == 0.0),
-            "left" | "top" | "text-indent" | "margin-left" => {
-                number.parse::<f64>().is_ok_and(|n| n <= -999.0)
+            "font-size" | "opacity" => number == Some(0.0),
+            "left" | "top" | "right" | "bottom" | "text-indent" | "margin-left" | "margin-top" => {
+                number.is_some_and(|n| n <= -999.0)
+            }
+            "transform" => value.contains("scale(0)") || value.contains("scale(0,0)"),
+            "width" | "height" | "max-width" | "max-height" => {
+                if number == Some(0.0) {
+                    zero_box = Some(format!("{prop}:{value}"));
+                }
+                false
+            }
+            "overflow" | "overflow-x" | "overflow-y" => {
+                clips |= value == "hidden" || value == "clip";
+                false
             }
             _ => false,
         };
@@ -277,7 +340,10 @@ fn hiding_style(style: &str) -> Option<String> {
             return Some(format!("{prop}:{value}"));
         }
     }
-    None
+    match zero_box {
+        Some(b) if clips => Some(format!("{b} with overflow hidden")),
+        _ => None,
+    }
 }
 
 fn has_ancestor(node: NodeRef<'_, Node>, name: &str) -> bool {
@@ -386,5 +452,89 @@ pub fn verdict(page: crate::model::FetchedPage, target: &Target) -> crate::model
         redirects: page.redirects,
         http_status,
         outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hiding_styles() {
+        let hidden = [
+            ("display: none", "display:none"),
+            ("color:red; DISPLAY:None !important", "display:none"),
+            ("visibility:hidden", "visibility:hidden"),
+            ("font-size:0px", "font-size:0px"),
+            ("font-size: 0", "font-size:0"),
+            ("opacity:0", "opacity:0"),
+            ("position:absolute; left:-9999px", "left:-9999px"),
+            ("text-indent:-10000em", "text-indent:-10000em"),
+            ("transform: scale(0)", "transform:scale(0)"),
+            ("height:0;overflow:hidden", "height:0 with overflow hidden"),
+        ];
+        for (style, why) in hidden {
+            assert_eq!(hiding_style(style).as_deref(), Some(why), "{style}");
+        }
+        for style in [
+            "display:block",
+            "font-size:10px",
+            "left:-20px",
+            "height:0",
+            "opacity:0.5",
+            "",
+        ] {
+            assert_eq!(hiding_style(style), None, "{style}");
+        }
+    }
+
+    #[test]
+    fn hidden_links_are_flagged_with_evidence() {
+        let html = "<p>Visible <a href='https://example.com/a'>a</a></p>\
+                    <div style='display:none'><a href='https://example.com/b'>b</a></div>\
+                    <a hidden href='https://example.com/c'>c</a>\
+                    <a aria-hidden=true href='https://example.com/d'>d</a>\
+                    <noscript><a href='https://example.com/e'>e</a></noscript>";
+        let found = analyze(html, None, &[], LinkFilter::All);
+        let hidden: Vec<Option<&str>> = found.links.iter().map(|l| l.hidden.as_deref()).collect();
+        assert_eq!(
+            hidden,
+            [
+                None,
+                Some("ancestor <div> style display:none"),
+                Some("link has the hidden attribute"),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_documents_and_many_links_do_not_blow_up() {
+        // <span>s: nesting <div>s is quadratic in the HTML parser itself (scope checks walk
+        // the open-element stack), which would only slow this test down.
+        let mut html = String::new();
+        for _ in 0..100_000 {
+            html.push_str("<span>");
+        }
+        html.push_str("<a href='https://example.com/'>deep</a>");
+        let found = analyze(&html, None, &[], LinkFilter::All);
+        assert_eq!(found.links.len(), 1);
+        assert!(
+            found.links[0]
+                .evidence
+                .iter()
+                .any(|e| e.contains("levels deep")),
+            "{:?}",
+            found.links[0].evidence
+        );
+        let mut html = String::from("<ul>");
+        for i in 0..50_000 {
+            html.push_str(&format!("<li><a href='/p/{i}'>page {i}</a></li>"));
+        }
+        let start = std::time::Instant::now();
+        let found = analyze(&html, None, &[], LinkFilter::All);
+        assert_eq!(found.links.len(), 50_000);
+        // Linear work: far below a second even in a debug build; quadratic would take minutes.
+        assert!(start.elapsed().as_secs() < 60);
     }
 }

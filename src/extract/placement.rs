@@ -1,51 +1,318 @@
 //! Placement of a link on its page: `content`, `navigation`, `header`, `footer`, `sidebar`,
 //! `comments`, `author_bio` or `unknown`, with evidence strings a person can check.
 //!
-//! Signals, nearest ancestor first:
-//! 1. region signals — HTML5 landmarks (`<nav>`, `<aside>`, page-level `<header>`/`<footer>`),
-//!    ARIA roles, schema.org itemtypes (`WPHeader`, `WPFooter`, `WPSideBar`,
-//!    `SiteNavigationElement`, `Comment`) and class/id vocabulary (`sidebar`, `widget`,
-//!    `comment`, `author-bio`, `footer`, `menu`...). The nearest ancestor with one decides.
-//! 2. content signals — `<article>`, `<main>`, `role=main`, `itemprop=articleBody` and
-//!    class/id such as `entry-content`: the link is in the editorial body.
-//! 3. without either, the enclosing block: a link in a paragraph of running text (≥ 80
-//!    characters, less than half of it link text) is content.
+//! Signals (each can be switched off for ablation, see [`Signal`]):
+//! - **main content** ([`super::main_content`]): Readability's block scorer says whether the
+//!   link is part of the article it extracts. This decides `content` versus the rest.
+//! - **region** signals on the nearest ancestor that has one: HTML5 landmarks (`<nav>`,
+//!   `<aside>`, page-level `<header>`/`<footer>`) and ARIA roles; schema.org microdata
+//!   (`WPHeader`, `WPFooter`, `WPSideBar`, `SiteNavigationElement`, `Comment`, an author
+//!   `Person`); class/id vocabulary ([`super::vocabulary`]). They name the finer class of links
+//!   outside the main content.
+//! - **replies**: a link inside the second or later of a run of sibling blocks that look alike
+//!   and each carry an author (avatar, `itemprop=author`, `.username`...) is in a comment or
+//!   forum reply, whatever the blocks are called; `rel=ugc` links outside the body too.
+//! - **structure**: for links that no region names, the enclosing block — a link list before
+//!   the main content is navigation, after it a sidebar, next to a copyright notice a footer; a
+//!   paragraph of running text is content when there is no main-content verdict.
 //!
-//! Otherwise `unknown`. Region signals beat content signals because wrappers such as
-//! `<div id="content">` often hold the sidebar and comments too.
+//! How they combine: comments and author boxes win over the main-content verdict (Readability
+//! sometimes keeps a forum's replies or a guest post's bio, and those are the links that matter
+//! for toxicity); otherwise the main-content verdict decides `content`; outside it the nearest
+//! region, then replies, then structure name the class, else `unknown`. Without a main-content
+//! verdict (pages too deep or large for the scorer) the region signals decide, then editorial
+//! containers (`<article>`, `<main>`, `entry-content`...), then running text.
 
-use super::text::visible_text;
+use super::main_content::{MainContent, Unavailable};
+use super::text::is_invisible_container;
+use super::vocabulary;
 use crate::model::Placement;
-use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use scraper::Node;
 use scraper::node::Element;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Minimum text of a paragraph for the running-text fallback to call a link `content`.
 const MIN_PARAGRAPH_CHARS: usize = 80;
+/// Ancestors looked at for reply structures (comments nest a few levels under the reply).
+const REPLY_SEARCH_DEPTH: usize = 12;
 
-/// Classifies the link element `link` (an `<a>` or `<area>`).
-pub fn classify(link: NodeRef<'_, Node>) -> (Placement, Vec<String>) {
-    let mut content_evidence: Option<String> = None;
-    for anc in link.ancestors() {
-        let Some(el) = anc.value().as_element() else {
-            continue;
-        };
-        if let Some((placement, evidence)) = region_signal(el, anc) {
-            let mut ev = vec![evidence];
-            if let Some(c) = content_evidence {
-                ev.push(format!("(region is nested inside content: {c})"));
+/// A placement signal that can be switched off to measure its contribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Readability's main-content verdict.
+    MainContent,
+    /// HTML5 landmarks and ARIA roles.
+    Landmarks,
+    /// schema.org microdata item types and properties.
+    Schema,
+    /// Class and id vocabulary.
+    Vocabulary,
+    /// Repeated reply structures and `rel=ugc`.
+    Replies,
+    /// Link density, running text, position and copyright notices of the enclosing block.
+    Structure,
+}
+
+impl Signal {
+    const ALL: [(Signal, &'static str); 6] = [
+        (Signal::MainContent, "main-content"),
+        (Signal::Landmarks, "landmarks"),
+        (Signal::Schema, "schema"),
+        (Signal::Vocabulary, "vocabulary"),
+        (Signal::Replies, "replies"),
+        (Signal::Structure, "structure"),
+    ];
+}
+
+/// The set of enabled signals. `BACKLINKS_PLACEMENT_ABLATE=vocabulary,schema` switches signals
+/// off: a diagnostic for measuring each signal's contribution (`docs/placement.md`).
+#[derive(Debug, Clone, Copy)]
+pub struct Signals {
+    off: [bool; 6],
+}
+
+impl Signals {
+    /// Every signal on.
+    pub const ALL: Signals = Signals { off: [false; 6] };
+
+    /// Signals from `BACKLINKS_PLACEMENT_ABLATE` (read once per process).
+    pub fn from_env() -> Signals {
+        static CELL: std::sync::OnceLock<Signals> = std::sync::OnceLock::new();
+        *CELL.get_or_init(|| {
+            let mut s = Signals::ALL;
+            if let Ok(v) = std::env::var("BACKLINKS_PLACEMENT_ABLATE") {
+                for name in v.split(',').map(str::trim) {
+                    if let Some(i) = Signal::ALL.iter().position(|(_, n)| *n == name) {
+                        s.off[i] = true;
+                    }
+                }
             }
-            return (placement, ev);
-        }
-        if content_evidence.is_none() {
-            content_evidence = content_signal(el);
+            s
+        })
+    }
+
+    /// Whether `signal` is on.
+    pub fn on(&self, signal: Signal) -> bool {
+        let i = Signal::ALL
+            .iter()
+            .position(|(s, _)| *s == signal)
+            .unwrap_or(0);
+        !self.off[i]
+    }
+}
+
+/// Facts about a block element, computed once per block.
+#[derive(Debug, Clone, Copy)]
+struct BlockStats {
+    text_chars: usize,
+    link_chars: usize,
+    links: usize,
+    copyright: bool,
+}
+
+/// Per child of one parent: (look-alike siblings, rank among them, the first of them).
+type SiblingRanks = HashMap<NodeId, (usize, usize, NodeId)>;
+
+/// Per-document state of the classifier: the main-content verdict and caches that keep the
+/// per-link work linear on pages with tens of thousands of links.
+pub struct PageContext {
+    main: Result<MainContent, Unavailable>,
+    signals: Signals,
+    /// Ordinals of the first and last link kept in the main content.
+    main_span: Option<(usize, usize)>,
+    blocks: RefCell<HashMap<NodeId, BlockStats>>,
+    /// Per parent: how many element children share each child's look-alike signature, and
+    /// each child's rank among those.
+    siblings: RefCell<HashMap<NodeId, SiblingRanks>>,
+    authored: RefCell<HashMap<NodeId, bool>>,
+}
+
+impl PageContext {
+    /// A context from the main-content verdict.
+    pub fn new(main: Result<MainContent, Unavailable>, signals: Signals) -> PageContext {
+        let main = if signals.on(Signal::MainContent) {
+            main
+        } else {
+            Err(Unavailable::NoArticle)
+        };
+        let main_span = main.as_ref().ok().and_then(|m| {
+            let first = m.kept.iter().position(|k| *k == Some(true))?;
+            let last = m.kept.iter().rposition(|k| *k == Some(true))?;
+            Some((first, last))
+        });
+        PageContext {
+            main,
+            signals,
+            main_span,
+            blocks: RefCell::default(),
+            siblings: RefCell::default(),
+            authored: RefCell::default(),
         }
     }
-    if let Some(c) = content_evidence {
-        return (Placement::Content, vec![c]);
+
+    /// Why there is no main-content verdict, if there is none.
+    pub fn unavailable(&self) -> Option<&Unavailable> {
+        self.main.as_ref().err()
     }
-    if let Some(ev) = running_text(link) {
-        return (Placement::Content, vec![ev]);
+
+    fn kept(&self, ordinal: usize) -> Option<bool> {
+        self.main
+            .as_ref()
+            .ok()?
+            .kept
+            .get(ordinal)
+            .copied()
+            .flatten()
+    }
+}
+
+/// A region signal: the placement an ancestor names, why, and whether it is sure enough to
+/// overrule the main-content verdict (only comments and author boxes ever do).
+#[derive(Debug, Clone)]
+struct Region {
+    placement: Placement,
+    evidence: String,
+    strong: bool,
+}
+
+/// Classifies the link element `link` (an `<a>` or `<area>`), the `ordinal`-th link of its
+/// page in document order.
+pub fn classify(
+    link: NodeRef<'_, Node>,
+    ordinal: usize,
+    ctx: &PageContext,
+) -> (Placement, Vec<String>) {
+    let s = ctx.signals;
+    let region = nearest_region(link, s);
+    let reply = if s.on(Signal::Replies) {
+        reply_structure(link, ctx)
+    } else {
+        None
+    };
+    let kept = ctx.kept(ordinal);
+    // The author link of a reply is the commenter's.
+    let region = match (region, &reply) {
+        (Some(r), Some((_, e))) if r.placement == Placement::AuthorBio && !r.strong => {
+            Some(Region {
+                placement: Placement::Comments,
+                evidence: format!("{e}, {}", r.evidence),
+                strong: true,
+            })
+        }
+        (r, _) => r,
+    };
+    // Comments and author boxes overrule the main-content verdict when the evidence is strong:
+    // Readability keeps a forum's replies or a guest post's bio now and then.
+    let user_bits = region
+        .as_ref()
+        .filter(|r| matches!(r.placement, Placement::Comments | Placement::AuthorBio))
+        .filter(|r| r.strong || kept != Some(true))
+        .map(|r| (r.placement, r.evidence.clone()))
+        .or_else(|| {
+            reply
+                .filter(|(count, _)| *count >= 3 || kept != Some(true))
+                .map(|(_, e)| (Placement::Comments, e))
+        });
+    let region = region.map(|r| (r.placement, r.evidence));
+    match kept {
+        Some(true) => {
+            if let Some((p, ev)) = user_bits {
+                return (
+                    p,
+                    vec![
+                        ev,
+                        "inside the main content block, but user-contributed".into(),
+                    ],
+                );
+            }
+            if s.on(Signal::Structure)
+                && let Some((p, e)) = link_column(link, ctx)
+            {
+                return (
+                    p,
+                    vec![e, "inside the main content block, but a link column".into()],
+                );
+            }
+            let confident = ctx.main.as_ref().is_ok_and(MainContent::confident);
+            if !confident && let Some((p, e)) = region.clone() {
+                return (p, vec![e, "overrules a short main content block".into()]);
+            }
+            let mut ev = vec!["inside the main content block (Readability)".to_string()];
+            if let Some((p, e)) = region {
+                ev.push(format!("({e} suggests {p}, overruled)"));
+            }
+            (Placement::Content, ev)
+        }
+        Some(false) => {
+            if let Some((p, e)) = user_bits.or(region) {
+                return (p, vec![e, "outside the main content block".into()]);
+            }
+            if s.on(Signal::Replies) && has_rel(link, "ugc") {
+                return (
+                    Placement::Comments,
+                    vec![
+                        "rel=ugc (user-generated)".into(),
+                        "outside the main content block".into(),
+                    ],
+                );
+            }
+            if s.on(Signal::Structure)
+                && let Some((p, e)) = structural(link, ordinal, ctx)
+            {
+                return (p, vec![e, "outside the main content block".into()]);
+            }
+            (
+                Placement::Unknown,
+                vec!["outside the main content block, no region signal".into()],
+            )
+        }
+        None => {
+            let why = match ctx.unavailable() {
+                Some(u) => u.to_string(),
+                None => "link not matched by the main-content scorer".to_string(),
+            };
+            let (p, mut ev) = fallback(link, ordinal, ctx, user_bits.or(region));
+            ev.push(why);
+            (p, ev)
+        }
+    }
+}
+
+/// Placement without a main-content verdict: regions, then editorial containers, then running
+/// text.
+fn fallback(
+    link: NodeRef<'_, Node>,
+    ordinal: usize,
+    ctx: &PageContext,
+    region: Option<(Placement, String)>,
+) -> (Placement, Vec<String>) {
+    if let Some((p, e)) = region {
+        return (p, vec![e]);
+    }
+    if ctx.signals.on(Signal::Replies) && has_rel(link, "ugc") {
+        return (Placement::Comments, vec!["rel=ugc (user-generated)".into()]);
+    }
+    if let Some(e) = link
+        .ancestors()
+        .filter_map(|a| {
+            a.value()
+                .as_element()
+                .and_then(|el| content_signal(el, ctx.signals))
+        })
+        .next()
+    {
+        return (Placement::Content, vec![e]);
+    }
+    if ctx.signals.on(Signal::Structure) {
+        if let Some(e) = running_text(link, ctx) {
+            return (Placement::Content, vec![e]);
+        }
+        if let Some((p, e)) = structural(link, ordinal, ctx) {
+            return (p, vec![e]);
+        }
     }
     (
         Placement::Unknown,
@@ -53,11 +320,106 @@ pub fn classify(link: NodeRef<'_, Node>) -> (Placement, Vec<String>) {
     )
 }
 
+fn has_rel(link: NodeRef<'_, Node>, token: &str) -> bool {
+    link.value()
+        .as_element()
+        .and_then(|e| e.attr("rel"))
+        .is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case(token))
+        })
+}
+
+/// The nearest ancestor's region signal (the link itself included, for `rel=author`).
+fn nearest_region(link: NodeRef<'_, Node>, s: Signals) -> Option<Region> {
+    if s.on(Signal::Schema) && has_rel(link, "author") {
+        return Some(Region {
+            placement: Placement::AuthorBio,
+            evidence: "rel=author".into(),
+            strong: false,
+        });
+    }
+    // The link's own class counts too (`skip-link`, `username`, `share-facebook`).
+    let mut chain = std::iter::once(link).chain(link.ancestors());
+    let first = chain.by_ref().find_map(|anc| {
+        let el = anc.value().as_element()?;
+        region_with(el, anc, s)
+    })?;
+    // The author named inside a comment is the commenter.
+    if first.placement == Placement::AuthorBio && !first.strong {
+        let outer = chain
+            .take(REPLY_SEARCH_DEPTH)
+            .filter_map(|anc| region_with(anc.value().as_element()?, anc, s))
+            .find(|r| r.placement == Placement::Comments);
+        if let Some(c) = outer {
+            return Some(Region {
+                placement: Placement::Comments,
+                evidence: format!("{}, {}", c.evidence, first.evidence),
+                strong: c.strong,
+            });
+        }
+    }
+    Some(first)
+}
+
 /// The region an element marks by itself (landmark, role, itemtype or class/id vocabulary), with
 /// its evidence; `None` for elements that say nothing about placement.
 pub fn region_signal(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
-    let name = el.name();
-    match name {
+    region_with(el, node, Signals::ALL).map(|r| (r.placement, r.evidence))
+}
+
+fn region_with(el: &Element, node: NodeRef<'_, Node>, s: Signals) -> Option<Region> {
+    // Classes of <body> and <html> describe the page (`single-post`, `has-sidebar`,
+    // `comments-open`), not a region of it.
+    if matches!(el.name(), "body" | "html") {
+        return None;
+    }
+    // An author named by markup is an author box only when nothing says it is a commenter.
+    let sure = |(placement, evidence): (Placement, String)| Region {
+        strong: placement != Placement::AuthorBio,
+        placement,
+        evidence,
+    };
+    if s.on(Signal::Landmarks)
+        && let Some(r) = landmark(el, node)
+    {
+        return Some(sure(r));
+    }
+    if s.on(Signal::Schema)
+        && let Some(r) = schema(el)
+    {
+        return Some(sure(r));
+    }
+    if s.on(Signal::Vocabulary) {
+        let mut generic = None;
+        for (attr, value) in [("id", el.attr("id")), ("class", el.attr("class"))] {
+            let Some(value) = value else { continue };
+            for token in value.split_whitespace() {
+                if let Some((placement, strength)) = vocabulary::region_of_token(token) {
+                    let who = if is_link(el) { "link" } else { "ancestor" };
+                    let r = Region {
+                        placement,
+                        evidence: format!("{who} {attr} \"{token}\""),
+                        strong: strength == vocabulary::Strength::Strong,
+                    };
+                    if !vocabulary::is_generic(token) {
+                        return Some(r);
+                    }
+                    generic.get_or_insert(r);
+                }
+            }
+        }
+        return generic;
+    }
+    None
+}
+
+fn is_link(el: &Element) -> bool {
+    matches!(el.name(), "a" | "area")
+}
+
+fn landmark(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
+    match el.name() {
         "nav" => return Some((Placement::Navigation, "ancestor <nav>".into())),
         "aside" => return Some((Placement::Sidebar, "ancestor <aside>".into())),
         // A <header>/<footer> inside an <article> or <main> belongs to that article (byline,
@@ -70,42 +432,39 @@ pub fn region_signal(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement
         }
         _ => {}
     }
-    if let Some(role) = el.attr("role") {
-        let role = role.trim().to_ascii_lowercase();
-        let p = match role.as_str() {
-            "navigation" | "menubar" | "menu" => Some(Placement::Navigation),
-            "banner" => Some(Placement::Header),
-            "contentinfo" => Some(Placement::Footer),
-            "complementary" => Some(Placement::Sidebar),
-            _ => None,
-        };
-        if let Some(p) = p {
-            return Some((p, format!("ancestor role=\"{role}\"")));
-        }
-    }
+    let role = el.attr("role")?.trim().to_ascii_lowercase();
+    let p = match role.as_str() {
+        "navigation" | "menubar" | "menu" => Placement::Navigation,
+        "banner" => Placement::Header,
+        "contentinfo" => Placement::Footer,
+        "complementary" => Placement::Sidebar,
+        _ => return None,
+    };
+    Some((p, format!("ancestor role=\"{role}\"")))
+}
+
+fn schema(el: &Element) -> Option<(Placement, String)> {
     if let Some(t) = el.attr("itemtype") {
-        let short = t.rsplit('/').next().unwrap_or(t).trim();
-        let p = match short {
-            "WPHeader" => Some(Placement::Header),
-            "WPFooter" => Some(Placement::Footer),
-            "WPSideBar" => Some(Placement::Sidebar),
-            "SiteNavigationElement" => Some(Placement::Navigation),
-            "Comment" | "UserComments" => Some(Placement::Comments),
-            _ => None,
-        };
-        if let Some(p) = p {
-            return Some((p, format!("ancestor itemtype schema.org/{short}")));
+        for one in t.split_whitespace() {
+            let short = one.trim_end_matches('/').rsplit('/').next().unwrap_or(one);
+            let p = match short {
+                "WPHeader" => Placement::Header,
+                "WPFooter" => Placement::Footer,
+                "WPSideBar" => Placement::Sidebar,
+                "SiteNavigationElement" | "BreadcrumbList" => Placement::Navigation,
+                "Comment" | "UserComments" | "Answer" => Placement::Comments,
+                // A Person item that is not the page's main entity: an author box.
+                "Person" if el.attr("itemprop").is_some() => Placement::AuthorBio,
+                _ => continue,
+            };
+            return Some((p, format!("inside schema.org {short}")));
         }
     }
-    for (attr, value) in [("class", el.attr("class")), ("id", el.attr("id"))] {
-        let Some(value) = value else { continue };
-        for token in value.split_whitespace() {
-            if let Some(p) = vocabulary(&token.to_ascii_lowercase()) {
-                return Some((p, format!("ancestor {attr} \"{token}\"")));
-            }
-        }
+    match el.attr("itemprop").map(str::trim) {
+        Some("comment") => Some((Placement::Comments, "inside itemprop=\"comment\"".into())),
+        Some("author") => Some((Placement::AuthorBio, "inside itemprop=\"author\"".into())),
+        _ => None,
     }
-    None
 }
 
 fn has_sectioning_ancestor(node: NodeRef<'_, Node>) -> bool {
@@ -116,86 +475,33 @@ fn has_sectioning_ancestor(node: NodeRef<'_, Node>) -> bool {
     })
 }
 
-/// Region vocabulary for one class or id token (lower-case). Whole words are split on `-`
-/// and `_`; a few distinctive stems also match inside compound tokens (`commentlist`).
-fn vocabulary(token: &str) -> Option<Placement> {
-    const STEMS: [(&str, Placement); 9] = [
-        ("comment", Placement::Comments),
-        ("disqus", Placement::Comments),
-        ("authorbio", Placement::AuthorBio),
-        ("sidebar", Placement::Sidebar),
-        ("widget", Placement::Sidebar),
-        ("blogroll", Placement::Sidebar),
-        ("footer", Placement::Footer),
-        ("breadcrumb", Placement::Navigation),
-        ("navbar", Placement::Navigation),
-    ];
-    let words: Vec<&str> = token.split(['-', '_']).filter(|w| !w.is_empty()).collect();
-    let has = |w: &str| words.contains(&w);
-    if (has("author") && (has("bio") || has("box") || has("info") || has("about")))
-        || token.contains("about-the-author")
-        || token.contains("about-author")
-    {
-        return Some(Placement::AuthorBio);
-    }
-    if has("nav") || has("navigation") || has("menu") || has("pagination") || has("pager") {
-        return Some(Placement::Navigation);
-    }
-    if has("header") || has("masthead") || has("topbar") {
-        // `entry-header`/`post-header` is the title block of an article, not the page header.
-        if !(has("entry") || has("post") || has("article")) {
-            return Some(Placement::Header);
+fn content_signal(el: &Element, s: Signals) -> Option<String> {
+    if s.on(Signal::Landmarks) {
+        match el.name() {
+            "article" => return Some("inside <article>".into()),
+            "main" => return Some("inside <main>".into()),
+            _ => {}
+        }
+        if el
+            .attr("role")
+            .is_some_and(|r| r.eq_ignore_ascii_case("main"))
+        {
+            return Some("inside role=\"main\"".into());
         }
     }
-    if has("colophon") || has("copyright") || has("foot") {
-        return Some(Placement::Footer);
-    }
-    if has("secondary") || has("rail") || has("related") {
-        return Some(Placement::Sidebar);
-    }
-    STEMS
-        .iter()
-        .find(|(stem, _)| token.contains(stem))
-        .map(|(_, p)| *p)
-}
-
-fn content_signal(el: &Element) -> Option<String> {
-    match el.name() {
-        "article" => return Some("inside <article>".into()),
-        "main" => return Some("inside <main>".into()),
-        _ => {}
-    }
-    if el
-        .attr("role")
-        .is_some_and(|r| r.eq_ignore_ascii_case("main"))
-    {
-        return Some("inside role=\"main\"".into());
-    }
-    if let Some(p) = el.attr("itemprop")
+    if s.on(Signal::Schema)
+        && let Some(p) = el.attr("itemprop")
         && matches!(p.trim(), "articleBody" | "text" | "mainEntityOfPage")
     {
         return Some(format!("inside itemprop=\"{}\"", p.trim()));
     }
-    for (attr, value) in [("class", el.attr("class")), ("id", el.attr("id"))] {
-        let Some(value) = value else { continue };
-        for token in value.split_whitespace() {
-            let t = token.to_ascii_lowercase();
-            if matches!(
-                t.as_str(),
-                "entry-content"
-                    | "post-content"
-                    | "article-content"
-                    | "article-body"
-                    | "articlebody"
-                    | "post-body"
-                    | "postbody"
-                    | "story-body"
-                    | "entry-body"
-                    | "post-entry"
-                    | "blog-post"
-                    | "single-post"
-                    | "article__body"
-            ) {
+    if s.on(Signal::Vocabulary) {
+        for (attr, value) in [("id", el.attr("id")), ("class", el.attr("class"))] {
+            let Some(value) = value else { continue };
+            if let Some(token) = value
+                .split_whitespace()
+                .find(|t| vocabulary::is_content_token(t))
+            {
                 return Some(format!("inside {attr} \"{token}\""));
             }
         }
@@ -203,24 +509,508 @@ fn content_signal(el: &Element) -> Option<String> {
     None
 }
 
-/// The running-text fallback: the nearest `<p>`, `<li>`, `<td>`, `<dd>` or `<blockquote>`.
-fn running_text(link: NodeRef<'_, Node>) -> Option<String> {
+fn is_paragraph_block(name: &str) -> bool {
+    matches!(name, "p" | "li" | "td" | "dd" | "blockquote")
+}
+
+/// The running-text fallback: the nearest `<p>`, `<li>`, `<td>`, `<dd>` or `<blockquote>`
+/// holds at least [`MIN_PARAGRAPH_CHARS`] of text, less than half of it link text.
+fn running_text(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<String> {
     let block = link.ancestors().find(|a| {
         a.value()
             .as_element()
-            .is_some_and(|e| matches!(e.name(), "p" | "li" | "td" | "dd" | "blockquote"))
+            .is_some_and(|e| is_paragraph_block(e.name()))
     })?;
     let name = block.value().as_element()?.name();
-    let text = visible_text(block);
-    let total = text.chars().count();
-    if total < MIN_PARAGRAPH_CHARS {
+    let st = block_stats(block, ctx);
+    if st.text_chars < MIN_PARAGRAPH_CHARS {
         return None;
     }
-    let link_chars: usize = block
-        .descendants()
-        .filter(|d| d.value().as_element().is_some_and(|e| e.name() == "a"))
-        .map(|a| visible_text(a).chars().count())
-        .sum();
-    let density = link_chars as f64 / total as f64;
-    (density < 0.5).then(|| format!("<{name}> text {total} chars, link density {density:.2}"))
+    let density = st.link_chars as f64 / st.text_chars as f64;
+    (density < 0.5).then(|| {
+        format!(
+            "<{name}> text {} chars, link density {density:.2}",
+            st.text_chars
+        )
+    })
+}
+
+/// Structural class of a link outside the main content with no region signal.
+fn structural(
+    link: NodeRef<'_, Node>,
+    ordinal: usize,
+    ctx: &PageContext,
+) -> Option<(Placement, String)> {
+    // The nearest block holding several links: the link list the link belongs to. A small
+    // block with a copyright notice is the footer.
+    let mut nearest: Option<(NodeRef<'_, Node>, BlockStats)> = None;
+    let mut blocks = 0;
+    for anc in link.ancestors() {
+        let Some(el) = anc.value().as_element() else {
+            continue;
+        };
+        if matches!(el.name(), "body" | "html") {
+            break;
+        }
+        if !is_layout_block(el.name()) {
+            continue;
+        }
+        blocks += 1;
+        if blocks > 4 {
+            break;
+        }
+        let st = block_stats(anc, ctx);
+        if st.copyright && st.text_chars < 400 {
+            return Some((
+                Placement::Footer,
+                format!("<{}> with a copyright notice", el.name()),
+            ));
+        }
+        if st.links >= 2 && nearest.is_none() {
+            nearest = Some((anc, st));
+        }
+    }
+    let (first, last) = ctx.main_span?;
+    if ordinal < first && is_home_link(link) {
+        return Some((
+            Placement::Header,
+            "link to the home page before the main content".into(),
+        ));
+    }
+    let (block, st) = nearest?;
+    let density = st.link_chars as f64 / st.text_chars.max(1) as f64;
+    if density < 0.5 {
+        return None;
+    }
+    let name = block.value().as_element()?.name();
+    let what = format!(
+        "link density {density:.2} in <{name}> of {} links",
+        st.links
+    );
+    if ordinal < first {
+        Some((
+            Placement::Navigation,
+            format!("{what}, before the main content"),
+        ))
+    } else if ordinal > last {
+        Some((
+            Placement::Sidebar,
+            format!("{what}, after the main content"),
+        ))
+    } else {
+        Some((
+            Placement::Sidebar,
+            format!("{what}, beside the main content"),
+        ))
+    }
+}
+
+fn is_layout_block(name: &str) -> bool {
+    matches!(
+        name,
+        "ul" | "ol" | "dl" | "table" | "tr" | "td" | "div" | "p" | "section" | "center" | "font"
+    )
+}
+
+/// A link to the site's home page (`/`, `index.html`, `https://host/`).
+fn is_home_link(link: NodeRef<'_, Node>) -> bool {
+    let Some(href) = link.value().as_element().and_then(|e| e.attr("href")) else {
+        return false;
+    };
+    let href = href.trim();
+    let path = match href.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => href,
+    };
+    let path = path.trim_start_matches("./");
+    path.is_empty()
+        || path == "/"
+        || path
+            .trim_start_matches('/')
+            .strip_prefix("index.")
+            .is_some_and(|ext| ext.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Old table layouts put the menu and the link column in cells next to the text cell, and
+/// Readability keeps the whole row: a cell of nothing but links beside a cell of running text
+/// is navigation before it and a sidebar after it.
+fn link_column(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(Placement, String)> {
+    let cell = link
+        .ancestors()
+        .take(6)
+        .find(|a| a.value().as_element().is_some_and(|e| e.name() == "td"))?;
+    let st = block_stats(cell, ctx);
+    let density = st.link_chars as f64 / st.text_chars.max(1) as f64;
+    if st.links < 3 || density < 0.8 {
+        return None;
+    }
+    let row = cell.parent()?;
+    let mut before = true;
+    for sib in row.children() {
+        if sib.id() == cell.id() {
+            before = false;
+            continue;
+        }
+        if sib.value().as_element().is_none_or(|e| e.name() != "td") {
+            continue;
+        }
+        let other = block_stats(sib, ctx);
+        if other.text_chars > 500 && other.text_chars > 3 * st.text_chars {
+            // `before` is still true when the text cell came first.
+            let (p, side) = if before {
+                (Placement::Sidebar, "after")
+            } else {
+                (Placement::Navigation, "before")
+            };
+            return Some((
+                p,
+                format!(
+                    "table cell of {} links (link density {density:.2}) {side} the text cell",
+                    st.links
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// Text, link text and links of a block (cached per block).
+fn block_stats(block: NodeRef<'_, Node>, ctx: &PageContext) -> BlockStats {
+    if let Some(s) = ctx.blocks.borrow().get(&block.id()) {
+        return *s;
+    }
+    let mut st = BlockStats {
+        text_chars: 0,
+        link_chars: 0,
+        links: 0,
+        copyright: false,
+    };
+    let mut skip = 0usize;
+    let mut in_link = 0usize;
+    for edge in block.traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(e) if skip > 0 || is_invisible_container(e.name()) => skip += 1,
+                Node::Element(e) if e.name() == "a" => {
+                    in_link += 1;
+                    st.links += 1;
+                }
+                Node::Text(t) if skip == 0 => {
+                    let chars = t
+                        .split_whitespace()
+                        .map(|w| w.chars().count() + 1)
+                        .sum::<usize>();
+                    st.text_chars += chars;
+                    if in_link > 0 {
+                        st.link_chars += chars;
+                    }
+                    if !st.copyright && is_copyright(t) {
+                        st.copyright = true;
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if let Node::Element(e) = n.value() {
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if e.name() == "a" {
+                        in_link = in_link.saturating_sub(1);
+                    }
+                }
+            }
+        }
+    }
+    ctx.blocks.borrow_mut().insert(block.id(), st);
+    st
+}
+
+fn is_copyright(text: &str) -> bool {
+    if text.contains('©') {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    [
+        "copyright",
+        "all rights reserved",
+        "alle rechte vorbehalten",
+        "tous droits réservés",
+        "todos los derechos reservados",
+        "tutti i diritti riservati",
+        "todos os direitos reservados",
+        "wszelkie prawa zastrzeżone",
+        "все права защищены",
+        "(c) 19",
+        "(c) 20",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+/// A link in the second or later of a run of look-alike sibling blocks that each name an
+/// author is in a reply (forum posts, comment threads with unknown class names).
+fn reply_structure(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(usize, String)> {
+    for anc in link.ancestors().take(REPLY_SEARCH_DEPTH) {
+        let Some(el) = anc.value().as_element() else {
+            continue;
+        };
+        if matches!(el.name(), "body" | "html" | "main") {
+            break;
+        }
+        let Some(parent) = anc.parent() else { break };
+        let (count, rank, first) = sibling_rank(parent, anc, ctx)?;
+        // Classless look-alikes (`<div>`, `<div>`) need a longer run to count.
+        let min = if el.attr("class").is_some_and(|c| !c.trim().is_empty()) {
+            2
+        } else {
+            3
+        };
+        let first = parent.tree().get(first)?;
+        if count >= min && rank > 0 && is_authored(anc, ctx) && is_authored(first, ctx) {
+            return Some((
+                count,
+                format!(
+                    "reply {} of {count} look-alike <{}> blocks with an author",
+                    rank + 1,
+                    el.name()
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The signature of a block for look-alike comparison: name and class words (ids and numbers
+/// differ between replies and are left out).
+fn signature(el: &Element) -> String {
+    let mut words: Vec<String> = el
+        .attr("class")
+        .unwrap_or_default()
+        .split_whitespace()
+        .flat_map(vocabulary::split_words)
+        .filter(|w| !matches!(w.as_str(), "odd" | "even" | "alt" | "first" | "last" | "bg"))
+        .collect();
+    words.sort();
+    words.dedup();
+    format!("{}.{}", el.name(), words.join("."))
+}
+
+/// (number of element siblings with `child`'s signature, `child`'s rank among them, the first
+/// of them).
+fn sibling_rank(
+    parent: NodeRef<'_, Node>,
+    child: NodeRef<'_, Node>,
+    ctx: &PageContext,
+) -> Option<(usize, usize, NodeId)> {
+    if let Some(m) = ctx.siblings.borrow().get(&parent.id()) {
+        return m.get(&child.id()).copied();
+    }
+    let mut by_sig: HashMap<String, Vec<NodeId>> = HashMap::new();
+    for c in parent.children() {
+        if let Some(e) = c.value().as_element() {
+            by_sig.entry(signature(e)).or_default().push(c.id());
+        }
+    }
+    let mut m = HashMap::new();
+    for ids in by_sig.values() {
+        for (rank, id) in ids.iter().enumerate() {
+            m.insert(*id, (ids.len(), rank, ids[0]));
+        }
+    }
+    let r = m.get(&child.id()).copied();
+    ctx.siblings.borrow_mut().insert(parent.id(), m);
+    r
+}
+
+/// Whether a block names an author and a date the way comments and forum posts do, and has
+/// no headline of its own (which would make it an article teaser).
+fn is_authored(block: NodeRef<'_, Node>, ctx: &PageContext) -> bool {
+    if let Some(a) = ctx.authored.borrow().get(&block.id()) {
+        return *a;
+    }
+    let mut author = false;
+    let mut date = false;
+    let mut headline = false;
+    for (seen, d) in block.descendants().enumerate() {
+        if seen > 400 {
+            break;
+        }
+        if let Node::Text(t) = d.value() {
+            date = date || looks_like_date(t);
+            continue;
+        }
+        let Some(e) = d.value().as_element() else {
+            continue;
+        };
+        if matches!(e.name(), "h1" | "h2") {
+            headline = true;
+        }
+        if e.name() == "time" || e.attr("datetime").is_some() {
+            date = true;
+        }
+        if e.attr("itemprop").is_some_and(|p| p.trim() == "author") || e.name() == "cite" {
+            author = true;
+        }
+        let names = [e.attr("class"), e.attr("id"), e.attr("alt")];
+        if names
+            .iter()
+            .flatten()
+            .any(|v| v.to_ascii_lowercase().contains("username"))
+        {
+            author = true;
+        }
+        for v in names.into_iter().flatten() {
+            for w in v.split_whitespace().flat_map(vocabulary::split_words) {
+                match w.as_str() {
+                    "author" | "user" | "username" | "poster" | "avatar" | "member" | "nick"
+                    | "nickname" | "postprofile" | "userinfo" => author = true,
+                    "date" | "time" | "timestamp" | "posted" | "postdate" => date = true,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let r = author && date && !headline;
+    ctx.authored.borrow_mut().insert(block.id(), r);
+    r
+}
+
+/// Whether a text names a date the way post headers do: a year (1990–2039) and a clock time
+/// or a month name ("03-04-2009, 07:12 PM", "Mon Mar 04, 2024").
+fn looks_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let year = b.windows(4).enumerate().any(|(i, w)| {
+        let before_ok = i == 0 || !b[i - 1].is_ascii_digit();
+        let after_ok = b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        before_ok
+            && after_ok
+            && matches!(&w[..2], b"19" | b"20")
+            && w.iter().all(u8::is_ascii_digit)
+            && (w[..2] == *b"20" && w[2] <= b'3' || w[..2] == *b"19" && w[2] == b'9')
+    });
+    if !year {
+        return false;
+    }
+    let clock = b
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+    let lower = text.to_ascii_lowercase();
+    clock
+        || [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    /// Placement of every link of `html`, without the main-content scorer.
+    fn placements(html: &str) -> Vec<(Placement, Vec<String>)> {
+        let doc = Html::parse_document(html);
+        let ctx = PageContext::new(Err(Unavailable::NoArticle), Signals::ALL);
+        doc.tree
+            .root()
+            .descendants()
+            .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "a"))
+            .enumerate()
+            .map(|(i, n)| classify(n, i, &ctx))
+            .collect()
+    }
+
+    #[test]
+    fn landmarks_and_vocabulary_name_regions() {
+        let p = placements(
+            "<header><a href=/>Home</a></header><nav><a href=/a>A</a></nav>\
+             <div id=secondary><div class='widget widget_recent_entries'><a href=/r>R</a></div></div>\
+             <div class=author-bio><a href=/me>me</a></div><footer><a href=/c>C</a></footer>",
+        );
+        let got: Vec<Placement> = p.iter().map(|x| x.0).collect();
+        assert_eq!(
+            got,
+            [
+                Placement::Header,
+                Placement::Navigation,
+                Placement::Sidebar,
+                Placement::AuthorBio,
+                Placement::Footer
+            ]
+        );
+        assert_eq!(p[2].1[0], "ancestor class \"widget_recent_entries\"");
+    }
+
+    #[test]
+    fn article_header_is_not_the_page_header() {
+        let p = placements("<article><header><a href=/x>x</a></header></article>");
+        assert_eq!(p[0].0, Placement::Content);
+    }
+
+    #[test]
+    fn replies_are_found_by_structure() {
+        let post = |n: u32, link: &str| {
+            format!(
+                "<div class='msg'><span class='user'>u{n}</span><time>2007-01-0{n}</time>\
+                 <div>Words of reply {n} and {link}</div></div>"
+            )
+        };
+        let html = format!(
+            "<div id=thread>{}{}{}</div>",
+            post(1, "<a href=/a>first</a>"),
+            post(2, "<a href=/b>second</a>"),
+            post(3, "")
+        );
+        let p = placements(&html);
+        assert_ne!(p[0].0, Placement::Comments, "{:?}", p[0]);
+        assert_eq!(p[1].0, Placement::Comments, "{:?}", p[1]);
+        assert!(p[1].1[0].starts_with("reply 2 of 3"), "{:?}", p[1]);
+    }
+
+    #[test]
+    fn schema_org_items() {
+        let p = placements(
+            "<div itemscope itemtype='https://schema.org/WPSideBar'><a href=/s>s</a></div>\
+             <div itemprop=comment itemscope itemtype='http://schema.org/Comment'><a href=/c>c</a></div>\
+             <article><p>By <a rel=author href=/me>Me</a></p></article>",
+        );
+        let got: Vec<Placement> = p.iter().map(|x| x.0).collect();
+        assert_eq!(
+            got,
+            [
+                Placement::Sidebar,
+                Placement::Comments,
+                Placement::AuthorBio
+            ]
+        );
+    }
+
+    #[test]
+    fn copyright_rows_are_footers_and_running_text_is_content() {
+        let text = "A long paragraph of running text about trail shoes, their grip and their \
+                    cushioning, with a link to";
+        let html = format!(
+            "<table><tr><td><p>{text} <a href=/shoe>a shoe</a> in it.</p></td></tr>\
+             <tr><td><a href=/a>A</a> | <a href=/b>B</a> | <a href=/c>C</a> © 2004 Shoes Inc.</td></tr></table>"
+        );
+        let p = placements(&html);
+        assert_eq!(p[0].0, Placement::Content, "{:?}", p[0]);
+        assert_eq!(p[1].0, Placement::Footer, "{:?}", p[1]);
+    }
+
+    #[test]
+    fn ablation_switches_signals_off() {
+        let doc = Html::parse_document("<nav><a href=/>x</a></nav>");
+        let mut s = Signals::ALL;
+        s.off[1] = true;
+        let ctx = PageContext::new(Err(Unavailable::NoArticle), s);
+        let a = doc
+            .tree
+            .root()
+            .descendants()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == "a"))
+            .unwrap();
+        assert_eq!(classify(a, 0, &ctx).0, Placement::Unknown);
+    }
 }

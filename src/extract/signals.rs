@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use url::Url;
 
 /// Bytes of editorial text analysed per page (a long article's first ~8,000 words).
-const MAX_TEXT: usize = 50_000;
+pub(super) const MAX_TEXT: usize = 50_000;
 /// Bytes of text given to language detection (plenty for a reliable answer).
 const LANG_SAMPLE: usize = 4_000;
 /// Most terms of one vocabulary recorded per page.
@@ -97,27 +97,27 @@ fn normalize(s: &str) -> String {
     out
 }
 
-/// Collects the content signals of `doc` into `signals`. `links` are the links [`super::analyze`]
+/// Collects the content signals of `doc` into `signals`. `main` is its editorial text
+/// ([`content::editorial_text`]); `links` are the links [`super::analyze`]
 /// selected, in document order; `base` is the document's base URL.
 pub(super) fn collect(
     html: &str,
     doc: &Html,
+    main: &str,
     base: Option<&Url>,
     filter: LinkFilter<'_>,
     links: &[LinkObservation],
     signals: &mut PageSignals,
 ) {
-    let main = content::main_text(doc, MAX_TEXT);
     let title = signals.title.clone().unwrap_or_default();
-    signals.text_words = count_words(&main);
-    let language = language(&main);
+    signals.text_words = count_words(main);
+    let language = language(main);
     let lang = language.as_deref();
     let normalized = normalize(&format!("{title} {main}"));
     match_vocabularies(&normalized, signals);
     signals.tracking_ids = tracking_ids(html);
-    signals.simhash = simhash(&normalize(&main));
+    signals.simhash = simhash(&normalize(main));
     signals.terms = terms::vector(&format!("{title} {main}"), lang, terms::PAGE_TERMS);
-    drop(main);
     walk_links(doc, base, filter, links, lang, signals);
     signals.language = language;
 }

@@ -7,6 +7,7 @@ mod crawl;
 mod exit_codes;
 mod ingest;
 mod inspect;
+mod placement;
 mod sample;
 mod scoring;
 mod sources;
