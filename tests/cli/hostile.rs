@@ -335,3 +335,57 @@ fn every_hostile_page_gets_a_specific_code_in_one_bounded_run() {
     assert_eq!(bomb["http_status"], 200);
     eprintln!("hostile run: peak {peak} MiB");
 }
+
+/// Control characters a terminal acts on; reports may only hold line breaks.
+fn controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect()
+}
+
+#[test]
+fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
+    let s = Server::start();
+    let hostile = "<html><head><title>\u{1b}[2J\u{1b}]0;pwned\u{7}Title\u{9b}31m</title></head>\
+        <body><p><a href='https://example.com/esc'>=cmd|' /C calc'!A0\u{1b}[31mred\u{1b}[0m\u{7}\
+        \u{1b}]8;;https://evil.test/\u{1b}\\click\u{85}\u{7f}</a></p></body></html>";
+    s.route("escapes.test", "/", Reply::html(hostile));
+    let url = s.url("escapes.test", "/");
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["table", "csv", "json"] {
+        let mut cmd = audit(dir.path(), &s, &[url.clone()], &["escapes.test"], &[]);
+        cmd.args(["--format", format]);
+        let r = crate::support::run(&mut cmd);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(controls(&r.stdout), [] as [char; 0], "{format}: {}", r.stdout);
+        assert_eq!(controls(&r.stderr), [] as [char; 0], "{format}: {}", r.stderr);
+        match format {
+            "csv" => assert!(r.stdout.contains(",'=cmd|"), "{}", r.stdout),
+            "json" => {
+                // Escaped, not lost: the JSON still says exactly what the page said.
+                let j = r.json();
+                let p = page(&j, &url);
+                assert_eq!(p["title"], "\u{1b}[2J\u{1b}]0;pwned\u{7}Title\u{9b}31m");
+                assert!(
+                    p["links"][0]["anchor_text"]
+                        .as_str()
+                        .unwrap()
+                        .contains("\u{1b}[31mred")
+                );
+            }
+            _ => assert!(r.stdout.contains("[31mred"), "{}", r.stdout),
+        }
+    }
+    // `inspect` prints page text too.
+    let file = write(dir.path(), "escapes.html", hostile);
+    for format in ["json", "table"] {
+        let r = crate::support::run(
+            backlinks()
+                .arg("inspect")
+                .arg(&file)
+                .args(["--format", format]),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(controls(&r.stdout), [] as [char; 0], "{format}: {}", r.stdout);
+    }
+}
