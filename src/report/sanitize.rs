@@ -160,6 +160,9 @@ mod tests {
         }
         let mut out = Vec::new();
         write_json(&mut out, &serde_json::json!({"a": [1, 2]}), true).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "{\n  \"a\": [\n    1,\n    2\n  ]\n}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\n  \"a\": [\n    1,\n    2\n  ]\n}"
+        );
     }
 }

@@ -338,9 +338,7 @@ fn every_hostile_page_gets_a_specific_code_in_one_bounded_run() {
 
 /// Control characters a terminal acts on; reports may only hold line breaks.
 fn controls(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|c| c.is_control() && *c != '\n')
-        .collect()
+    s.chars().filter(|c| c.is_control() && *c != '\n').collect()
 }
 
 #[test]
@@ -357,8 +355,18 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
         cmd.args(["--format", format]);
         let r = crate::support::run(&mut cmd);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        assert_eq!(controls(&r.stdout), [] as [char; 0], "{format}: {}", r.stdout);
-        assert_eq!(controls(&r.stderr), [] as [char; 0], "{format}: {}", r.stderr);
+        assert_eq!(
+            controls(&r.stdout),
+            [] as [char; 0],
+            "{format}: {}",
+            r.stdout
+        );
+        assert_eq!(
+            controls(&r.stderr),
+            [] as [char; 0],
+            "{format}: {}",
+            r.stderr
+        );
         match format {
             "csv" => assert!(r.stdout.contains(",'=cmd|"), "{}", r.stdout),
             "json" => {
@@ -386,6 +394,11 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
                 .args(["--format", format]),
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
-        assert_eq!(controls(&r.stdout), [] as [char; 0], "{format}: {}", r.stdout);
+        assert_eq!(
+            controls(&r.stdout),
+            [] as [char; 0],
+            "{format}: {}",
+            r.stdout
+        );
     }
 }

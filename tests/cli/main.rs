@@ -5,6 +5,7 @@
 mod audit;
 mod crawl;
 mod exit_codes;
+mod faults;
 mod hostile;
 mod ingest;
 mod inspect;
