@@ -12,5 +12,6 @@ mod inspect;
 mod placement;
 mod sample;
 mod scoring;
+mod security;
 mod sources;
 mod support;

@@ -2,6 +2,7 @@
 
 pub mod bombs;
 mod server;
+pub mod tls;
 
 pub use server::{Misbehave, Reply, Server};
 

@@ -255,7 +255,14 @@ async fn serve(
         if let Some((k, v)) = l.split_once(':') {
             let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
             match k.as_str() {
-                "host" => host = v.split(':').next().unwrap_or("").to_string(),
+                "host" => {
+                    host = v
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches('.')
+                        .to_ascii_lowercase()
+                }
                 "user-agent" => user_agent = v.clone(),
                 _ => {}
             }
