@@ -10,6 +10,7 @@ mod hostile;
 mod ingest;
 mod inspect;
 mod placement;
+mod props;
 mod sample;
 mod scoring;
 mod security;
