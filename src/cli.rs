@@ -13,8 +13,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    the audit ran; no gate failed
   1    the audit ran and a --fail-on gate failed
-  2    no trustworthy result: bad arguments, unreadable or unrecognised input
-  130  interrupted (Ctrl-C)
+  2    no trustworthy result: bad arguments, unreadable or unrecognised input,
+       unwritable output
+  130  interrupted (Ctrl-C); nothing was written
 
 A page that cannot be fetched is a finding in the report, not an error.";
 

@@ -8,7 +8,7 @@
 //! hop is checked and recorded. Per-page failures are data ([`FetchOutcome`]), never `Err`.
 //!
 //! What third-party sites receive: a `GET` with `Host`, our `User-Agent`, `Accept: */*` and
-//! `Accept-Encoding: gzip, br, deflate`; never a cookie (there is no cookie store), a
+//! `Accept-Encoding: gzip,deflate,br`; never a cookie (there is no cookie store), a
 //! `Referer`, or credentials (`user:pass@` in a URL is removed before sending). Proxies are
 //! used only when asked for ([`ProxyChoice`]); TLS certificates are always verified unless
 //! `--insecure` says otherwise.

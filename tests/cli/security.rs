@@ -316,6 +316,8 @@ fn third_party_sites_get_no_cookies_referrers_or_credentials() {
             );
         }
         assert!(h.header("user-agent").unwrap().starts_with("backlinks/"));
+        assert_eq!(h.header("accept"), Some("*/*"));
+        assert_eq!(h.header("accept-encoding"), Some("gzip,deflate,br"));
     }
 }
 
