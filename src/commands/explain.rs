@@ -183,6 +183,10 @@ fn page_errors() -> Vec<(&'static str, String)> {
             F::InvalidRedirect,
             "A redirect had no usable Location (missing, unparsable or not http(s)).",
         ),
+        (
+            F::ParseFailed,
+            "The page was fetched but the HTML parser failed on it; the failure was contained to this page (please report it with the page).",
+        ),
     ];
     let skip = [
         (
