@@ -31,15 +31,18 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod crawl;
 pub mod exit;
 pub mod extract;
+pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod store;
 
 pub use exit::ExitStatus;
 

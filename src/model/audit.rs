@@ -41,6 +41,11 @@ pub struct Audit {
     pub pages: Vec<PageReport>,
     /// One entry per referring domain, sorted by `domain`.
     pub domains: Vec<DomainReport>,
+    /// What changed since the previous audit of the target (from the history store or a
+    /// `--baseline` report); null on the first audit or with `--no-store` and no baseline.
+    pub comparison: Option<super::Comparison>,
+    /// The outcome of the `--fail-on` conditions; null when none were given.
+    pub gate: Option<super::GateReport>,
 }
 
 /// Headline numbers of an audit.

@@ -7,6 +7,7 @@
 
 mod audit;
 mod candidate;
+mod comparison;
 mod observation;
 mod page;
 mod target;
@@ -14,6 +15,10 @@ mod target;
 pub use audit::{
     AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
     SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
+};
+pub use comparison::{
+    ChangeCounts, ChangeKind, Comparison, ConditionResult, GateReport, Interval, LinkChange, LinkRef,
+    PreviousAudit, SpikeCheck, SpikeReport, Velocity,
 };
 pub use candidate::{
     Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,

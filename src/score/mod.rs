@@ -136,6 +136,9 @@ pub fn build_audit(
         placement_mix,
         pages: reports,
         domains,
+        // Filled in later by the audit command (compare and gate run after scoring).
+        comparison: None,
+        gate: None,
     }
 }
 
