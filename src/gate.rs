@@ -87,20 +87,9 @@ impl Op {
             Op::Ne => a != b,
         }
     }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::Eq => "=",
-            Op::Ne => "!=",
-        }
-    }
 }
 
-/// Every metric: name, what one unit is called, whether it needs a previous audit, and help.
+/// The measured quantities a condition compares with a threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Metric {
     Toxic,
@@ -399,11 +388,9 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
                 n,
                 *threshold,
                 format!(
-                    "{} page{} with finding {code} (fails when {} {})",
+                    "{} page{} with finding {code}",
                     show(n),
                     if n == 1.0 { "" } else { "s" },
-                    op.as_str(),
-                    show(*threshold)
                 ),
             )
         }
@@ -438,10 +425,9 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
                 Metric::Warn => pages_with(audit, |f| f.severity == Severity::Warn) as f64,
             };
             let v = (v * 100.0).round() / 100.0;
-            let unit = if *metric == Metric::ToxicShare { "%" } else { "" };
             let mut detail = if *metric == Metric::ToxicShare {
                 format!(
-                    "{}{unit} of links are toxic ({} of {})",
+                    "{}% of links are toxic: {} of {}",
                     show(v),
                     s.toxic,
                     s.backlinks
@@ -449,11 +435,6 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
             } else {
                 format!("{} = {}", metric.describe(), show(v))
             };
-            detail.push_str(&format!(
-                " (fails when {} {}{unit})",
-                op.as_str(),
-                show(*threshold)
-            ));
             if metric.needs_previous() && cmp.is_none() {
                 detail.push_str(no_previous);
             }
@@ -625,9 +606,8 @@ mod tests {
         assert!(!r.passed);
         assert_eq!(
             r.verdict,
-            "gate: FAILED — 2 of 3 conditions failed: toxic-new>5 (new toxic links = 6 (fails \
-             when > 5)); toxic-share>10% (15% of links are toxic (3 of 20) (fails when > 10%)) \
-             → exit 1"
+            "gate: FAILED — 2 of 3 conditions failed: toxic-new>5 (new toxic links = 6); \
+             toxic-share>10% (15% of links are toxic: 3 of 20) → exit 1"
         );
         assert!(evaluate(&a, &GateConfig::default()).is_none());
     }

@@ -52,5 +52,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
         cli::Command::Explain(args) => commands::explain::run(args.code.as_deref()),
+        cli::Command::History(args) => commands::history::run_history(args),
+        cli::Command::Diff(args) => commands::history::run_diff(args),
     }
 }

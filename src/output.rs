@@ -74,3 +74,9 @@ pub fn stdout_is_terminal() -> bool {
 pub fn warn(msg: &str) {
     let _ = writeln!(io::stderr().lock(), "backlinks: warning: {msg}");
 }
+
+/// Prints the one-line gate verdict on standard error (also with machine formats on stdout, so
+/// that a red CI job explains itself).
+pub fn verdict(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}

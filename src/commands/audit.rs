@@ -1,15 +1,30 @@
-//! `backlinks audit`: ingest → crawl (or archive) → extract → score → report.
+//! `backlinks audit`: ingest → crawl (or archive) → extract → score → compare → gate → store →
+//! report.
+//!
+//! The history steps are kept apart from the pipeline: [`Previous::open`] locks the store and
+//! reads the baseline before anything is fetched (so a locked store fails fast and the known
+//! pages can be re-verified), [`Previous::compare`] and the gate run on the scored audit, and
+//! [`finish`] saves, writes and notifies.
 
 use super::{crawl_settings, runtime};
 use crate::cli::AuditArgs;
+use crate::compare::{Snapshot, compare};
 use crate::crawl::Crawler;
 use crate::crawl::archive::Archive;
 use crate::exit::ExitStatus;
+use crate::gate::GateConfig;
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Candidate, Claims, InputFormat, PageVerdict, Provenance, Target};
+use crate::model::{
+    Audit, Candidate, Claims, Comparison, InputFormat, PageVerdict, PreviousAudit, Provenance,
+    Target, normalize_url, registrable_domain,
+};
 use crate::output::{self, warn};
-use crate::report::{self, RenderOptions};
-use crate::{extract, progress, score};
+use crate::report::{self, Format, RenderOptions};
+use crate::store::baseline::{self, Baseline};
+use crate::store::lock::StoreLock;
+use crate::store::{Store, SnapshotId};
+use crate::{extract, gate, progress, score};
+use std::path::Path;
 use anyhow::{Context, bail};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,13 +43,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         other => other.clone(),
     };
-    let candidates = if args.from.is_empty() {
-        if archive.is_none() {
-            bail!(
-                "nothing to audit: give the candidate referring pages with --from FILE \
-                 (a URL list, one per line) or --archive FILE.warc"
-            );
-        }
+    for out in [&args.output, &args.write_baseline].into_iter().flatten() {
+        check_output_dir(out)?;
+    }
+    let previous = Previous::open(&args, &target)?;
+    let mut candidates = if args.from.is_empty() {
         Vec::new()
     } else {
         let ingested = ingest::read_candidates(
@@ -43,11 +56,25 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
                 skip_invalid: args.skip_invalid,
             },
         )?;
-        for w in &ingested.warnings {
-            warn(w);
+        if !args.quiet {
+            for w in &ingested.warnings {
+                warn(w);
+            }
         }
         ingested.candidates
     };
+    // The cron use case: without --from, re-verify every page known from earlier audits; with
+    // it, the union. (An archive holds only its own pages, so it is audited as it is.)
+    if archive.is_none() {
+        previous.add_known_pages(&mut candidates)?;
+        if candidates.is_empty() {
+            bail!(
+                "nothing to audit: give the candidate referring pages with --from FILE \
+                 (a URL list, one per line) or --archive FILE.warc{}",
+                previous.no_pages_hint()
+            );
+        }
+    }
 
     let verdicts: Vec<(Candidate, PageVerdict)> = match &archive {
         Some(path) => audit_archive(path, candidates, &target)?,
@@ -60,7 +87,10 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             settings.retry_wait = Duration::from_millis(args.retry_wait);
             let crawler = Crawler::new(settings).context("cannot set up the HTTP client")?;
             let rt = runtime()?;
-            let bar = progress::pages(candidates.len() as u64, !args.no_progress);
+            let bar = progress::pages(
+                candidates.len() as u64,
+                !args.no_progress && !args.quiet,
+            );
             let outcome = rt.block_on(async {
                 tokio::select! {
                     r = crawl(Arc::new(crawler), candidates, Arc::new(target.clone()), &bar) => Some(r),
@@ -80,14 +110,280 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     };
 
-    let audit = score::build_audit(&target, verdicts, jiff::Timestamp::now().to_string());
-    let opts = RenderOptions {
-        fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
+    let mut audit = score::build_audit(&target, verdicts, jiff::Timestamp::now().to_string());
+    let store_comparison = previous.compare(&mut audit)?;
+    audit.gate = gate::evaluate(
+        &audit,
+        &GateConfig {
+            fail_on: args.fail_on.clone(),
+        },
+    );
+    finish(&args, previous, &audit, store_comparison.as_ref())
+}
+
+/// The audit this run is compared with, and the store it is saved to.
+struct Previous {
+    /// The registrable domain audited.
+    target: String,
+    /// The store and its lock (held until the audit is saved); None with `--no-store`.
+    store: Option<(Store, StoreLock)>,
+    /// The `--baseline` report.
+    baseline: Option<Baseline>,
+}
+
+impl Previous {
+    /// Locks and opens the store (unless `--no-store`) and reads the baseline.
+    fn open(args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
+        let store = if args.no_store {
+            None
+        } else {
+            let path = super::history::db_path(&args.db)?;
+            let lock = StoreLock::acquire(&path, args.lock_timeout)?;
+            Some((Store::open(&path)?, lock))
+        };
+        let baseline = match &args.baseline {
+            Some(path) => Some(baseline::load(path, &target.domain)?),
+            None => None,
+        };
+        Ok(Previous {
+            target: target.domain.clone(),
+            store,
+            baseline,
+        })
+    }
+
+    /// Adds every page of earlier audits (store and baseline) that is not a candidate yet.
+    fn add_known_pages(&self, candidates: &mut Vec<Candidate>) -> anyhow::Result<()> {
+        let mut known: Vec<(String, String)> = Vec::new();
+        if let Some((store, _)) = &self.store {
+            for url in store.known_pages(&self.target)? {
+                known.push((url, "history".to_string()));
+            }
+        }
+        if let Some(b) = &self.baseline {
+            let name = b.source.file.clone().unwrap_or_default();
+            for p in &b.snapshot.pages {
+                known.push((p.source_url.clone(), name.clone()));
+            }
+        }
+        let mut have: HashSet<url::Url> = candidates.iter().map(|c| c.url.clone()).collect();
+        for (raw, input) in known {
+            // Stored URLs were normalised when first read; one that no longer parses (a damaged
+            // row or a hand-edited baseline) is skipped rather than failing the run.
+            let Ok(url) = url::Url::parse(&raw) else {
+                continue;
+            };
+            let url = normalize_url(url);
+            if !matches!(url.scheme(), "http" | "https") || !have.insert(url.clone()) {
+                continue;
+            }
+            candidates.push(Candidate {
+                domain: registrable_domain(url.host_str().unwrap_or_default()),
+                url,
+                provenance: vec![Provenance {
+                    input,
+                    line: 0,
+                    format: InputFormat::History,
+                    claims: Claims::default(),
+                }],
+            });
+        }
+        Ok(())
+    }
+
+    /// Why there were no pages to audit, for the error message.
+    fn no_pages_hint(&self) -> String {
+        match &self.store {
+            Some((store, _)) => format!(
+                " (the history store `{}` has no earlier audit of {} to re-verify)",
+                store.path().display(),
+                self.target
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Compares `audit` with the previous audit (the baseline if given, else the store's
+    /// latest snapshot) and sets its `comparison`. Returns the comparison with the store's
+    /// latest snapshot, whose counts are saved with the new snapshot (velocity history).
+    fn compare(&self, audit: &mut Audit) -> anyhow::Result<Option<Comparison>> {
+        let current = Snapshot::from_audit(audit);
+        let mut from_store = None;
+        if let Some((store, _)) = &self.store
+            && let Some(id) = store.latest(&self.target)?
+        {
+            let previous = store.load(&self.target, id)?;
+            let info = PreviousAudit {
+                source: "store".into(),
+                snapshot_id: Some(id),
+                file: None,
+                generated_at: previous.generated_at.clone(),
+            };
+            let history = store.intervals(&self.target, id)?;
+            from_store = Some(compare(&previous, &current, info, &history));
+        }
+        audit.comparison = match &self.baseline {
+            Some(b) => Some(compare(
+                &b.snapshot,
+                &current,
+                b.source.clone(),
+                &b.history,
+            )),
+            None => from_store.clone(),
+        };
+        Ok(from_store)
+    }
+}
+
+/// Fails before any fetching when an output file could not be written later.
+fn check_output_dir(path: &Path) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     };
-    output::write_report(args.output.as_deref(), |w| {
-        report::render(args.format, &audit, &opts, w)
-    })?;
-    Ok(ExitStatus::Pass)
+    if !dir.is_dir() {
+        bail!(
+            "cannot write `{}`: directory `{}` does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// The effective settings of the run, saved with the snapshot so that it explains itself.
+fn settings(args: &AuditArgs) -> serde_json::Value {
+    let paths = |v: &[std::path::PathBuf]| -> Vec<String> {
+        v.iter().map(|p| p.display().to_string()).collect()
+    };
+    serde_json::json!({
+        "from": paths(&args.from),
+        "archive": args.archive.as_ref().map(|p| p.display().to_string()),
+        "brand": args.brand,
+        "keyword": args.keyword,
+        "concurrency": args.concurrency,
+        "per_host": args.per_host,
+        "delay_ms": args.delay,
+        "retries": args.retries,
+        "retry_wait_ms": args.retry_wait,
+        "timeout_s": args.fetch.timeout,
+        "max_body": args.fetch.max_body,
+        "ignore_robots": args.fetch.ignore_robots,
+        "allow_private": args.fetch.allow_private,
+        "allow_private_host": args.fetch.allow_private_host,
+        "fail_on": args.fail_on.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
+    })
+}
+
+/// Saves the audit, writes the baseline and the report, prints the verdict and runs the
+/// notification command: everything after the audit is computed.
+fn finish(
+    args: &AuditArgs,
+    previous: Previous,
+    audit: &Audit,
+    store_comparison: Option<&Comparison>,
+) -> anyhow::Result<ExitStatus> {
+    let mut snapshot: Option<SnapshotId> = None;
+    if let Some((mut store, lock)) = previous.store {
+        let id = store
+            .save_audit(audit, store_comparison.map(|c| &c.counts), &settings(args))
+            .with_context(|| format!("cannot save the audit to `{}`", store.path().display()))?;
+        snapshot = Some(id);
+        drop(lock);
+    }
+    if let Some(path) = &args.write_baseline {
+        output::write_report(Some(path), |w| {
+            report::render(Format::Json, audit, &RenderOptions::default(), w)
+        })?;
+    }
+    if args.output.is_some() || !args.quiet {
+        let opts = RenderOptions {
+            fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
+        };
+        output::write_report(args.output.as_deref(), |w| {
+            report::render(args.format, audit, &opts, w)
+        })?;
+    }
+    let Some(gate) = &audit.gate else {
+        return Ok(ExitStatus::Pass);
+    };
+    if !gate.passed || !args.quiet {
+        output::verdict(&gate.verdict);
+    }
+    if gate.passed {
+        return Ok(ExitStatus::Pass);
+    }
+    if let Some(cmd) = &args.notify_cmd {
+        notify(cmd, audit, snapshot);
+    }
+    Ok(ExitStatus::GateFailed)
+}
+
+/// Runs `--notify-cmd` through the shell: the Markdown report on its standard input, the
+/// verdict in `BACKLINKS_*` variables, its output on our standard error (standard output
+/// carries only the report). A failing command is a warning: the gate's exit code stands.
+fn notify(cmd: &str, audit: &Audit, snapshot: Option<SnapshotId>) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let Some(gate) = &audit.gate else {
+        return;
+    };
+    let mut markdown = Vec::new();
+    let _ = report::render(
+        Format::Markdown,
+        audit,
+        &RenderOptions::default(),
+        &mut markdown,
+    );
+    let failed: Vec<&str> = gate
+        .conditions
+        .iter()
+        .filter(|c| c.failed)
+        .map(|c| c.condition.as_str())
+        .collect();
+    let mut command = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.arg("/C").arg(cmd);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(cmd);
+        c
+    };
+    command
+        .env("BACKLINKS_TARGET", &audit.target)
+        .env("BACKLINKS_VERDICT", &gate.verdict)
+        .env("BACKLINKS_FAILED", failed.join("\n"))
+        .env("BACKLINKS_EXIT_CODE", "1")
+        .env(
+            "BACKLINKS_SNAPSHOT_ID",
+            snapshot.map(|id| id.to_string()).unwrap_or_default(),
+        )
+        .env("BACKLINKS_GENERATED_AT", &audit.generated_at)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::from(std::io::stderr()));
+    let mut child = match command.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            warn(&format!("--notify-cmd could not be started: {e}"));
+            return;
+        }
+    };
+    // Feed stdin from a thread: a command that never reads it must not block us.
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&markdown);
+        })
+    });
+    match child.wait() {
+        Ok(status) if status.success() => {}
+        Ok(status) => warn(&format!("--notify-cmd failed ({status})")),
+        Err(e) => warn(&format!("--notify-cmd failed: {e}")),
+    }
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
 }
 
 /// Fetches every candidate and extracts its links. Fetching is async; parsing runs on the

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod explain;
+pub mod history;
 pub mod inspect;
 
 use crate::cli::FetchArgs;

@@ -11,6 +11,9 @@ pub enum InputFormat {
     UrlList,
     /// Every HTTP response stored in a WARC archive given with `--archive` and no `--from`.
     Archive,
+    /// A page known from earlier audits of the target (the history store or a `--baseline`
+    /// report), re-verified by `audit` without `--from` or in addition to it.
+    History,
 }
 
 impl InputFormat {
@@ -19,6 +22,7 @@ impl InputFormat {
         match self {
             InputFormat::UrlList => "url-list",
             InputFormat::Archive => "archive",
+            InputFormat::History => "history",
         }
     }
 }

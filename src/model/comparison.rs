@@ -243,3 +243,68 @@ pub struct ConditionResult {
     /// The measurement in words, e.g. `7 new toxic links (threshold > 5)`.
     pub detail: String,
 }
+
+/// Headline numbers of one stored snapshot (a row of `backlinks history`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotInfo {
+    /// Snapshot id.
+    pub id: i64,
+    /// Registrable domain audited.
+    pub target: String,
+    /// When the audit finished, RFC 3339.
+    pub generated_at: String,
+    /// Version of backlinks that ran it.
+    pub tool_version: String,
+    /// Version of the scoring rules.
+    pub scoring_version: u32,
+    /// Candidate pages.
+    pub referring_pages: i64,
+    /// Pages that link to the target.
+    pub live: i64,
+    /// Pages that no longer link.
+    pub lost: i64,
+    /// Pages that could not be fetched.
+    pub unreachable: i64,
+    /// Links to the target.
+    pub backlinks: i64,
+    /// Of which dofollow.
+    pub dofollow: i64,
+    /// Toxic links.
+    pub toxic: i64,
+    /// Referring domains with live links.
+    pub live_domains: i64,
+    /// Health score 0-100.
+    pub health_score: u8,
+    /// New links since the previous snapshot (null for the first).
+    pub new_links: Option<i64>,
+    /// Lost links since the previous snapshot.
+    pub lost_links: Option<i64>,
+    /// New referring domains since the previous snapshot.
+    pub new_domains: Option<i64>,
+    /// Lost referring domains since the previous snapshot.
+    pub lost_domains: Option<i64>,
+    /// New toxic domains since the previous snapshot.
+    pub new_toxic_domains: Option<i64>,
+}
+
+/// The `backlinks history` document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct History {
+    /// The registrable domain.
+    pub target: String,
+    /// Every stored snapshot of it, oldest first.
+    pub snapshots: Vec<SnapshotInfo>,
+}
+
+/// The `backlinks diff` document: two stored snapshots and what changed between them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    /// The registrable domain.
+    pub target: String,
+    /// The older snapshot.
+    pub from: SnapshotInfo,
+    /// The newer snapshot.
+    pub to: SnapshotInfo,
+    /// What changed.
+    pub comparison: Comparison,
+}

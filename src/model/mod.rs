@@ -17,8 +17,8 @@ pub use audit::{
     SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
 };
 pub use comparison::{
-    ChangeCounts, ChangeKind, Comparison, ConditionResult, GateReport, Interval, LinkChange, LinkRef,
-    PreviousAudit, SpikeCheck, SpikeReport, Velocity,
+    ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
+    LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
 };
 pub use candidate::{
     Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,

@@ -62,6 +62,14 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         }
     )?;
     writeln!(out)?;
+    if let Some(g) = &audit.gate {
+        super::changes::write_gate(g, out)?;
+        writeln!(out)?;
+    }
+    if let Some(c) = &audit.comparison {
+        super::changes::write_summary(c, out)?;
+        writeln!(out)?;
+    }
 
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
@@ -123,5 +131,10 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             ]);
         }
     }
-    writeln!(out, "{table}")
+    writeln!(out, "{table}")?;
+    if let Some(c) = &audit.comparison {
+        writeln!(out)?;
+        super::changes::write_table(c, opts.fit_terminal, out)?;
+    }
+    Ok(())
 }

@@ -14,13 +14,14 @@ pub mod baseline;
 pub mod lock;
 
 use crate::compare::{SnapLink, SnapPage, Snapshot};
-use crate::model::{Audit, Interval, PageStatus};
+use crate::model::{Audit, Interval, PageStatus, SnapshotInfo};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The id of a stored snapshot (1, 2, 3... in order of saving, across targets).
 pub type SnapshotId = i64;
+
 
 /// File name of the database in the data directory.
 pub const DB_FILE: &str = "history.sqlite3";
@@ -205,49 +206,6 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
         )),
     })?;
     Ok(base.data_dir().join("backlinks").join(DB_FILE))
-}
-
-/// Headline numbers of one stored snapshot (a row of `backlinks history`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct SnapshotInfo {
-    /// Snapshot id.
-    pub id: SnapshotId,
-    /// Registrable domain audited.
-    pub target: String,
-    /// When the audit finished, RFC 3339.
-    pub generated_at: String,
-    /// Version of backlinks that ran it.
-    pub tool_version: String,
-    /// Version of the scoring rules.
-    pub scoring_version: u32,
-    /// Candidate pages.
-    pub referring_pages: i64,
-    /// Pages that link to the target.
-    pub live: i64,
-    /// Pages that no longer link.
-    pub lost: i64,
-    /// Pages that could not be fetched.
-    pub unreachable: i64,
-    /// Links to the target.
-    pub backlinks: i64,
-    /// Of which dofollow.
-    pub dofollow: i64,
-    /// Toxic links.
-    pub toxic: i64,
-    /// Referring domains with live links.
-    pub live_domains: i64,
-    /// Health score 0-100.
-    pub health_score: u8,
-    /// New links since the previous snapshot (null for the first).
-    pub new_links: Option<i64>,
-    /// Lost links since the previous snapshot.
-    pub lost_links: Option<i64>,
-    /// New referring domains since the previous snapshot.
-    pub new_domains: Option<i64>,
-    /// Lost referring domains since the previous snapshot.
-    pub lost_domains: Option<i64>,
-    /// New toxic domains since the previous snapshot.
-    pub new_toxic_domains: Option<i64>,
 }
 
 /// An open history database.
