@@ -159,11 +159,7 @@ fn link_ref(p: &SnapPage, l: &SnapLink) -> LinkRef {
 }
 
 fn rel_text(rel: &[String]) -> String {
-    if rel.is_empty() {
-        "-".to_string()
-    } else {
-        rel.join(" ")
-    }
+    rel.join(" ")
 }
 
 /// Links of a page keyed by (link URL, occurrence of that URL on the page).
@@ -660,7 +656,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("https://a.test/1", ChangeKind::Rel, "-", "nofollow"),
+                ("https://a.test/1", ChangeKind::Rel, "", "nofollow"),
                 ("https://a.test/1", ChangeKind::Anchor, "Example", "Example!"),
                 ("https://a.test/1", ChangeKind::Placement, "content", "sidebar"),
                 (

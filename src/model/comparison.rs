@@ -140,7 +140,7 @@ pub struct LinkChange {
     pub target_url: String,
     /// What changed.
     pub kind: ChangeKind,
-    /// The value before (`rel` tokens space-separated, `-` for none; the page status for
+    /// The value before (`rel` tokens space-separated, empty for none; the page status for
     /// `unreachable` and `reachable`).
     pub before: String,
     /// The value now.

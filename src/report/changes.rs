@@ -127,6 +127,13 @@ pub(super) fn write_table(c: &Comparison, fit: bool, out: &mut dyn Write) -> io:
             ]);
         }
     }
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            clean(v, 30)
+        }
+    };
     for ch in &c.changed_links {
         table.add_row([
             Cell::new(ch.kind.as_str()),
@@ -134,8 +141,8 @@ pub(super) fn write_table(c: &Comparison, fit: bool, out: &mut dyn Write) -> io:
             Cell::new(clean(&ch.target_url, 40)),
             Cell::new(format!(
                 "{} -> {}",
-                clean(&ch.before, 30),
-                clean(&ch.after, 30)
+                shown(&ch.before),
+                shown(&ch.after)
             )),
         ]);
     }

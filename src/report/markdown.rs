@@ -178,8 +178,8 @@ pub fn write_comparison(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
                 cell(&ch.source_url, 80),
                 cell(&ch.target_url, 60),
                 ch.kind.as_str(),
-                cell(&ch.before, 40),
-                cell(&ch.after, 40)
+                if ch.before.is_empty() { "(none)".to_string() } else { cell(&ch.before, 40) },
+                if ch.after.is_empty() { "(none)".to_string() } else { cell(&ch.after, 40) }
             )?;
         }
         if c.changed_links.len() > MAX_ROWS {

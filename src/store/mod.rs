@@ -706,3 +706,174 @@ fn test_pause() {
     let _ = std::fs::write(&marker, b"paused inside the save transaction\n");
     std::thread::sleep(Duration::from_secs(60));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        AnchorType, ChangeCounts, Flag, LinkReport, PageReport, Placement, Severity, Summary,
+        ToolInfo,
+    };
+
+    fn link(url: &str, rel: &[&str], toxicity: u8) -> LinkReport {
+        LinkReport {
+            target_url: url.into(),
+            anchor_text: "Example".into(),
+            anchor_type: AnchorType::Branded,
+            rel: rel.iter().map(|r| r.to_string()).collect(),
+            placement: Placement::Content,
+            evidence: vec![],
+            context: String::new(),
+            authority: None,
+            relevance: None,
+            quality: 90,
+            toxicity,
+            dofollow: rel.is_empty(),
+            components: vec![],
+            flags: vec![Flag {
+                code: "hidden-link",
+                severity: Severity::Deny,
+                evidence: "display:none".into(),
+            }],
+        }
+    }
+
+    fn page(url: &str, status: PageStatus, links: Vec<LinkReport>) -> PageReport {
+        PageReport {
+            source_url: url.into(),
+            source_domain: crate::model::registrable_domain(
+                url::Url::parse(url).unwrap().host_str().unwrap(),
+            ),
+            sources: vec!["links.txt".into()],
+            provenance: vec![],
+            status,
+            http_status: Some(if status == PageStatus::Unreachable {
+                503
+            } else {
+                200
+            }),
+            final_url: Some(url.into()),
+            error: (status == PageStatus::Unreachable).then(|| "http-error".into()),
+            redirects: vec![],
+            title: Some("A page".into()),
+            flags: vec![],
+            links,
+        }
+    }
+
+    fn audit(at: &str, pages: Vec<PageReport>) -> Audit {
+        let backlinks = pages.iter().map(|p| p.links.len()).sum();
+        Audit {
+            schema_version: 1,
+            tool: ToolInfo {
+                name: "backlinks",
+                version: "0.0.0",
+                scoring_version: 1,
+            },
+            target: "example.com".into(),
+            generated_at: at.into(),
+            summary: Summary {
+                referring_pages: pages.len(),
+                backlinks,
+                ..Summary::default()
+            },
+            anchor_mix: Default::default(),
+            placement_mix: Default::default(),
+            pages,
+            domains: vec![],
+            comparison: None,
+            gate: None,
+        }
+    }
+
+    #[test]
+    fn snapshots_round_trip_with_their_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("sub").join("history.sqlite3");
+        let mut store = Store::open(&db).unwrap();
+        let first = audit(
+            "2026-01-01T00:00:00Z",
+            vec![
+                page(
+                    "https://a.test/1",
+                    PageStatus::Live,
+                    vec![
+                        link("https://example.com/", &[], 0),
+                        link("https://example.com/", &["nofollow", "ugc"], 60),
+                    ],
+                ),
+                page("https://b.test/1", PageStatus::Unreachable, vec![]),
+            ],
+        );
+        let id1 = store
+            .save_audit(&first, None, &serde_json::json!({}))
+            .unwrap();
+        let loaded = store.load("example.com", id1).unwrap();
+        assert_eq!(loaded, Snapshot::from_audit(&first));
+        let counts = ChangeCounts {
+            new_domains: 2,
+            lost_domains: 1,
+            new_toxic_domains: 1,
+            ..ChangeCounts::default()
+        };
+        let id2 = store
+            .save_audit(
+                &audit("2026-01-08T00:00:00Z", vec![]),
+                Some(&counts),
+                &serde_json::json!({}),
+            )
+            .unwrap();
+        assert_eq!(store.latest("example.com").unwrap(), Some(id2));
+        assert_eq!(store.latest("other.test").unwrap(), None);
+        let intervals = store.intervals("example.com", id2).unwrap();
+        assert_eq!(intervals.len(), 1);
+        assert_eq!(intervals[0].days, 7.0);
+        assert_eq!(intervals[0].new_domains, 2);
+        assert!(store.intervals("example.com", id1).unwrap().is_empty());
+        assert_eq!(
+            store.known_pages("example.com").unwrap(),
+            ["https://a.test/1", "https://b.test/1"]
+        );
+        let infos = store.snapshots("example.com").unwrap();
+        assert_eq!(infos.len(), 2);
+        assert_eq!(infos[0].new_domains, None);
+        assert_eq!(infos[1].new_domains, Some(2));
+        assert!(store.verify().unwrap().is_empty());
+        assert!(matches!(
+            store.load("example.com", 99),
+            Err(StoreError::NoSnapshot { id: 99, .. })
+        ));
+        drop(store);
+        // Re-opening an up-to-date store changes nothing.
+        let again = Store::open_existing(&db).unwrap();
+        assert_eq!(again.snapshots("example.com").unwrap(), infos);
+    }
+
+    #[test]
+    fn schema_versions_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.sqlite3");
+        assert!(matches!(
+            Store::open_existing(&db),
+            Err(StoreError::Missing { .. })
+        ));
+        let store = Store::open(&db).unwrap();
+        let v: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        store.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(store);
+        let err = Store::open(&db).unwrap_err();
+        assert!(
+            err.to_string().contains("schema version 99, newer"),
+            "{err}"
+        );
+    }
+}
