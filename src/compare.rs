@@ -112,7 +112,9 @@ impl Snapshot {
 
     /// Registrable domains with at least one live link.
     pub fn live_domains(&self) -> BTreeSet<&str> {
-        self.live_pages().map(|p| p.source_domain.as_str()).collect()
+        self.live_pages()
+            .map(|p| p.source_domain.as_str())
+            .collect()
     }
 
     /// Registrable domains with at least one live link at or above the toxic threshold.
@@ -177,7 +179,10 @@ fn keyed(links: &[SnapLink]) -> Vec<((&str, usize), &SnapLink)> {
 
 /// Days between two RFC 3339 times (0 when either does not parse or time runs backwards).
 pub fn days_between(from: &str, to: &str) -> f64 {
-    match (from.parse::<jiff::Timestamp>(), to.parse::<jiff::Timestamp>()) {
+    match (
+        from.parse::<jiff::Timestamp>(),
+        to.parse::<jiff::Timestamp>(),
+    ) {
         (Ok(a), Ok(b)) => (b.as_second() - a.as_second()).max(0) as f64 / 86_400.0,
         _ => 0.0,
     }
@@ -209,8 +214,8 @@ pub fn compare(
             continue;
         };
         compared.insert(cur.source_url.as_str());
-        let change = |l: &SnapLink, kind, before: String, after: String, dofollow_before| {
-            LinkChange {
+        let change =
+            |l: &SnapLink, kind, before: String, after: String, dofollow_before| LinkChange {
                 source_url: cur.source_url.clone(),
                 source_domain: cur.source_domain.clone(),
                 target_url: l.target_url.clone(),
@@ -218,8 +223,7 @@ pub fn compare(
                 before,
                 after,
                 dofollow_before,
-            }
-        };
+            };
         match (verified(prev.status), verified(cur.status)) {
             (true, true) => {
                 let old: HashMap<(&str, usize), &SnapLink> =
@@ -657,8 +661,18 @@ mod tests {
             kinds,
             [
                 ("https://a.test/1", ChangeKind::Rel, "", "nofollow"),
-                ("https://a.test/1", ChangeKind::Anchor, "Example", "Example!"),
-                ("https://a.test/1", ChangeKind::Placement, "content", "sidebar"),
+                (
+                    "https://a.test/1",
+                    ChangeKind::Anchor,
+                    "Example",
+                    "Example!"
+                ),
+                (
+                    "https://a.test/1",
+                    ChangeKind::Placement,
+                    "content",
+                    "sidebar"
+                ),
                 (
                     "https://c.test/1",
                     ChangeKind::Unreachable,
@@ -761,7 +775,10 @@ mod tests {
         i.days = 0.01;
         let r = spike_report(&i, &[]);
         assert_eq!(r.new_domains.rate_per_day, 6.0);
-        assert_eq!(days_between("2026-01-01T00:00:00Z", "2026-01-03T12:00:00Z"), 2.5);
+        assert_eq!(
+            days_between("2026-01-01T00:00:00Z", "2026-01-03T12:00:00Z"),
+            2.5
+        );
         assert_eq!(days_between("bad", "2026-01-03T12:00:00Z"), 0.0);
     }
 }

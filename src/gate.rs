@@ -114,7 +114,11 @@ enum Metric {
 /// (metric, name, description) for parsing, errors and `--help`.
 const METRICS: [(Metric, &str, &str); 17] = [
     (Metric::Toxic, "toxic", "toxic links"),
-    (Metric::ToxicShare, "toxic-share", "% of links that are toxic"),
+    (
+        Metric::ToxicShare,
+        "toxic-share",
+        "% of links that are toxic",
+    ),
     (Metric::ToxicNew, "toxic-new", "new toxic links"),
     (
         Metric::ToxicDomainsNew,
@@ -127,7 +131,11 @@ const METRICS: [(Metric, &str, &str); 17] = [
     (Metric::LostDofollow, "lost-dofollow", "lost dofollow links"),
     (Metric::Changed, "changed", "changed links"),
     (Metric::DomainsNew, "domains-new", "new referring domains"),
-    (Metric::DomainsLost, "domains-lost", "lost referring domains"),
+    (
+        Metric::DomainsLost,
+        "domains-lost",
+        "lost referring domains",
+    ),
     (
         Metric::Unreachable,
         "unreachable",
@@ -135,7 +143,11 @@ const METRICS: [(Metric, &str, &str); 17] = [
     ),
     (Metric::Health, "health", "health score"),
     (Metric::Backlinks, "backlinks", "links"),
-    (Metric::Domains, "domains", "referring domains with live links"),
+    (
+        Metric::Domains,
+        "domains",
+        "referring domains with live links",
+    ),
     (Metric::Deny, "deny", "pages with a deny-level finding"),
     (Metric::Warn, "warn", "pages with a warn-level finding"),
 ];
@@ -277,7 +289,9 @@ impl fmt::Display for Condition {
 
 /// Pages with at least one finding matching `hit` (on the page or on one of its links).
 fn pages_with(audit: &Audit, hit: impl Fn(&crate::model::Flag) -> bool) -> usize {
-    let has = |p: &PageReport| p.flags.iter().any(&hit) || p.links.iter().flat_map(|l| &l.flags).any(&hit);
+    let has = |p: &PageReport| {
+        p.flags.iter().any(&hit) || p.links.iter().flat_map(|l| &l.flags).any(&hit)
+    };
     audit.pages.iter().filter(|p| has(p)).count()
 }
 
@@ -347,9 +361,10 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
                 (Some(c), SpikeKind::Domains) => {
                     (vec![&c.spike.new_domains], "spike of new referring domains")
                 }
-                (Some(c), SpikeKind::Toxic) => {
-                    (vec![&c.spike.new_toxic_domains], "spike of new toxic domains")
-                }
+                (Some(c), SpikeKind::Toxic) => (
+                    vec![&c.spike.new_toxic_domains],
+                    "spike of new toxic domains",
+                ),
             };
             let hit = checks.iter().any(|k| k.detected);
             let detail = match cmp {
@@ -358,7 +373,9 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
                     let parts: Vec<String> = checks
                         .iter()
                         .zip(match kind {
-                            SpikeKind::Any => ["new referring domains", "new toxic domains"].as_slice(),
+                            SpikeKind::Any => {
+                                ["new referring domains", "new toxic domains"].as_slice()
+                            }
                             SpikeKind::Domains => ["new referring domains"].as_slice(),
                             SpikeKind::Toxic => ["new toxic domains"].as_slice(),
                         })
@@ -502,7 +519,10 @@ mod tests {
             },
             anchor_mix: Default::default(),
             placement_mix: Default::default(),
-            pages: vec![page("https://a.test/1", vec![farm.clone()]), page("https://a.test/2", vec![])],
+            pages: vec![
+                page("https://a.test/1", vec![farm.clone()]),
+                page("https://a.test/2", vec![]),
+            ],
             domains: vec![],
             comparison: None,
             gate: None,
@@ -596,13 +616,21 @@ mod tests {
         let r = evaluate(&a, &conds(&["toxic-new>0", "spike", "lost-dofollow>=1"])).unwrap();
         assert!(r.passed, "{r:?}");
         assert!(r.conditions[0].detail.contains("no previous audit"));
-        assert!(r.verdict.starts_with("gate: passed — 3 conditions checked"), "{}", r.verdict);
+        assert!(
+            r.verdict.starts_with("gate: passed — 3 conditions checked"),
+            "{}",
+            r.verdict
+        );
     }
 
     #[test]
     fn verdict_names_failed_conditions_with_numbers() {
         let a = with_comparison(audit(), false);
-        let r = evaluate(&a, &conds(&["toxic-new > 5", "health<60", "toxic-share>10%"])).unwrap();
+        let r = evaluate(
+            &a,
+            &conds(&["toxic-new > 5", "health<60", "toxic-share>10%"]),
+        )
+        .unwrap();
         assert!(!r.passed);
         assert_eq!(
             r.verdict,
@@ -629,6 +657,9 @@ mod tests {
             assert!(e.to_string().contains(why), "{bad}: {e}");
             assert!(e.to_string().contains(&format!("`{bad}`")), "{e}");
         }
-        assert_eq!(Condition::parse(" Toxic-New >= 5 ").unwrap().text, "toxic-new>=5");
+        assert_eq!(
+            Condition::parse(" Toxic-New >= 5 ").unwrap().text,
+            "toxic-new>=5"
+        );
     }
 }

@@ -22,11 +22,11 @@ use crate::output::{self, warn};
 use crate::report::{self, Format, RenderOptions};
 use crate::store::baseline::{self, Baseline};
 use crate::store::lock::StoreLock;
-use crate::store::{Store, SnapshotId};
+use crate::store::{SnapshotId, Store};
 use crate::{extract, gate, progress, score};
-use std::path::Path;
 use anyhow::{Context, bail};
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
@@ -87,10 +87,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             settings.retry_wait = Duration::from_millis(args.retry_wait);
             let crawler = Crawler::new(settings).context("cannot set up the HTTP client")?;
             let rt = runtime()?;
-            let bar = progress::pages(
-                candidates.len() as u64,
-                !args.no_progress && !args.quiet,
-            );
+            let bar = progress::pages(candidates.len() as u64, !args.no_progress && !args.quiet);
             let outcome = rt.block_on(async {
                 tokio::select! {
                     r = crawl(Arc::new(crawler), candidates, Arc::new(target.clone()), &bar) => Some(r),
@@ -223,12 +220,7 @@ impl Previous {
             from_store = Some(compare(&previous, &current, info, &history));
         }
         audit.comparison = match &self.baseline {
-            Some(b) => Some(compare(
-                &b.snapshot,
-                &current,
-                b.source.clone(),
-                &b.history,
-            )),
+            Some(b) => Some(compare(&b.snapshot, &current, b.source.clone(), &b.history)),
             None => from_store.clone(),
         };
         Ok(from_store)

@@ -16,12 +16,12 @@ pub use audit::{
     AnchorMix, Audit, DomainReport, Flag, LinkReport, PageReport, PageStatus, PlacementMix,
     SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo,
 };
+pub use candidate::{
+    Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
+};
 pub use comparison::{
     ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
     LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
-};
-pub use candidate::{
-    Candidate, Claims, InputFormat, Provenance, VendorMetrics, normalize_url, registrable_domain,
 };
 pub use observation::{
     AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, VerdictOutcome,

@@ -139,11 +139,7 @@ pub(super) fn write_table(c: &Comparison, fit: bool, out: &mut dyn Write) -> io:
             Cell::new(ch.kind.as_str()),
             Cell::new(clean(&ch.source_url, 60)),
             Cell::new(clean(&ch.target_url, 40)),
-            Cell::new(format!(
-                "{} -> {}",
-                shown(&ch.before),
-                shown(&ch.after)
-            )),
+            Cell::new(format!("{} -> {}", shown(&ch.before), shown(&ch.after))),
         ]);
     }
     writeln!(out, "{table}")?;

@@ -87,8 +87,22 @@ pub fn render_history(
                 ContentArrangement::Disabled
             });
             table.set_header([
-                "id", "audited", "pages", "live", "lost", "unreach.", "links", "dofollow", "toxic",
-                "domains", "health", "+links", "-links", "+dom", "-dom", "+toxic dom",
+                "id",
+                "audited",
+                "pages",
+                "live",
+                "lost",
+                "unreach.",
+                "links",
+                "dofollow",
+                "toxic",
+                "domains",
+                "health",
+                "+links",
+                "-links",
+                "+dom",
+                "-dom",
+                "+toxic dom",
             ]);
             let dash = |v: Option<i64>| v.map_or("-".to_string(), |n| n.to_string());
             for s in &h.snapshots {

@@ -57,7 +57,10 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     )?;
     match &audit.comparison {
         Some(c) => write_comparison(c, out)?,
-        None => writeln!(out, "_First audit of this target: nothing to compare with yet._\n")?,
+        None => writeln!(
+            out,
+            "_First audit of this target: nothing to compare with yet._\n"
+        )?,
     }
     write_findings(audit, out)?;
     writeln!(
@@ -152,11 +155,7 @@ pub fn write_comparison(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "- **spike:** {}",
-        if c.spike.detected {
-            "DETECTED"
-        } else {
-            "none"
-        }
+        if c.spike.detected { "DETECTED" } else { "none" }
     )?;
     for (what, k) in [
         ("new referring domains", &c.spike.new_domains),
@@ -178,8 +177,16 @@ pub fn write_comparison(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
                 cell(&ch.source_url, 80),
                 cell(&ch.target_url, 60),
                 ch.kind.as_str(),
-                if ch.before.is_empty() { "(none)".to_string() } else { cell(&ch.before, 40) },
-                if ch.after.is_empty() { "(none)".to_string() } else { cell(&ch.after, 40) }
+                if ch.before.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    cell(&ch.before, 40)
+                },
+                if ch.after.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    cell(&ch.after, 40)
+                }
             )?;
         }
         if c.changed_links.len() > MAX_ROWS {

@@ -21,7 +21,9 @@ pub enum BaselineError {
         source: std::io::Error,
     },
     /// The file is not a backlinks JSON report.
-    #[error("baseline `{path}` is not a backlinks JSON report (line {line}, column {column}): {reason}")]
+    #[error(
+        "baseline `{path}` is not a backlinks JSON report (line {line}, column {column}): {reason}"
+    )]
     Invalid {
         /// The file as named.
         path: String,
@@ -168,6 +170,9 @@ pub fn load(path: &Path, target: &str) -> Result<Baseline, BaselineError> {
             generated_at: doc.generated_at,
             pages,
         },
-        history: doc.comparison.map(|c| c.velocity.intervals).unwrap_or_default(),
+        history: doc
+            .comparison
+            .map(|c| c.velocity.intervals)
+            .unwrap_or_default(),
     })
 }

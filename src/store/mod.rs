@@ -22,7 +22,6 @@ use std::time::Duration;
 /// The id of a stored snapshot (1, 2, 3... in order of saving, across targets).
 pub type SnapshotId = i64;
 
-
 /// File name of the database in the data directory.
 pub const DB_FILE: &str = "history.sqlite3";
 
@@ -134,7 +133,9 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// Reading commands need an existing store.
-    #[error("no audit history: `{path}` does not exist (run `backlinks audit` first, or pass --db)")]
+    #[error(
+        "no audit history: `{path}` does not exist (run `backlinks audit` first, or pass --db)"
+    )]
     Missing {
         /// The database file.
         path: String,
@@ -612,9 +613,7 @@ impl Store {
                  ON s.id = p.snapshot_id WHERE s.target = ?1 ORDER BY p.source_url",
             )
             .map_err(self.sql())?;
-        let rows = stmt
-            .query_map([target], |r| r.get(0))
-            .map_err(self.sql())?;
+        let rows = stmt.query_map([target], |r| r.get(0)).map_err(self.sql())?;
         rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 

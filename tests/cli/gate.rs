@@ -23,7 +23,14 @@ fn exit_0_when_every_condition_passes() {
         &s,
         &db,
         Some(&list),
-        &["--fail-on", "toxic>0", "--fail-on", "health<60", "--fail-on", "spike"],
+        &[
+            "--fail-on",
+            "toxic>0",
+            "--fail-on",
+            "health<60",
+            "--fail-on",
+            "spike",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
@@ -76,7 +83,12 @@ fn exit_1_when_a_condition_fails_with_the_numbers() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["condition"].as_str().unwrap(), c["failed"].as_bool().unwrap()))
+        .map(|c| {
+            (
+                c["condition"].as_str().unwrap(),
+                c["failed"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         failed,
@@ -90,10 +102,23 @@ fn exit_1_when_a_condition_fails_with_the_numbers() {
     );
     assert_eq!(j["gate"]["conditions"][0]["actual"], 3.0);
     // The table report lists every condition.
-    let r = audit(&s, &db, None, &["--format", "table", "--fail-on", "toxic>=3"]);
+    let r = audit(
+        &s,
+        &db,
+        None,
+        &["--format", "table", "--fail-on", "toxic>=3"],
+    );
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("gate       FAILED (1 of 1 conditions)"), "{}", r.stdout);
-    assert!(r.stdout.contains("  FAIL  toxic>=3  toxic links = 3"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("gate       FAILED (1 of 1 conditions)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("  FAIL  toxic>=3  toxic links = 3"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -103,7 +128,8 @@ fn exit_2_on_a_bad_condition_naming_it() {
     let r = audit(&s, &db, Some(&list), &["--fail-on", "toxic-nwe>5"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("invalid --fail-on condition `toxic-nwe>5`: unknown metric `toxic-nwe`"),
+        r.stderr
+            .contains("invalid --fail-on condition `toxic-nwe>5`: unknown metric `toxic-nwe`"),
         "{}",
         r.stderr
     );
@@ -128,11 +154,7 @@ fn baseline_files_replace_the_store_in_ci() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(base.is_file());
     s.route("news.beta.test", "/page", Reply::new(200).body(b""));
-    s.route(
-        "shop.delta.test",
-        "/page",
-        crate::history::article(""),
-    );
+    s.route("shop.delta.test", "/page", crate::history::article(""));
     let base2 = dir.path().join("baseline2.json");
     let r = audit(
         &s,
@@ -178,14 +200,34 @@ fn baseline_files_replace_the_store_in_ci() {
         "other.json",
         r#"{"target": "other.test", "generated_at": "2026-01-01T00:00:00Z", "pages": []}"#,
     );
-    let r = audit(&s, &nodb, Some(&list), &["--no-store", "--baseline", other.to_str().unwrap()]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("is an audit of other.test, not of example.com"), "{}", r.stderr);
-    let broken = write(dir.path(), "broken.json", "{\n  \"target\": \"example.com\",\n  oops\n}");
-    let r = audit(&s, &nodb, Some(&list), &["--no-store", "--baseline", broken.to_str().unwrap()]);
+    let r = audit(
+        &s,
+        &nodb,
+        Some(&list),
+        &["--no-store", "--baseline", other.to_str().unwrap()],
+    );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("broken.json` is not a backlinks JSON report (line 3"),
+        r.stderr
+            .contains("is an audit of other.test, not of example.com"),
+        "{}",
+        r.stderr
+    );
+    let broken = write(
+        dir.path(),
+        "broken.json",
+        "{\n  \"target\": \"example.com\",\n  oops\n}",
+    );
+    let r = audit(
+        &s,
+        &nodb,
+        Some(&list),
+        &["--no-store", "--baseline", broken.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("broken.json` is not a backlinks JSON report (line 3"),
         "{}",
         r.stderr
     );
@@ -224,12 +266,24 @@ fn quiet_prints_only_failures_and_notify_cmd_gets_the_verdict() {
     let md = std::fs::read_to_string(&out).unwrap();
     assert!(md.starts_with("## backlinks audit of example.com"), "{md}");
     assert!(md.contains("| `backlinks>=8` | links = 8 |"), "{md}");
-    assert_eq!(std::fs::read_to_string(&env).unwrap(), "example.com|backlinks>=8|2");
+    assert_eq!(
+        std::fs::read_to_string(&env).unwrap(),
+        "example.com|backlinks>=8|2"
+    );
 
     // A failing notification command is a warning; the gate's exit code stands.
-    let r = audit(&s, &db, None, &["--fail-on", "backlinks>=8", "--notify-cmd", "exit 3"]);
+    let r = audit(
+        &s,
+        &db,
+        None,
+        &["--fail-on", "backlinks>=8", "--notify-cmd", "exit 3"],
+    );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("warning: --notify-cmd failed"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: --notify-cmd failed"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -243,13 +297,18 @@ fn a_locked_store_waits_then_exits_2_naming_the_lock() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(start.elapsed() >= Duration::from_secs(1));
     assert!(
-        r.stderr.contains("locked by another backlinks run (lock file `")
-            && r.stderr.contains("h.sqlite3.lock`); gave up after waiting 1s"),
+        r.stderr
+            .contains("locked by another backlinks run (lock file `")
+            && r.stderr
+                .contains("h.sqlite3.lock`); gave up after waiting 1s"),
         "{}",
         r.stderr
     );
     drop(lock);
-    assert_eq!(audit(&s, &db, Some(&list), &["--lock-timeout", "1"]).code, 0);
+    assert_eq!(
+        audit(&s, &db, Some(&list), &["--lock-timeout", "1"]).code,
+        0
+    );
 }
 
 #[test]
@@ -308,13 +367,20 @@ fn a_run_killed_while_saving_leaves_the_previous_state() {
     for round in 0..2 {
         let marker = dir.path().join(format!("paused-{round}"));
         let mut cmd = backlinks();
-        cmd.args(["audit", "example.com", "--allow-private", "--delay", "0", "--db"])
-            .arg(&db)
-            .arg("--from")
-            .arg(&list)
-            .env(backlinks::store::TEST_PAUSE_ENV, &marker)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+        cmd.args([
+            "audit",
+            "example.com",
+            "--allow-private",
+            "--delay",
+            "0",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--from")
+        .arg(&list)
+        .env(backlinks::store::TEST_PAUSE_ENV, &marker)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
         for host in HOSTS {
             cmd.arg("--resolve").arg(s.resolve(host));
         }
@@ -333,7 +399,10 @@ fn a_run_killed_while_saving_leaves_the_previous_state() {
         assert_eq!(store.verify().unwrap(), Vec::<String>::new());
         let snaps = store.snapshots("example.com").unwrap();
         assert_eq!(snaps.len(), 1, "only the first audit is stored");
-        assert_eq!(store.load("example.com", snaps[0].id).unwrap().pages.len(), 4);
+        assert_eq!(
+            store.load("example.com", snaps[0].id).unwrap().pages.len(),
+            4
+        );
     }
     // The store is usable afterwards, and the lock of the killed run is gone.
     let r = audit(&s, &db, None, &["--lock-timeout", "0"]);

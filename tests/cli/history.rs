@@ -150,15 +150,28 @@ fn three_runs_give_history_diff_velocity_and_spike() {
     assert_eq!(
         changes,
         [
-            expect("gamma.test", "unreachable", "live", "unreachable (HTTP 404)"),
-            expect("gamma.test", "unreachable", "live", "unreachable (HTTP 404)"),
+            expect(
+                "gamma.test",
+                "unreachable",
+                "live",
+                "unreachable (HTTP 404)"
+            ),
+            expect(
+                "gamma.test",
+                "unreachable",
+                "live",
+                "unreachable (HTTP 404)"
+            ),
             expect("beta.test", "rel", "", "nofollow"),
         ]
     );
     assert_eq!(c2["counts"]["lost_dofollow"], 1);
     assert_eq!(c2["counts"]["unreachable_pages"], 1);
     assert_eq!(c2["counts"]["new_links"], 0);
-    assert!(strings(&c2["lost_domains"]).is_empty(), "gamma is unreachable, not lost");
+    assert!(
+        strings(&c2["lost_domains"]).is_empty(),
+        "gamma is unreachable, not lost"
+    );
     assert_eq!(c2["spike"]["detected"], false);
 
     // Run 3, with --from: the union of the new list (three spammy pages) and every known page.
@@ -202,12 +215,19 @@ fn three_runs_give_history_diff_velocity_and_spike() {
         col("new_domains"),
         [serde_json::Value::Null, 0.into(), 3.into()]
     );
-    assert_eq!(col("lost_links"), [serde_json::Value::Null, 1.into(), 0.into()]);
+    assert_eq!(
+        col("lost_links"),
+        [serde_json::Value::Null, 1.into(), 0.into()]
+    );
     let table = run(backlinks()
         .args(["history", "https://www.example.com/", "--db"])
         .arg(&db));
     assert_eq!(table.code, 0);
-    assert!(table.stdout.starts_with("3 stored audits of example.com"), "{}", table.stdout);
+    assert!(
+        table.stdout.starts_with("3 stored audits of example.com"),
+        "{}",
+        table.stdout
+    );
 
     // diff: default is the latest against the one before it.
     let d = run(backlinks()
@@ -215,12 +235,24 @@ fn three_runs_give_history_diff_velocity_and_spike() {
         .arg(&db));
     assert_eq!(d.code, 0, "{}", d.stderr);
     let d = d.json();
-    assert_eq!((d["from"]["id"].clone(), d["to"]["id"].clone()), (2.into(), 3.into()));
+    assert_eq!(
+        (d["from"]["id"].clone(), d["to"]["id"].clone()),
+        (2.into(), 3.into())
+    );
     assert_eq!(d["comparison"], *c3);
 
     // diff --from 1 --to 3: everything that happened over both intervals.
     let d13 = run(backlinks()
-        .args(["diff", "example.com", "--from", "1", "--to", "3", "--format", "json"])
+        .args([
+            "diff",
+            "example.com",
+            "--from",
+            "1",
+            "--to",
+            "3",
+            "--format",
+            "json",
+        ])
         .arg("--db")
         .arg(&db));
     assert_eq!(d13.code, 0, "{}", d13.stderr);
@@ -238,16 +270,28 @@ fn three_runs_give_history_diff_velocity_and_spike() {
         r.stdout
     };
     let csv = fmt("csv");
-    assert!(csv.starts_with("change,source_url,source_domain,target_url,"), "{csv}");
+    assert!(
+        csv.starts_with("change,source_url,source_domain,target_url,"),
+        "{csv}"
+    );
     assert!(csv.contains("\nlost,http://blog.alpha.test:"), "{csv}");
     assert!(csv.contains(",true,,,nofollow\n"), "{csv}");
-    assert!(csv.contains("\nnew-toxic-domain,,cheap-one.click,"), "{csv}");
+    assert!(
+        csv.contains("\nnew-toxic-domain,,cheap-one.click,"),
+        "{csv}"
+    );
     let md = fmt("markdown");
-    assert!(md.starts_with("## backlinks diff of example.com: snapshot 1 → 3"), "{md}");
+    assert!(
+        md.starts_with("## backlinks diff of example.com: snapshot 1 → 3"),
+        "{md}"
+    );
     assert!(md.contains("**Lost links** (1)"), "{md}");
     assert!(md.contains("- **spike:** DETECTED"), "{md}");
     let table = fmt("table");
-    assert!(table.contains("+3 new (3 dofollow, 3 toxic), -1 lost (1 dofollow), 3 changed"), "{table}");
+    assert!(
+        table.contains("+3 new (3 dofollow, 3 toxic), -1 lost (1 dofollow), 3 changed"),
+        "{table}"
+    );
     assert!(table.contains("unreachable (HTTP 404)"), "{table}");
 }
 
@@ -255,9 +299,15 @@ fn three_runs_give_history_diff_velocity_and_spike() {
 fn history_and_diff_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("none.sqlite3");
-    let r = run(backlinks().args(["history", "example.com", "--db"]).arg(&db));
+    let r = run(backlinks()
+        .args(["history", "example.com", "--db"])
+        .arg(&db));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("none.sqlite3` does not exist"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("none.sqlite3` does not exist"),
+        "{}",
+        r.stderr
+    );
     assert!(!db.exists(), "reading commands never create a store");
 
     let s = Server::start();
@@ -267,15 +317,27 @@ fn history_and_diff_errors_exit_2() {
     assert_eq!(audit(&s, &db, Some(&list), &[]).code, 0);
     let r = run(backlinks().args(["diff", "example.com", "--db"]).arg(&db));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("is the first stored audit"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is the first stored audit"),
+        "{}",
+        r.stderr
+    );
     let r = run(backlinks()
         .args(["diff", "example.com", "--to", "7", "--db"])
         .arg(&db));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no snapshot 7 of example.com"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no snapshot 7 of example.com"),
+        "{}",
+        r.stderr
+    );
     let r = run(backlinks().args(["diff", "other.test", "--db"]).arg(&db));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no stored audits of other.test"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no stored audits of other.test"),
+        "{}",
+        r.stderr
+    );
     // An empty history for a target is not an error for `history`.
     let r = run(backlinks()
         .args(["history", "other.test", "--format", "json", "--db"])
@@ -293,7 +355,14 @@ fn no_store_writes_nothing_and_the_default_store_is_in_the_data_dir() {
     let list = write(dir.path(), "links.txt", &s.url("blog.alpha.test", "/page"));
     let mut cmd = backlinks();
     cmd.env("BACKLINKS_DATA_DIR", &data)
-        .args(["audit", "example.com", "--allow-private", "--delay", "0", "--no-store"])
+        .args([
+            "audit",
+            "example.com",
+            "--allow-private",
+            "--delay",
+            "0",
+            "--no-store",
+        ])
         .arg("--from")
         .arg(&list)
         .arg("--resolve")
@@ -312,5 +381,9 @@ fn no_store_writes_nothing_and_the_default_store_is_in_the_data_dir() {
     let r = run(backlinks()
         .env("BACKLINKS_DATA_DIR", &data)
         .args(["history", "example.com"]));
-    assert!(r.stdout.starts_with("1 stored audit of example.com"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("1 stored audit of example.com"),
+        "{}",
+        r.stdout
+    );
 }
