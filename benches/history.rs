@@ -10,6 +10,7 @@ use backlinks::model::{
     PreviousAudit, Severity, Summary, ToolInfo,
 };
 use backlinks::store::Store;
+use std::io::Write;
 use std::time::Instant;
 
 const LINKS_PER_PAGE: usize = 4;
@@ -24,7 +25,7 @@ fn audit(links: usize, variant: u8) -> Audit {
         let domain = format!("site{}.test", p / 10);
         let mut page_links: Vec<LinkReport> = (0..LINKS_PER_PAGE)
             .map(|l| {
-                let nofollow = variant == 1 && (p * LINKS_PER_PAGE + l) % 50 == 0;
+                let nofollow = variant == 1 && (p * LINKS_PER_PAGE + l).is_multiple_of(50);
                 LinkReport {
                     target_url: format!("https://example.com/page/{l}"),
                     anchor_text: format!("anchor {p} {l}"),
@@ -40,10 +41,10 @@ fn audit(links: usize, variant: u8) -> Audit {
                     authority: None,
                     relevance: None,
                     quality: 80,
-                    toxicity: if p % 97 == 0 { 60 } else { 0 },
+                    toxicity: if p.is_multiple_of(97) { 60 } else { 0 },
                     dofollow: !nofollow,
                     components: vec![],
-                    flags: if p % 97 == 0 {
+                    flags: if p.is_multiple_of(97) {
                         vec![Flag {
                             code: "link-farm",
                             severity: Severity::Deny,
@@ -55,7 +56,7 @@ fn audit(links: usize, variant: u8) -> Audit {
                 }
             })
             .collect();
-        if variant == 1 && p % 20 == 0 {
+        if variant == 1 && p.is_multiple_of(20) {
             page_links.pop();
         }
         reports.push(PageReport {
@@ -104,6 +105,7 @@ fn audit(links: usize, variant: u8) -> Audit {
 }
 
 fn main() {
+    let mut out = std::io::stdout().lock();
     let links: usize = std::env::var("BACKLINKS_BENCH_LINKS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -117,16 +119,18 @@ fn main() {
     let _ = std::fs::remove_file(&db);
     let mut store = Store::open(&db).expect("store");
     let (a, b) = (audit(links, 0), audit(links, 1));
-    println!(
+    writeln!(
+        out,
         "snapshots: {} and {} links",
         a.summary.backlinks, b.summary.backlinks
-    );
+    )
+    .expect("stdout");
 
     let t = Instant::now();
     let id_a = store
         .save_audit(&a, None, &serde_json::json!({}))
         .expect("save");
-    println!("save (one transaction): {:>8.1} ms", ms(t));
+    writeln!(out, "save (one transaction): {:>8.1} ms", ms(t)).expect("stdout");
     let id_b = store
         .save_audit(&b, Some(&ChangeCounts::default()), &serde_json::json!({}))
         .expect("save");
@@ -148,13 +152,15 @@ fn main() {
             },
             &history,
         );
-        println!(
+        writeln!(
+            out,
             "diff round {round}: {:>8.1} ms (load both {loaded:.1} ms): +{} -{} ~{} links",
             ms(t),
             c.counts.new_links,
             c.counts.lost_links,
             c.counts.changed_links
-        );
+        )
+        .expect("stdout");
     }
     let t = Instant::now();
     let _ = compare(
@@ -168,14 +174,14 @@ fn main() {
         },
         &[],
     );
-    println!("compare alone (in memory): {:>8.1} ms", ms(t));
+    writeln!(out, "compare alone (in memory): {:>8.1} ms", ms(t)).expect("stdout");
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
         + std::fs::metadata(db.with_extension("sqlite3-wal"))
             .map(|m| m.len())
             .unwrap_or(0);
-    println!("database size: {:.1} MB", size as f64 / 1e6);
+    writeln!(out, "database size: {:.1} MB", size as f64 / 1e6).expect("stdout");
     if let Some(k) = keep {
-        println!("kept {}", k.join("history.sqlite3").display());
+        writeln!(out, "kept {}", k.join("history.sqlite3").display()).expect("stdout");
     }
 }
 
