@@ -26,7 +26,7 @@ use crate::store::{SnapshotId, Store};
 use crate::{extract, gate, progress, score};
 use anyhow::{Context, bail};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
@@ -44,9 +44,25 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         other => other.clone(),
     };
     for out in [&args.output, &args.write_baseline].into_iter().flatten() {
-        check_output_dir(out)?;
+        output::check_output_path(out)?;
     }
-    let previous = Previous::open(&args, &target)?;
+    let db = match args.no_store {
+        true => None,
+        false => Some(super::history::db_path(&args.db)?),
+    };
+    let nothing = "nothing to audit: give the candidate referring pages with --from FILE (a URL \
+                   list, one per line) or --archive FILE.warc";
+    if args.from.is_empty() && archive.is_none() && args.baseline.is_none() {
+        // Only earlier audits could say what to re-verify: don't create a store to find none.
+        match &db {
+            Some(path) if path.is_file() => {}
+            Some(path) => bail!(
+                "{nothing} (there is no history store `{}` with earlier audits to re-verify)",
+                path.display()
+            ),
+            None => bail!("{nothing}"),
+        }
+    }
     let mut candidates = if args.from.is_empty() {
         Vec::new()
     } else {
@@ -63,16 +79,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         ingested.candidates
     };
+    let previous = Previous::open(db, &args, &target)?;
     // The cron use case: without --from, re-verify every page known from earlier audits; with
     // it, the union. (An archive holds only its own pages, so it is audited as it is.)
     if archive.is_none() {
         previous.add_known_pages(&mut candidates)?;
         if candidates.is_empty() {
-            bail!(
-                "nothing to audit: give the candidate referring pages with --from FILE \
-                 (a URL list, one per line) or --archive FILE.warc{}",
-                previous.no_pages_hint()
-            );
+            bail!("{nothing}{}", previous.no_pages_hint());
         }
     }
 
@@ -130,13 +143,13 @@ struct Previous {
 
 impl Previous {
     /// Locks and opens the store (unless `--no-store`) and reads the baseline.
-    fn open(args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
-        let store = if args.no_store {
-            None
-        } else {
-            let path = super::history::db_path(&args.db)?;
-            let lock = StoreLock::acquire(&path, args.lock_timeout)?;
-            Some((Store::open(&path)?, lock))
+    fn open(db: Option<PathBuf>, args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
+        let store = match db {
+            None => None,
+            Some(path) => {
+                let lock = StoreLock::acquire(&path, args.lock_timeout)?;
+                Some((Store::open(&path)?, lock))
+            }
         };
         let baseline = match &args.baseline {
             Some(path) => Some(baseline::load(path, &target.domain)?),
@@ -225,22 +238,6 @@ impl Previous {
         };
         Ok(from_store)
     }
-}
-
-/// Fails before any fetching when an output file could not be written later.
-fn check_output_dir(path: &Path) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write `{}`: directory `{}` does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    Ok(())
 }
 
 /// The effective settings of the run, saved with the snapshot so that it explains itself.
