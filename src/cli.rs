@@ -114,6 +114,7 @@ pub struct FetchArgs {
 
 /// Arguments of `audit`.
 #[derive(Debug, Args)]
+#[command(after_long_help = crate::gate::HELP)]
 pub struct AuditArgs {
     /// The site whose backlinks are audited: a domain (example.com) or URL. Every host of its
     /// registrable domain counts as the target.
@@ -167,7 +168,7 @@ pub struct AuditArgs {
     #[arg(long, conflicts_with = "db")]
     pub no_store: bool,
     /// Fail (exit 1) when EXPR holds, e.g. toxic-new>5, toxic-share>10%, lost-dofollow>=3,
-    /// health<60, spike, rule:link-farm. Repeatable; see the README for every metric.
+    /// health<60, spike, rule:link-farm. Repeatable; `--help` lists every metric.
     #[arg(long, value_name = "EXPR")]
     pub fail_on: Vec<crate::gate::Condition>,
     /// Compare with this earlier `--format json` report instead of the history store (for CI

@@ -174,6 +174,17 @@ impl Metric {
     }
 }
 
+/// The grammar and metrics, for `backlinks audit --help`.
+pub const HELP: &str = "\
+--fail-on conditions (each describes a failure; spaces are ignored):
+  METRIC OP NUMBER[%]    toxic-new>5, toxic-share>10%, lost-dofollow>=3, health<60
+  rule:CODE [OP NUMBER]  pages with that finding (alone: more than 0), e.g. rule:link-farm
+  spike[:domains|:toxic] a spike of new referring domains / new toxic domains (alone: either)
+  OP: > >= < <= = == !=
+Metrics: toxic, toxic-share (%), toxic-new, toxic-domains-new, new, new-dofollow, lost,
+  lost-dofollow, changed, domains-new, domains-lost, unreachable, health, backlinks, domains,
+  deny, warn. Metrics about changes are 0 when there is no previous audit.";
+
 /// The metric names, for help texts and error messages.
 pub fn metric_names() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.1).collect()
@@ -638,6 +649,13 @@ mod tests {
              toxic-share>10% (15% of links are toxic: 3 of 20) → exit 1"
         );
         assert!(evaluate(&a, &GateConfig::default()).is_none());
+    }
+
+    #[test]
+    fn help_lists_every_metric() {
+        for name in metric_names() {
+            assert!(HELP.contains(&format!(" {name}")), "{name}");
+        }
     }
 
     #[test]

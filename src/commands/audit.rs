@@ -142,18 +142,19 @@ struct Previous {
 }
 
 impl Previous {
-    /// Locks and opens the store (unless `--no-store`) and reads the baseline.
+    /// Reads the baseline, and locks and opens the store (unless `--no-store`).
     fn open(db: Option<PathBuf>, args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
+        // The baseline first: a bad one fails at once instead of after waiting for the lock.
+        let baseline = match &args.baseline {
+            Some(path) => Some(baseline::load(path, &target.domain)?),
+            None => None,
+        };
         let store = match db {
             None => None,
             Some(path) => {
                 let lock = StoreLock::acquire(&path, args.lock_timeout)?;
                 Some((Store::open(&path)?, lock))
             }
-        };
-        let baseline = match &args.baseline {
-            Some(path) => Some(baseline::load(path, &target.domain)?),
-            None => None,
         };
         Ok(Previous {
             target: target.domain.clone(),

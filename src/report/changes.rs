@@ -43,8 +43,8 @@ pub(super) fn write_summary(c: &Comparison, out: &mut dyn Write) -> io::Result<(
     writeln!(out, "since {}", previous_label(c))?;
     writeln!(
         out,
-        "  links      +{} new ({} dofollow, {} toxic), -{} lost ({} dofollow), {} changed, {} \
-         pages now unreachable",
+        "  links      +{} new ({} dofollow, {} toxic), -{} lost ({} dofollow), {} changed; {} \
+         page(s) now unreachable",
         n.new_links,
         n.new_dofollow,
         n.new_toxic_links,
@@ -118,7 +118,7 @@ pub(super) fn write_table(c: &Comparison, fit: bool, out: &mut dyn Write) -> io:
                 Cell::new(clean(&l.source_url, 60)),
                 Cell::new(clean(&l.target_url, 40)),
                 Cell::new(format!(
-                    "\"{}\" rel {} {} T{}",
+                    "\"{}\", rel {}, {}, toxicity {}",
                     clean(&l.anchor_text, 30),
                     clean(&rel, 24),
                     l.placement,

@@ -130,8 +130,8 @@ pub fn write_comparison(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### Since {}\n", cell(&previous_label(c), 200))?;
     writeln!(
         out,
-        "- **links:** +{} new ({} dofollow, {} toxic), −{} lost ({} dofollow), {} changed, {} \
-         pages now unreachable",
+        "- **links:** +{} new ({} dofollow, {} toxic), −{} lost ({} dofollow), {} changed; {} \
+         page(s) now unreachable",
         n.new_links,
         n.new_dofollow,
         n.new_toxic_links,

@@ -78,7 +78,6 @@ CREATE TABLE pages (
     sources       TEXT NOT NULL,
     PRIMARY KEY (snapshot_id, page_no)
 ) WITHOUT ROWID;
-CREATE INDEX pages_by_url ON pages (source_url);
 CREATE TABLE links (
     snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
     page_no     INTEGER NOT NULL,

@@ -289,7 +289,7 @@ fn three_runs_give_history_diff_velocity_and_spike() {
     assert!(md.contains("- **spike:** DETECTED"), "{md}");
     let table = fmt("table");
     assert!(
-        table.contains("+3 new (3 dofollow, 3 toxic), -1 lost (1 dofollow), 3 changed"),
+        table.contains("+3 new (3 dofollow, 3 toxic), -1 lost (1 dofollow), 3 changed; 1 page(s) now unreachable"),
         "{table}"
     );
     assert!(table.contains("unreachable (HTTP 404)"), "{table}");
