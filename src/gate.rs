@@ -332,7 +332,13 @@ pub fn evaluate(audit: &Audit, gate: &GateConfig) -> Option<GateReport> {
             if conditions.len() == 1 { "" } else { "s" },
             conditions
                 .iter()
-                .map(|c| format!("{}: {}", c.condition, show(c.actual)))
+                .map(|c| {
+                    let v = match &c.condition {
+                        spike if spike.starts_with("spike") => "no".to_string(),
+                        _ => show(c.actual),
+                    };
+                    format!("{}: {v}", c.condition)
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         )

@@ -35,7 +35,7 @@ fn exit_0_when_every_condition_passes() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr.trim(),
-        "gate: passed — 3 conditions checked (toxic>0: 0, health<60: 100, spike: 0) → exit 0"
+        "gate: passed — 3 conditions checked (toxic>0: 0, health<60: 100, spike: no) → exit 0"
     );
     let gate = &r.json()["gate"];
     assert_eq!(gate["passed"], true);
