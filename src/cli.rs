@@ -13,7 +13,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    the audit ran; no gate failed
   1    the audit ran and a --fail-on gate failed
-  2    no trustworthy result: bad arguments, unreadable or unrecognised input
+  2    no trustworthy result: bad arguments, unreadable or unrecognised input, history store
+       error or locked store
   130  interrupted (Ctrl-C)
 
 A page that cannot be fetched is a finding in the report, not an error.";
@@ -31,6 +32,10 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing the arguments would only complicate the derive"
+)]
 pub enum Command {
     /// Audit the backlinks of TARGET from a list of candidate referring pages.
     Audit(AuditArgs),
@@ -45,6 +50,54 @@ pub enum Command {
     Authority(AuthorityArgs),
     /// Write a commented backlinks.toml with every setting and its default.
     Init(InitArgs),
+    /// List the stored audits of TARGET with their headline numbers.
+    History(HistoryArgs),
+    /// Show new, lost and changed links and referring domains between two stored audits.
+    Diff(DiffArgs),
+}
+
+/// Where the audit history is kept.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// The history database (SQLite). Default: history.sqlite3 in $BACKLINKS_DATA_DIR, else in
+    /// the user's data directory (~/.local/share/backlinks on Linux).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The audited site (domain or URL).
+    pub target: String,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The audited site (domain or URL).
+    pub target: String,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The older snapshot id (default: the one before --to).
+    #[arg(long, value_name = "ID")]
+    pub from: Option<i64>,
+    /// The newer snapshot id (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub to: Option<i64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 /// Fetch options shared by `audit` and `inspect`.
@@ -75,6 +128,7 @@ pub struct FetchArgs {
 
 /// Arguments of `audit`.
 #[derive(Debug, Args)]
+#[command(after_long_help = crate::gate::HELP)]
 pub struct AuditArgs {
     /// The site whose backlinks are audited: a domain (example.com) or URL. Every host of its
     /// registrable domain counts as the target.
@@ -140,6 +194,34 @@ pub struct AuditArgs {
     /// Never show the progress bar (it is only shown when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// The history database the audit is saved to and compared with.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Do not save this audit to the history store (it is still compared with --baseline).
+    #[arg(long, conflicts_with = "db")]
+    pub no_store: bool,
+    /// Fail (exit 1) when EXPR holds, e.g. toxic-new>5, toxic-share>10%, lost-dofollow>=3,
+    /// health<60, spike, rule:link-farm. Repeatable; `--help` lists every metric.
+    #[arg(long, value_name = "EXPR")]
+    pub fail_on: Vec<crate::gate::Condition>,
+    /// Compare with this earlier `--format json` report instead of the history store (for CI
+    /// runners without persistent disk).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Also write this audit's JSON report to FILE, to serve as the next --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Print nothing unless the gate fails (then only the verdict on stderr); -o still writes.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// How long to wait for another run that holds the history store's lock (seconds, or with
+    /// s/m/h suffix) before giving up with exit code 2.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// Run CMD through the shell when the gate fails, with the Markdown report on its standard
+    /// input and BACKLINKS_* variables set (see the README).
+    #[arg(long, value_name = "CMD")]
+    pub notify_cmd: Option<String>,
     /// Fetch options.
     #[command(flatten)]
     pub fetch: FetchArgs,
@@ -276,6 +358,24 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+/// Parses `90`, `90s`, `5m`, `1h` into a duration.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 's')) => (&s[..i], 1),
+        Some((i, 'm')) => (&s[..i], 60),
+        Some((i, 'h')) => (&s[..i], 3600),
+        _ => (s, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (e.g. 90, 30s, 5m, 1h)"))?;
+    n.checked_mul(mult)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| format!("`{s}` is too long"))
+}
+
 /// Parses `5M`, `512K`, `1048576`.
 fn parse_size(s: &str) -> Result<usize, String> {
     let s = s.trim();
@@ -312,5 +412,16 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("0").is_err());
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("soon").is_err());
     }
 }

@@ -21,6 +21,9 @@
 //! allow = ["partner.example.org"]
 //! deny = ["cheap-links.example"]
 //!
+//! [gate]
+//! fail-on = ["toxic-new>5", "health<60"]
+//!
 //! [rules.link-farm]
 //! level = "warn"            # allow (off) | info | warn | deny
 //! points = 40
@@ -28,6 +31,7 @@
 //! allow-domains = ["bignews.example"]
 //! ```
 
+use crate::gate::Condition;
 use crate::model::Severity;
 use crate::score::rules;
 use crate::score::settings::Settings;
@@ -81,6 +85,15 @@ pub struct Config {
     pub relevance: RelevanceConfig,
     /// `[rules.*]` and `[domains]`: everything the scorer reads.
     pub scoring: Settings,
+    /// `[gate]`: CI conditions, added after those of `--fail-on`.
+    pub gate: GateSettings,
+}
+
+/// `[gate]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GateSettings {
+    /// `fail-on`: conditions in the `--fail-on` grammar.
+    pub fail_on: Vec<Condition>,
 }
 
 impl Default for Config {
@@ -93,6 +106,7 @@ impl Default for Config {
                 ..RelevanceConfig::default()
             },
             scoring: Settings::default(),
+            gate: GateSettings::default(),
         }
     }
 }
@@ -127,6 +141,8 @@ struct Raw {
     #[serde(default)]
     domains: RawDomains,
     #[serde(default)]
+    gate: RawGate,
+    #[serde(default)]
     rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
 }
 
@@ -146,6 +162,13 @@ struct RawRelevance {
     topics: Vec<String>,
     language: Option<Spanned<String>>,
     target_pages: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGate {
+    #[serde(default)]
+    fail_on: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -248,6 +271,16 @@ impl Config {
                 })
                 .collect()
         };
+        for expr in raw.gate.fail_on {
+            let condition = Condition::parse(expr.get_ref()).map_err(|e| {
+                err(
+                    Some(expr.span()),
+                    Some("gate.fail-on".into()),
+                    e.to_string(),
+                )
+            })?;
+            config.gate.fail_on.push(condition);
+        }
         config.scoring.allow_domains = domains(raw.domains.allow, "domains.allow")?;
         config.scoring.deny_domains = domains(raw.domains.deny, "domains.deny")?;
         for (code, table) in raw.rules {
@@ -455,6 +488,18 @@ mod tests {
             50.0
         );
         assert!(!c.scoring.enabled(&rules::NOINDEX_PAGE));
+    }
+
+    #[test]
+    fn gate_conditions_come_from_the_file() {
+        let c = parse("[gate]\nfail-on = [\"toxic-new>5\", \"rule:link-farm\"]\n").unwrap();
+        let shown: Vec<String> = c.gate.fail_on.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["toxic-new>5", "rule:link-farm"]);
+        let e = parse("[gate]\nfail-on = [\n  \"toxic>1\",\n  \"toxicity>>3\",\n]\n").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert_eq!(e.key.as_deref(), Some("gate.fail-on"));
+        let e = parse("[gate]\nfail_on = []\n").unwrap_err();
+        assert!(e.message.contains("unknown field `fail_on`"), "{e}");
     }
 
     #[test]

@@ -31,10 +31,12 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod config;
 pub mod crawl;
 pub mod exit;
 pub mod extract;
+pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;
@@ -42,6 +44,7 @@ pub mod paths;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod store;
 
 pub use exit::ExitStatus;
 
@@ -54,5 +57,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Authority(args) => commands::authority::run(args),
         cli::Command::Init(args) => commands::init::run(&args),
+        cli::Command::History(args) => commands::history::run_history(args),
+        cli::Command::Diff(args) => commands::history::run_diff(args),
     }
 }

@@ -25,15 +25,11 @@ pub fn write_report(
     }
 }
 
-fn write_atomically(
-    path: &Path,
-    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> anyhow::Result<()> {
+/// Checks that a report could be written to `path` (its directory exists, it is not a
+/// directory), so that a run can fail before its slow part rather than after.
+pub fn check_output_path(path: &Path) -> anyhow::Result<()> {
     let shown = path.display();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = output_dir(path);
     if !dir.is_dir() {
         bail!(
             "cannot write `{shown}`: directory `{}` does not exist",
@@ -43,6 +39,23 @@ fn write_atomically(
     if path.is_dir() {
         bail!("cannot write `{shown}`: it is a directory");
     }
+    Ok(())
+}
+
+fn output_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+fn write_atomically(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    let shown = path.display();
+    check_output_path(path)?;
+    let dir = output_dir(path);
     let tmp = tempfile::Builder::new()
         .prefix(".backlinks-")
         .suffix(".tmp")
@@ -73,4 +86,10 @@ pub fn stdout_is_terminal() -> bool {
 /// Prints a warning on standard error.
 pub fn warn(msg: &str) {
     let _ = writeln!(io::stderr().lock(), "backlinks: warning: {msg}");
+}
+
+/// Prints the one-line gate verdict on standard error (also with machine formats on stdout, so
+/// that a red CI job explains itself).
+pub fn verdict(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }

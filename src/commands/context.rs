@@ -128,15 +128,16 @@ fn dedup_final(texts: Vec<TargetText>) -> Vec<TargetText> {
         .collect()
 }
 
-/// Builds the target profile, warning when the target's pages were wanted but none could be
-/// read.
+/// Builds the target profile, warning (unless `quiet`) when the target's pages were wanted but
+/// none could be read.
 pub fn profile(
     texts: &[TargetText],
     wanted: usize,
     topics: &[String],
     language: Option<&str>,
+    quiet: bool,
 ) -> Option<TargetProfile> {
-    if wanted > 0 && texts.is_empty() {
+    if wanted > 0 && texts.is_empty() && !quiet {
         warn(if topics.is_empty() {
             "none of the target's own pages could be read, and no --topic was given: relevance \
              is not computed"

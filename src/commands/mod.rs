@@ -5,6 +5,7 @@ pub mod audit;
 pub mod authority;
 mod context;
 pub mod explain;
+pub mod history;
 pub mod init;
 pub mod inspect;
 pub mod sources;

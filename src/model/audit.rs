@@ -48,6 +48,11 @@ pub struct Audit {
     pub domain_candidates: Vec<DomainCandidateReport>,
     /// Findings about the whole profile and how the health score was computed.
     pub profile: ProfileReport,
+    /// What changed since the previous audit of the target (from the history store or a
+    /// `--baseline` report); null on the first audit or with `--no-store` and no baseline.
+    pub comparison: Option<super::Comparison>,
+    /// The outcome of the `--fail-on` conditions; null when none were given.
+    pub gate: Option<super::GateReport>,
 }
 
 /// A referring domain an input named without naming a page (Search Console "Top linking

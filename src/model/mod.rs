@@ -7,6 +7,7 @@
 
 mod audit;
 mod candidate;
+mod comparison;
 mod observation;
 mod page;
 mod target;
@@ -19,6 +20,10 @@ pub use audit::{
 pub use candidate::{
     Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,
     registrable_domain,
+};
+pub use comparison::{
+    ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
+    LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
 };
 pub use observation::{
     AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, TargetText,

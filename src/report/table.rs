@@ -108,6 +108,14 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         writeln!(out, "  skipped    {}: {}", n.code, n.reason)?;
     }
     writeln!(out)?;
+    if let Some(g) = &audit.gate {
+        super::changes::write_gate(g, out)?;
+        writeln!(out)?;
+    }
+    if let Some(c) = &audit.comparison {
+        super::changes::write_summary(c, out)?;
+        writeln!(out)?;
+    }
 
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
@@ -177,6 +185,10 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         }
     }
     writeln!(out, "{table}")?;
+    if let Some(c) = &audit.comparison {
+        writeln!(out)?;
+        super::changes::write_table(c, opts.fit_terminal, out)?;
+    }
     if opts.explain {
         explain(audit, out)?;
     }

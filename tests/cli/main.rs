@@ -5,6 +5,8 @@
 mod audit;
 mod crawl;
 mod exit_codes;
+mod gate;
+mod history;
 mod ingest;
 mod inspect;
 mod placement;
