@@ -4,9 +4,8 @@
 //!
 //! A page is a candidate when it is live with a link of toxicity ≥ the threshold, or when its
 //! removal was requested twice without effect. Granularity `auto` writes `domain:` for
-//! problems of the whole site — a domain- or network-level finding (spam TLD, denied domain,
-//! link network, mirror pages...), or every live linking page of the domain toxic (two or
-//! more) — and the page URLs otherwise. Domains on the keep list are never disavowed.
+//! problems of the whole site — a domain-level finding (spam TLD, denied domain), or every
+//! live linking page of the domain toxic (two or more) — and the page URLs otherwise. Domains on the keep list are never disavowed.
 
 use super::{Entry, host_in, url_host};
 use crate::model::{Audit, ContactRoute, OutreachItem, OutreachStatus, PageStatus, Severity};
@@ -100,12 +99,14 @@ impl PageFindings {
         keep.iter().any(|k| host_in(&host, k))
     }
 
-    /// Whether a finding of the page concerns its whole site (a domain- or network-level
-    /// rule).
+    /// Whether a finding of the page concerns its whole site (a domain-level rule: spam TLD,
+    /// denied domain). Network findings do not count alone: shared hosting or a shared
+    /// analytics account also happens to honest sites, so they leave the choice to the pages.
     fn site_problem(&self) -> Option<&str> {
-        self.reasons.iter().map(|r| r.code.as_str()).find(|c| {
-            rules::find(c).is_some_and(|r| matches!(r.scope, Scope::Domain | Scope::Network))
-        })
+        self.reasons
+            .iter()
+            .map(|r| r.code.as_str())
+            .find(|c| rules::find(c).is_some_and(|r| r.scope == Scope::Domain))
     }
 }
 

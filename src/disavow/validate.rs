@@ -75,6 +75,7 @@ pub fn validate(bytes: &[u8], name: &str) -> Report {
         ));
     }
     let mut findings = Vec::new();
+    let mut bad_line = None;
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(e) => {
@@ -83,6 +84,7 @@ pub fn validate(bytes: &[u8], name: &str) -> Report {
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1;
+            bad_line = Some(line);
             findings.push(Finding {
                 line: Some(line),
                 invalid: true,
@@ -119,6 +121,9 @@ pub fn validate(bytes: &[u8], name: &str) -> Report {
     }
     for (i, line) in file.lines.iter().enumerate() {
         let no = i + 1;
+        if bad_line == Some(no) {
+            continue;
+        }
         if line.text.contains('\0') {
             findings.push(Finding {
                 line: Some(no),
