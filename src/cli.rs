@@ -307,6 +307,10 @@ pub struct AuditArgs {
     /// Write the report to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to PATH (e.g. html=report.html), besides --format;
+    /// repeatable.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
     /// Brand term that makes an anchor "branded" (default: the domain's first label);
     /// repeatable.
     #[arg(long, value_name = "TERM")]
@@ -520,6 +524,20 @@ pub struct InitArgs {
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Parses `html=report.html` (an extra report of `audit`).
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. html=report.html)"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        format!("unknown report format `{format}`: table, json, csv, markdown or html")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{s}` names no file"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 /// Parses `90`, `90s`, `5m`, `1h` into a duration.

@@ -77,7 +77,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         other => other.clone(),
     };
-    for out in [&args.output, &args.write_baseline].into_iter().flatten() {
+    for out in [&args.output, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .chain(args.reports.iter().map(|(_, p)| p))
+    {
         output::check_output_path(out)?;
     }
     let db = match args.no_store {
@@ -392,6 +396,11 @@ fn finish(
     if let Some(path) = &args.write_baseline {
         output::write_report(Some(path), |w| {
             report::render(Format::Json, audit, &RenderOptions::default(), w)
+        })?;
+    }
+    for (format, path) in &args.reports {
+        output::write_report(Some(path), |w| {
+            report::render(*format, audit, &RenderOptions::default(), w)
         })?;
     }
     if args.output.is_some() || !args.quiet {

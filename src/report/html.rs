@@ -303,11 +303,9 @@ fn cards(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             s.unreachable, s.skipped
         ),
     )?;
-    let share = if s.backlinks == 0 {
-        "-".to_string()
-    } else {
-        format!("{}%", (s.dofollow * 100 + s.backlinks / 2) / s.backlinks)
-    };
+    let share = (s.dofollow * 100 + s.backlinks / 2)
+        .checked_div(s.backlinks)
+        .map_or_else(|| "-".to_string(), |p| format!("{p}%"));
     card(
         out,
         &share,
@@ -808,7 +806,7 @@ fn links_table(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         "<label>search <input type=\"search\" data-filter=\"q\" placeholder=\"URL, anchor…\">\
          </label><span id=\"shown\" class=\"muted\"></span></div>"
     )?;
-    write!(
+    writeln!(
         out,
         "<table id=\"links\"><thead><tr><th data-sort=\"url\">page</th>\
          <th data-sort=\"status\">status</th><th data-sort=\"anchortext\">anchor</th>\
@@ -817,7 +815,7 @@ fn links_table(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
          <th data-sort=\"r\" data-num=\"1\" title=\"relevance\">R</th>\
          <th data-sort=\"q\" data-num=\"1\" title=\"quality\">Q</th>\
          <th data-sort=\"t\" data-num=\"1\" title=\"toxicity\">T</th><th>findings</th><th></th>\
-         </tr></thead><tbody>\n"
+         </tr></thead><tbody>"
     )?;
     let opt = |v: Option<u8>| v.map_or(String::new(), |n| n.to_string());
     for (pi, p) in audit.pages.iter().enumerate() {
@@ -835,10 +833,13 @@ fn links_table(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 .collect()
         };
         for (li, l) in rows {
-            let flags: Vec<&crate::model::Flag> = p
-                .flags
-                .iter()
-                .chain(l.into_iter().flat_map(|l| &l.flags))
+            // A link's flags include those of its page; list each code once.
+            let mut seen = std::collections::BTreeSet::new();
+            let flags: Vec<&crate::model::Flag> = l
+                .into_iter()
+                .flat_map(|l| &l.flags)
+                .chain(&p.flags)
+                .filter(|f| seen.insert(f.code))
                 .collect();
             let codes: Vec<&str> = flags.iter().map(|f| f.code).collect();
             write!(
