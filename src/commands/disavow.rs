@@ -277,10 +277,11 @@ fn run_validate(args: &DisavowValidateArgs) -> anyhow::Result<ExitStatus> {
         )
     })?;
     if report.problems() > 0 {
-        warn(&format!(
-            "`{name}` is not a valid disavow file: Google would reject it"
-        ));
-        return Ok(ExitStatus::Error);
+        bail!(
+            "`{name}` is not a valid disavow file ({} problem{}): Google would reject it",
+            report.problems(),
+            if report.problems() == 1 { "" } else { "s" }
+        );
     }
     Ok(ExitStatus::Pass)
 }
