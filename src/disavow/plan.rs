@@ -2,10 +2,11 @@
 //! audit's findings ([`PageFindings`], from a fresh [`Audit`] or from the history store); the
 //! output is a list of entries, each with the comment that explains it.
 //!
-//! A page is a candidate when it is live with a link of toxicity ≥ the threshold, or when its
-//! removal was requested twice without effect. Granularity `auto` writes `domain:` for
-//! problems of the whole site — a domain-level finding (spam TLD, denied domain), or every
-//! live linking page of the domain toxic (two or more) — and the page URLs otherwise. Domains on the keep list are never disavowed.
+//! A page is a candidate when it is live with a followed link (one that passes authority) of
+//! toxicity ≥ the threshold, or when its removal was requested twice without effect.
+//! Granularity `auto` writes `domain:` for problems of the whole site — a domain-level finding
+//! (spam TLD, denied domain), or every live linking page of the domain toxic (two or more) —
+//! and the page URLs otherwise. Domains on the keep list are never disavowed.
 
 use super::{Entry, host_in, url_host};
 use crate::model::{Audit, ContactRoute, OutreachItem, OutreachStatus, PageStatus, Severity};
@@ -32,7 +33,9 @@ pub struct PageFindings {
     pub source_domain: String,
     /// Its status.
     pub status: PageStatus,
-    /// Highest toxicity of its links (0 without links).
+    /// Highest toxicity of its links that pass authority (0 without any). Links marked
+    /// nofollow, ugc or sponsored (or on a nofollow page) are left out: Google does not count
+    /// them, so there is nothing to ask to remove or to disavow.
     pub toxicity: u8,
     /// Its links to the target.
     pub links: usize,
@@ -73,7 +76,13 @@ impl PageFindings {
                     final_url: p.final_url.clone().filter(|f| *f != p.source_url),
                     source_domain: p.source_domain.clone(),
                     status: p.status,
-                    toxicity: p.links.iter().map(|l| l.toxicity).max().unwrap_or(0),
+                    toxicity: p
+                        .links
+                        .iter()
+                        .filter(|l| l.dofollow)
+                        .map(|l| l.toxicity)
+                        .max()
+                        .unwrap_or(0),
                     links: p.links.len(),
                     authority: p
                         .links

@@ -183,7 +183,10 @@ pub fn analyze(
         &links,
         &mut signals,
     );
-    signals.contacts = contacts::find(&doc, page_url, base.as_ref());
+    // Contact routes matter only where there is a link to ask about.
+    if !links.is_empty() {
+        signals.contacts = contacts::find(&doc, page_url, base.as_ref());
+    }
     PageAnalysis { signals, links }
 }
 

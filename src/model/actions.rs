@@ -21,8 +21,8 @@ pub struct ToxicityBucket {
 /// The decisions an audit leads to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Actions {
-    /// Referring pages to ask for a link's removal (toxic links on live pages), and pages
-    /// whose removal was requested: most toxic first.
+    /// Referring pages to ask for a link's removal (toxic followed links on live pages), and
+    /// pages whose removal was requested: what needs doing first, most toxic first.
     pub outreach: Vec<OutreachItem>,
     /// Links that point to target URLs which answer 404/410, fail, or redirect through a
     /// chain; null when the target URLs were not checked.
@@ -78,7 +78,8 @@ pub struct OutreachItem {
     pub source_url: String,
     /// Its registrable domain.
     pub source_domain: String,
-    /// Highest toxicity of its links to the target (0 once removed).
+    /// Highest toxicity of its links to the target that pass authority (0 once removed):
+    /// nofollow, ugc and sponsored links do not count, as Google does not count them.
     pub toxicity: u8,
     /// Authority 0-100 of its domain, null when unknown.
     pub authority: Option<u8>,

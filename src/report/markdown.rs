@@ -287,7 +287,9 @@ fn write_actions(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "**Next steps:** {ask} page(s) to ask for link removal, {follow} to ask again,          {disavow} to disavow (`backlinks outreach`, `backlinks disavow`); {reclaim} target          URL(s) losing links to 404s or redirect chains.\n"
+        "**Next steps:** {ask} page(s) to ask for link removal, {follow} to ask again, \
+         {disavow} to disavow (`backlinks outreach`, `backlinks disavow`); {reclaim} target \
+         URL(s) losing links to 404s or redirect chains.\n"
     )
 }
 

@@ -86,7 +86,7 @@ impl Store {
             .prepare(
                 "SELECT p.source_url, p.final_url, p.source_domain, p.status, d.authority, \
                  (SELECT max(toxicity) FROM links l WHERE l.snapshot_id = p.snapshot_id AND \
-                  l.page_no = p.page_no), \
+                  l.page_no = p.page_no AND l.dofollow), \
                  (SELECT count(*) FROM links l WHERE l.snapshot_id = p.snapshot_id AND \
                   l.page_no = p.page_no) \
                  FROM pages p LEFT JOIN domains d ON d.snapshot_id = p.snapshot_id AND \

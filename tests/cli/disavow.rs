@@ -6,13 +6,14 @@
 use crate::support::{Reply, Run, Server, backlinks, fixture, run, write};
 use std::path::Path;
 
-pub const HOSTS: [&str; 6] = [
+pub const HOSTS: [&str; 7] = [
     "blog.alpha.test",
     "news.beta.test",
     "forum.gamma.test",
     "links.cheap-one.click",
     "more.cheap-one.click",
     "partner.delta.test",
+    "comments.epsilon.test",
 ];
 
 /// A page that links to the target in its body.
@@ -35,7 +36,8 @@ pub fn hidden() -> Reply {
 }
 
 /// Serves the pages: two clean, one hidden link on a .test site, two pages of a .click site
-/// (spam TLD + hidden link), a hidden link on a partner site.
+/// (spam TLD + hidden link), a hidden link on a partner site, and a hidden nofollow link
+/// (toxic, but passing nothing: never to remove or disavow).
 pub fn serve(s: &Server) {
     s.route("blog.alpha.test", "/page", clean());
     s.route("news.beta.test", "/page", clean());
@@ -43,6 +45,14 @@ pub fn serve(s: &Server) {
     s.route("links.cheap-one.click", "/page", hidden());
     s.route("more.cheap-one.click", "/page", hidden());
     s.route("partner.delta.test", "/page", hidden());
+    s.route(
+        "comments.epsilon.test",
+        "/page",
+        Reply::html(
+            "<html><body><p>best links <a href=\"https://example.com/\" rel=\"nofollow\" \
+             style=\"display:none\">example</a></p></body></html>",
+        ),
+    );
 }
 
 /// Audits every host's `/page` into `db`; returns the JSON report.
@@ -105,6 +115,18 @@ fn disavow_file_from_the_latest_audit() {
     let r = disavow(&db, &["--keep", keep.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     golden("written.txt", &normalize(&r.stdout, &s, &report));
+    let epsilon = s.url("comments.epsilon.test", "/page");
+    let nofollow = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source_url"] == epsilon.as_str())
+        .unwrap();
+    assert!(nofollow["links"][0]["toxicity"].as_u64().unwrap() >= 50);
+    assert!(
+        !r.stdout.contains("epsilon"),
+        "a nofollow link is not disavowed"
+    );
     assert!(
         r.stderr.contains("not disavowed (keep list)"),
         "{}",

@@ -53,8 +53,8 @@ fn request_twice_then_disavow() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|i| i["source_domain"] != "alpha.test"),
-        "clean pages are not on the list"
+            .all(|i| i["source_domain"] != "alpha.test" && i["source_domain"] != "epsilon.test"),
+        "clean pages and nofollow links are not on the list"
     );
 
     let r = outreach(&db, &["example.com", "--format", "json"]);
