@@ -169,7 +169,7 @@ fn stale_reason(plan: &Plan, entry: &Entry, kept: Option<String>) -> Option<Stri
         return Some(format!("{k} is on the keep list"));
     }
     match plan.backing(entry) {
-        Backing::NotToxic => Some("the audit found nothing to disavow here any more".into()),
+        Backing::NotToxic => Some("the audit finds no followed toxic link here any more".into()),
         Backing::Toxic | Backing::NotAudited => None,
     }
 }

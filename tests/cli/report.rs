@@ -203,7 +203,7 @@ fn html_report_runs_no_page_script_in_a_real_browser() {
     let bytes = std::fs::read(&png)
         .unwrap_or_else(|_| panic!("no screenshot: {}", String::from_utf8_lossy(&shot.stderr)));
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
-    // A blank 1280×1600 page compresses to a few kilobytes; the report is far larger.
+    // A blank 1280×1600 page is a PNG of about 9 KB; the rendered report is far larger.
     assert!(
         bytes.len() > 40_000,
         "the screenshot looks blank ({} bytes)",
