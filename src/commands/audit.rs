@@ -361,6 +361,7 @@ fn settings(args: &AuditArgs) -> serde_json::Value {
         "keyword": args.keyword,
         "topic": args.topic,
         "target_pages": args.target_pages,
+        "reclaim_urls": args.reclaim_urls,
         "config": args.config.locate().map(|p| p.display().to_string()),
         "concurrency": args.concurrency,
         "per_host": args.per_host,

@@ -80,6 +80,40 @@ const IMPRINT_PATHS: &[&str] = &[
     "legal-notice",
 ];
 
+/// Longest link text (bytes) that can be a contact or imprint link's.
+const MAX_TEXT: usize = 64;
+
+/// The link's text, whitespace collapsed and lower-cased, when it is short enough to be a
+/// contact or imprint link's (longer texts are not collected at all).
+fn short_text(el: scraper::ElementRef<'_>) -> Option<String> {
+    let mut len = 0;
+    for t in el.text() {
+        len += t.len();
+        if len > MAX_TEXT {
+            return None;
+        }
+    }
+    let joined: String = el.text().collect();
+    Some(
+        joined
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    )
+}
+
+/// Any path word of a contact or imprint page in a raw href, in any case.
+fn path_words() -> &'static aho_corasick::AhoCorasick {
+    static M: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    M.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(CONTACT_PATHS.iter().chain(IMPRINT_PATHS))
+            .expect("the path words build")
+    })
+}
+
 fn links() -> &'static Selector {
     static S: OnceLock<Selector> = OnceLock::new();
     S.get_or_init(|| Selector::parse("a[href]").expect("a valid selector"))
@@ -105,7 +139,23 @@ pub fn find(doc: &Html, page_url: Option<&Url>, base: Option<&Url>) -> Vec<Conta
             }
             continue;
         }
-        let Some(url) = base.map_or_else(|| Url::parse(href).ok(), |b| b.join(href).ok()) else {
+        // Cheap tests first: almost no link is a contact link, and resolving a URL costs more
+        // than looking at a short text and the raw href.
+        let by_text = short_text(el).and_then(|t| {
+            let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+            if IMPRINT_TEXTS.contains(&t) {
+                Some(ContactKind::Imprint)
+            } else if CONTACT_TEXTS.contains(&t) {
+                Some(ContactKind::ContactPage)
+            } else {
+                None
+            }
+        });
+        if by_text.is_none() && !path_words().is_match(href) {
+            continue;
+        }
+        let Some(mut url) = base.map_or_else(|| Url::parse(href).ok(), |b| b.join(href).ok())
+        else {
             continue;
         };
         // Only the referring site's own pages: a "Contact" link to a widget vendor is not a
@@ -118,26 +168,20 @@ pub fn find(doc: &Html, page_url: Option<&Url>, base: Option<&Url>) -> Vec<Conta
         {
             continue;
         }
-        let text = el
-            .text()
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        let text = text.trim_matches(|c: char| !c.is_alphanumeric());
         let path = url.path().to_ascii_lowercase();
         let segment = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        let kind = if IMPRINT_TEXTS.contains(&text) || IMPRINT_PATHS.iter().any(|p| has(segment, p))
-        {
-            ContactKind::Imprint
-        } else if CONTACT_TEXTS.contains(&text) || CONTACT_PATHS.iter().any(|p| has(segment, p)) {
-            ContactKind::ContactPage
-        } else {
+        let Some(kind) = by_text.or_else(|| {
+            if IMPRINT_PATHS.iter().any(|p| has(segment, p)) {
+                Some(ContactKind::Imprint)
+            } else if CONTACT_PATHS.iter().any(|p| has(segment, p)) {
+                Some(ContactKind::ContactPage)
+            } else {
+                None
+            }
+        }) else {
             continue;
         };
         if count(kind, &found) < MAX_PER_KIND {
-            let mut url = url;
             url.set_fragment(None);
             found.insert(ContactRoute {
                 kind,
