@@ -107,6 +107,7 @@ fn audit(links: usize, variant: u8) -> Audit {
         profile: Default::default(),
         comparison: None,
         gate: None,
+        actions: Default::default(),
     }
 }
 

@@ -24,6 +24,12 @@
 //! [gate]
 //! fail-on = ["toxic-new>5", "health<60"]
 //!
+//! [disavow]
+//! keep = ["partner.example.org"]   # never disavowed
+//! threshold = 50
+//! granularity = "auto"            # auto | domain | url
+//! outreach-first = false
+//!
 //! [rules.link-farm]
 //! level = "warn"            # allow (off) | info | warn | deny
 //! points = 40
@@ -87,6 +93,32 @@ pub struct Config {
     pub scoring: Settings,
     /// `[gate]`: CI conditions, added after those of `--fail-on`.
     pub gate: GateSettings,
+    /// `[disavow]`: how `backlinks disavow` and `backlinks outreach` choose.
+    pub disavow: DisavowSettings,
+}
+
+/// `[disavow]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisavowSettings {
+    /// `keep`: domains never to disavow or ask for removal (also `--keep FILE`).
+    pub keep: Vec<String>,
+    /// `threshold`: links at or above this toxicity are disavow candidates.
+    pub threshold: u8,
+    /// `granularity`: `domain:` entries for site-wide problems, URLs otherwise (`auto`).
+    pub granularity: crate::disavow::plan::Granularity,
+    /// `outreach-first`: only disavow links whose removal was requested twice without effect.
+    pub outreach_first: bool,
+}
+
+impl Default for DisavowSettings {
+    fn default() -> Self {
+        DisavowSettings {
+            keep: Vec::new(),
+            threshold: crate::score::TOXIC_THRESHOLD,
+            granularity: crate::disavow::plan::Granularity::Auto,
+            outreach_first: false,
+        }
+    }
 }
 
 /// `[gate]`.
@@ -107,6 +139,7 @@ impl Default for Config {
             },
             scoring: Settings::default(),
             gate: GateSettings::default(),
+            disavow: DisavowSettings::default(),
         }
     }
 }
@@ -143,6 +176,8 @@ struct Raw {
     #[serde(default)]
     gate: RawGate,
     #[serde(default)]
+    disavow: RawDisavow,
+    #[serde(default)]
     rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
 }
 
@@ -169,6 +204,16 @@ struct RawRelevance {
 struct RawGate {
     #[serde(default)]
     fail_on: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDisavow {
+    #[serde(default)]
+    keep: Vec<Spanned<String>>,
+    threshold: Option<Spanned<i64>>,
+    granularity: Option<Spanned<String>>,
+    outreach_first: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -280,6 +325,31 @@ impl Config {
                 )
             })?;
             config.gate.fail_on.push(condition);
+        }
+        config.disavow.keep = domains(raw.disavow.keep, "disavow.keep")?;
+        if let Some(t) = raw.disavow.threshold {
+            let v = *t.get_ref();
+            config.disavow.threshold =
+                u8::try_from(v).ok().filter(|v| *v <= 100).ok_or_else(|| {
+                    err(
+                        Some(t.span()),
+                        Some("disavow.threshold".into()),
+                        format!("must be a toxicity from 0 to 100, not {v}"),
+                    )
+                })?;
+        }
+        if let Some(g) = raw.disavow.granularity {
+            config.disavow.granularity = crate::disavow::plan::Granularity::parse(g.get_ref())
+                .ok_or_else(|| {
+                    err(
+                        Some(g.span()),
+                        Some("disavow.granularity".into()),
+                        "must be \"auto\", \"domain\" or \"url\"".into(),
+                    )
+                })?;
+        }
+        if let Some(b) = raw.disavow.outreach_first {
+            config.disavow.outreach_first = b;
         }
         config.scoring.allow_domains = domains(raw.domains.allow, "domains.allow")?;
         config.scoring.deny_domains = domains(raw.domains.deny, "domains.deny")?;
@@ -488,6 +558,29 @@ mod tests {
             50.0
         );
         assert!(!c.scoring.enabled(&rules::NOINDEX_PAGE));
+    }
+
+    #[test]
+    fn disavow_settings_are_read() {
+        let c = parse(
+            "[disavow]\nkeep = [\"Partner.example.org\"]\nthreshold = 60\n\
+             granularity = \"url\"\noutreach-first = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.disavow.keep, ["partner.example.org"]);
+        assert_eq!(c.disavow.threshold, 60);
+        assert_eq!(
+            c.disavow.granularity,
+            crate::disavow::plan::Granularity::Url
+        );
+        assert!(c.disavow.outreach_first);
+        let e = parse("[disavow]\n\nthreshold = 101\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("disavow.threshold"));
+        let e = parse("[disavow]\ngranularity = \"page\"\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("disavow.granularity"));
+        let e = parse("[disavow]\nkeep = [\"https://x.test/a\"]\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("disavow.keep"));
     }
 
     #[test]

@@ -547,6 +547,7 @@ mod tests {
             profile: Default::default(),
             comparison: None,
             gate: None,
+            actions: Default::default(),
         }
     }
 

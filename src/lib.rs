@@ -34,6 +34,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod crawl;
+pub mod disavow;
 pub mod exit;
 pub mod extract;
 pub mod gate;
@@ -50,6 +51,7 @@ pub use exit::ExitStatus;
 
 /// Runs a parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
+    report::color::set(cli.color);
     match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
@@ -59,5 +61,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Init(args) => commands::init::run(&args),
         cli::Command::History(args) => commands::history::run_history(args),
         cli::Command::Diff(args) => commands::history::run_diff(args),
+        cli::Command::Disavow(args) => commands::disavow::run(args),
+        cli::Command::Outreach(args) => commands::outreach::run(args),
     }
 }

@@ -11,6 +11,7 @@ use crate::cli::AuditArgs;
 use crate::compare::{Snapshot, compare};
 use crate::crawl::Crawler;
 use crate::crawl::archive::Archive;
+use crate::disavow::reclaim::{self, Check};
 use crate::exit::ExitStatus;
 use crate::gate::GateConfig;
 use crate::ingest::{self, IngestOptions};
@@ -25,7 +26,7 @@ use crate::score::ranks::RankTable;
 use crate::store::baseline::{self, Baseline};
 use crate::store::lock::StoreLock;
 use crate::store::{SnapshotId, Store};
-use crate::{extract, gate, progress, score};
+use crate::{disavow, extract, gate, progress, score};
 use anyhow::{Context, bail};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -76,7 +77,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         other => other.clone(),
     };
-    for out in [&args.output, &args.write_baseline].into_iter().flatten() {
+    for out in [&args.output, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .chain(args.reports.iter().map(|(_, p)| p))
+    {
         output::check_output_path(out)?;
     }
     let db = match args.no_store {
@@ -124,13 +129,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     }
 
-    let (verdicts, target_texts, dns) = match &archive {
+    let reclaim_urls = args.reclaim_urls as usize;
+    let (verdicts, target_texts, dns, reclaim) = match &archive {
         Some(path) => {
-            let (verdicts, texts) = audit_archive(path, candidates, &target, target_pages)?;
+            let (verdicts, texts, reclaim) =
+                audit_archive(path, candidates, &target, target_pages, reclaim_urls)?;
             let dns = Dns::Skipped(
                 "archive audits do no DNS lookups: the archive records no addresses".into(),
             );
-            (verdicts, texts, dns)
+            (verdicts, texts, dns, reclaim)
         }
         None => {
             let mut settings = crawl_settings(&args.fetch);
@@ -154,9 +161,19 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
                     )
                     .await?;
                     let urls = context::target_urls(&target, &verdicts, target_pages);
-                    let texts = context::fetch_target_texts(Arc::clone(&crawler), urls).await;
+                    let (texts, checks) =
+                        context::fetch_target_texts(Arc::clone(&crawler), urls).await;
+                    // Reclamation asks the target's own site too: never with --target-pages 0.
+                    let reclaim = if target_pages > 0 && reclaim_urls > 0 {
+                        Some(
+                            reclaim_checks(&crawler, &target, &verdicts, reclaim_urls, checks)
+                                .await,
+                        )
+                    } else {
+                        None
+                    };
                     let dns = Dns::Resolved(context::resolve_domains(&verdicts, &pins).await);
-                    anyhow::Ok((verdicts, texts, dns))
+                    anyhow::Ok((verdicts, texts, dns, reclaim))
                 };
                 tokio::select! {
                     r = all => Some(r),
@@ -176,6 +193,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     };
 
+    let contacts = context::contacts(&verdicts);
     let profile = context::profile(
         &target_texts,
         target_pages,
@@ -198,6 +216,17 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         &ctx,
     );
     let store_comparison = previous.compare(&mut audit)?;
+    // What the audit leads to: the removal worklist and the reclamation section.
+    audit.summary.toxicity_distribution = disavow::toxicity_distribution(&audit);
+    audit.actions.outreach = disavow::audit_worklist(
+        &audit,
+        &contacts,
+        &previous.requests()?,
+        config.disavow.threshold,
+        &config.disavow.keep,
+    );
+    audit.actions.reclamation =
+        reclaim.map(|(checks, skipped, source)| reclaim::build(&audit, &checks, source, skipped));
     audit.gate = gate::evaluate(&audit, &gate_config);
     finish(&args, previous, &audit, store_comparison.as_ref())
 }
@@ -273,6 +302,14 @@ impl Previous {
         Ok(())
     }
 
+    /// The removal requests recorded for the target (none without a store).
+    fn requests(&self) -> anyhow::Result<Vec<crate::disavow::worklist::Request>> {
+        match &self.store {
+            Some((store, _)) => Ok(store.requests(&self.target)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Why there were no pages to audit, for the error message.
     fn no_pages_hint(&self) -> String {
         match &self.store {
@@ -324,6 +361,7 @@ fn settings(args: &AuditArgs) -> serde_json::Value {
         "keyword": args.keyword,
         "topic": args.topic,
         "target_pages": args.target_pages,
+        "reclaim_urls": args.reclaim_urls,
         "config": args.config.locate().map(|p| p.display().to_string()),
         "concurrency": args.concurrency,
         "per_host": args.per_host,
@@ -359,6 +397,11 @@ fn finish(
     if let Some(path) = &args.write_baseline {
         output::write_report(Some(path), |w| {
             report::render(Format::Json, audit, &RenderOptions::default(), w)
+        })?;
+    }
+    for (format, path) in &args.reports {
+        output::write_report(Some(path), |w| {
+            report::render(*format, audit, &RenderOptions::default(), w)
         })?;
     }
     if args.output.is_some() || !args.quiet {
@@ -497,14 +540,45 @@ async fn crawl(
         .collect())
 }
 
+/// The reclamation checks of a run, the target URLs left unchecked beyond the limit, and
+/// where the answers came from.
+type ReclaimChecks = (Vec<Check>, usize, &'static str);
+
+/// Checks the target URLs live links point to (most linked first, at most `max`), reusing
+/// the answers already fetched for the topical profile (`done`).
+async fn reclaim_checks(
+    crawler: &Arc<Crawler>,
+    target: &Target,
+    verdicts: &Verdicts,
+    max: usize,
+    done: Vec<Check>,
+) -> ReclaimChecks {
+    let (linked, total) = context::linked_target_urls(target, verdicts, max);
+    let wanted: HashSet<String> = linked.iter().map(ToString::to_string).collect();
+    let fetched: HashSet<String> = done.iter().map(|c| c.url.clone()).collect();
+    let rest: Vec<url::Url> = linked
+        .into_iter()
+        .filter(|u| !fetched.contains(u.as_str()))
+        .collect();
+    let mut checks: Vec<Check> = done
+        .into_iter()
+        .filter(|c| wanted.contains(&c.url))
+        .collect();
+    checks.extend(context::check_target_urls(Arc::clone(crawler), rest).await);
+    checks.sort_by(|a, b| a.url.cmp(&b.url));
+    (checks, total - wanted.len(), "network")
+}
+
 /// Audits from a WARC archive: the candidates (or, without any, every page it holds that is
-/// not on the target itself), plus the target's own pages it holds.
+/// not on the target itself), plus the target's own pages it holds, and the reclamation
+/// checks of the linked target URLs it holds.
 fn audit_archive(
     path: &std::path::Path,
     mut candidates: Vec<Candidate>,
     target: &Target,
     target_pages: usize,
-) -> anyhow::Result<(Verdicts, Vec<TargetText>)> {
+    reclaim_urls: usize,
+) -> anyhow::Result<(Verdicts, Vec<TargetText>, Option<ReclaimChecks>)> {
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
     let archive = Archive::open(path, wanted.as_ref())?;
@@ -542,15 +616,21 @@ fn audit_archive(
         })
         .collect();
     let urls = context::target_urls(target, &verdicts, target_pages);
-    let texts = if urls.is_empty() {
-        Vec::new()
+    let (linked, total) = context::linked_target_urls(target, &verdicts, reclaim_urls);
+    let read = |archive: &Archive| {
+        let texts = context::archive_target_texts(archive, &urls, max_redirects);
+        let checks = context::archive_checks(archive, &linked, max_redirects);
+        (texts, checks)
+    };
+    let (texts, checks) = if urls.is_empty() && linked.is_empty() {
+        (Vec::new(), Vec::new())
     } else if wanted.is_none() {
-        context::archive_target_texts(&archive, &urls, max_redirects)
+        read(&archive)
     } else {
         // The first pass kept only the candidates: read the target's pages in a second one.
-        let wanted: HashSet<url::Url> = urls.iter().cloned().collect();
-        let again = Archive::open(path, Some(&wanted))?;
-        context::archive_target_texts(&again, &urls, max_redirects)
+        let wanted: HashSet<url::Url> = urls.iter().chain(&linked).cloned().collect();
+        read(&Archive::open(path, Some(&wanted))?)
     };
-    Ok((verdicts, texts))
+    let reclaim = (reclaim_urls > 0).then(|| (checks, total - linked.len(), "archive"));
+    Ok((verdicts, texts, reclaim))
 }

@@ -53,6 +53,8 @@ pub struct Audit {
     pub comparison: Option<super::Comparison>,
     /// The outcome of the `--fail-on` conditions; null when none were given.
     pub gate: Option<super::GateReport>,
+    /// What to do next: the removal worklist and the lost-link reclamation check.
+    pub actions: super::Actions,
 }
 
 /// A referring domain an input named without naming a page (Search Console "Top linking
@@ -162,6 +164,8 @@ pub struct Summary {
     pub diversity: Diversity,
     /// Live referring domains per authority band (0-9, 10-19, ..., 90-100).
     pub authority_distribution: Vec<AuthorityBucket>,
+    /// Links per toxicity band (0-9, 10-19, ..., 90-100), counted like `backlinks`.
+    pub toxicity_distribution: Vec<super::ToxicityBucket>,
 }
 
 /// Anchor-type counts.

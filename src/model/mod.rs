@@ -5,6 +5,7 @@
 //! the JSON report ([`Audit`] and everything it holds) *are* the documented wire format, so each
 //! field says what it means and in which unit.
 
+mod actions;
 mod audit;
 mod candidate;
 mod comparison;
@@ -12,6 +13,10 @@ mod observation;
 mod page;
 mod target;
 
+pub use actions::{
+    Actions, OutreachItem, OutreachStatus, ReclaimLink, ReclaimProblem, ReclaimTarget, Reclamation,
+    ToxicityBucket,
+};
 pub use audit::{
     AnchorMix, Audit, AuthorityBucket, Diversity, DomainCandidateReport, DomainReport, Flag,
     LinkReport, NotEvaluated, PageReport, PageStatus, PlacementMix, ProfileReport, SCHEMA_VERSION,
@@ -26,8 +31,8 @@ pub use comparison::{
     LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
 };
 pub use observation::{
-    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, TargetText,
-    TermVector, VerdictOutcome,
+    AnchorType, ContactKind, ContactRoute, LinkObservation, PageAnalysis, PageSignals, PageVerdict,
+    Placement, TargetText, TermVector, VerdictOutcome,
 };
 pub use page::{
     EncodingSource, FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason,

@@ -22,6 +22,12 @@ pub fn render_history(
             out.write_all(b"\n")
         }
         Format::Markdown => markdown::render_history(h, out),
+        Format::Html => {
+            let mut text = Vec::new();
+            render_history(Format::Table, h, &RenderOptions::default(), &mut text)?;
+            let title = format!("Stored audits of {}", h.target);
+            super::html::page_of_text(&title, &String::from_utf8_lossy(&text), out)
+        }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
@@ -143,6 +149,12 @@ pub fn render_diff(
             out.write_all(b"\n")
         }
         Format::Markdown => markdown::render_diff(d, out),
+        Format::Html => {
+            let mut text = Vec::new();
+            render_diff(Format::Table, d, &RenderOptions::default(), &mut text)?;
+            let title = format!("backlinks diff of {}", d.target);
+            super::html::page_of_text(&title, &String::from_utf8_lossy(&text), out)
+        }
         Format::Csv => diff_csv(d, out),
         Format::Table => {
             writeln!(

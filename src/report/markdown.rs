@@ -63,6 +63,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         )?,
     }
     write_findings(audit, out)?;
+    write_actions(audit, out)?;
     writeln!(
         out,
         "<sub>backlinks {} · scoring v{} · {}</sub>",
@@ -262,6 +263,34 @@ fn write_findings(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out)
+}
+
+/// One line on what to do: removal requests, disavow candidates, links to reclaim.
+fn write_actions(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    use crate::model::OutreachStatus as S;
+    let count = |s: S| {
+        audit
+            .actions
+            .outreach
+            .iter()
+            .filter(|i| i.status == s)
+            .count()
+    };
+    let reclaim = audit
+        .actions
+        .reclamation
+        .as_ref()
+        .map_or(0, |r| r.targets.len());
+    let (ask, follow, disavow) = (count(S::Request), count(S::FollowUp), count(S::Disavow));
+    if ask + follow + disavow + reclaim == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "**Next steps:** {ask} page(s) to ask for link removal, {follow} to ask again, \
+         {disavow} to disavow (`backlinks outreach`, `backlinks disavow`); {reclaim} target \
+         URL(s) losing links to 404s or redirect chains.\n"
+    )
 }
 
 /// `backlinks history --format markdown`.

@@ -3,8 +3,10 @@
 //! writes to a `&mut dyn Write`.
 
 mod changes;
+pub mod color;
 mod csv;
 pub mod history;
+mod html;
 mod json;
 mod markdown;
 pub mod sanitize;
@@ -24,6 +26,8 @@ pub enum Format {
     Csv,
     /// A short summary for `$GITHUB_STEP_SUMMARY`, pull-request comments and mail.
     Markdown,
+    /// One self-contained HTML page with charts and a sortable, filterable link table.
+    Html,
 }
 
 /// Options that change how (not what) a report is rendered.
@@ -48,5 +52,6 @@ pub fn render(
         Format::Json => json::render(audit, out),
         Format::Csv => csv::render(audit, out),
         Format::Markdown => markdown::render(audit, out),
+        Format::Html => html::render(audit, out),
     }
 }

@@ -198,6 +198,7 @@ pub fn build_audit(
         // Filled in later by the audit command (compare and gate run after scoring).
         comparison: None,
         gate: None,
+        actions: Default::default(),
     }
 }
 

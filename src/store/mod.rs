@@ -12,6 +12,7 @@
 
 pub mod baseline;
 pub mod lock;
+mod outreach;
 
 use crate::compare::{SnapLink, SnapPage, Snapshot};
 use crate::model::{Audit, Interval, PageStatus, SnapshotInfo};
@@ -32,7 +33,8 @@ pub const DB_FILE: &str = "history.sqlite3";
 pub const TEST_PAUSE_ENV: &str = "BACKLINKS_TEST_PAUSE_IN_SAVE";
 
 /// Schema migrations; migration `i` brings `user_version` from `i` to `i + 1`. Append only.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE snapshots (
     id                INTEGER PRIMARY KEY,
     target            TEXT NOT NULL,
@@ -108,7 +110,30 @@ CREATE TABLE domains (
     toxicity    INTEGER NOT NULL,
     PRIMARY KEY (snapshot_id, domain)
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- 2: the removal workflow (issue 8). Contact routes of the pages on the removal worklist, per
+-- snapshot, and the removal requests made (per target and page, not per snapshot: a request
+-- outlives the audit it followed).
+CREATE TABLE contacts (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    source_url  TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, source_url, kind, value)
+) WITHOUT ROWID;
+CREATE TABLE outreach (
+    id           INTEGER PRIMARY KEY,
+    target       TEXT NOT NULL,
+    source_url   TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    via          TEXT,
+    note         TEXT
+);
+CREATE INDEX outreach_by_page ON outreach (target, source_url);
+"#,
+];
 
 /// A run-ending problem with the history store (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -459,6 +484,19 @@ impl Store {
                     ])
                     .map_err(&sql)?;
             }
+            let mut contact = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO contacts (snapshot_id, source_url, kind, value) \
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(&sql)?;
+            for item in &audit.actions.outreach {
+                for c in &item.contacts {
+                    contact
+                        .execute(params![id, item.source_url, c.kind.as_str(), c.value])
+                        .map_err(&sql)?;
+                }
+            }
         }
         tx.commit().map_err(&sql)?;
         Ok(id)
@@ -784,6 +822,7 @@ mod tests {
             profile: Default::default(),
             comparison: None,
             gate: None,
+            actions: Default::default(),
         }
     }
 

@@ -4,12 +4,15 @@
 
 mod audit;
 mod crawl;
+mod disavow;
 mod exit_codes;
 mod gate;
 mod history;
 mod ingest;
 mod inspect;
+mod outreach;
 mod placement;
+mod report;
 mod sample;
 mod scoring;
 mod sources;
