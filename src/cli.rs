@@ -13,8 +13,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    the audit ran; no gate failed
   1    the audit ran and a --fail-on gate failed
-  2    no trustworthy result: bad arguments, unreadable or unrecognised input,
-       unwritable output
+  2    no trustworthy result: bad arguments, unreadable or unrecognised input, unwritable
+       output, history store error or locked store
   130  interrupted (Ctrl-C); nothing was written
 
 A page that cannot be fetched is a finding in the report, not an error.";
@@ -25,6 +25,10 @@ A page that cannot be fetched is a finding in the report, not an error.";
 #[command(name = "backlinks", version, after_long_help = EXIT_CODES, max_term_width = 100)]
 #[command(args_override_self = true)]
 pub struct Cli {
+    /// Colours in terminal output: auto (when writing to a terminal and NO_COLOR is not set),
+    /// always, or never.
+    #[arg(long, global = true, value_enum, default_value_t = crate::report::color::ColorChoice::Auto)]
+    pub color: crate::report::color::ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -32,6 +36,10 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing the arguments would only complicate the derive"
+)]
 pub enum Command {
     /// Audit the backlinks of TARGET from a list of candidate referring pages.
     Audit(AuditArgs),
@@ -46,6 +54,209 @@ pub enum Command {
     Authority(AuthorityArgs),
     /// Write a commented backlinks.toml with every setting and its default.
     Init(InitArgs),
+    /// List the stored audits of TARGET with their headline numbers.
+    History(HistoryArgs),
+    /// Show new, lost and changed links and referring domains between two stored audits.
+    Diff(DiffArgs),
+    /// Write a Google disavow file from the latest stored audit of TARGET (or merge into an
+    /// existing one); `disavow validate FILE` checks a file, `disavow diff OLD NEW` compares.
+    Disavow(DisavowArgs),
+    /// The removal worklist of TARGET: toxic links to ask site owners to remove, with contact
+    /// routes; `outreach mark URL --requested` records a request.
+    Outreach(OutreachArgs),
+}
+
+/// Arguments of `disavow`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct DisavowArgs {
+    /// Check or compare disavow files instead.
+    #[command(subcommand)]
+    pub command: Option<DisavowCommand>,
+    /// The audited site (domain or URL).
+    #[arg(required = true)]
+    pub target: Option<String>,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Write the file to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Merge into this existing disavow file: its lines and comments are kept, new entries
+    /// are appended in a dated section, URLs covered by a domain: entry are dropped (each
+    /// reported on standard error).
+    #[arg(long, value_name = "EXISTING.txt")]
+    pub merge: Option<PathBuf>,
+    /// With --merge, also remove existing entries the audit no longer backs (the audited page
+    /// or domain is not toxic any more, or the domain is on the keep list), each reported.
+    #[arg(long, requires = "merge")]
+    pub prune: bool,
+    /// Links at or above this toxicity are candidates (default 50, [disavow] threshold).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub threshold: Option<u8>,
+    /// domain: entries for problems of the whole site and page URLs otherwise (auto), or
+    /// always one kind ([disavow] granularity).
+    #[arg(long, value_enum)]
+    pub granularity: Option<crate::disavow::plan::Granularity>,
+    /// A file of domains never to disavow, one per line (# comments allowed); repeatable.
+    /// Added to [disavow] keep.
+    #[arg(long, value_name = "FILE")]
+    pub keep: Vec<PathBuf>,
+    /// Only disavow links whose removal was requested twice without effect (see `backlinks
+    /// outreach`); other toxic links are listed on standard error.
+    #[arg(long)]
+    pub outreach_first: bool,
+    /// Settings file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Subcommands of `disavow`.
+#[derive(Debug, Subcommand)]
+pub enum DisavowCommand {
+    /// Check a disavow file against Google's rules; every problem with its line number, exit
+    /// code 2 when the file is invalid.
+    Validate(DisavowValidateArgs),
+    /// What uploading NEW in place of OLD would add and remove.
+    Diff(DisavowDiffArgs),
+}
+
+/// Arguments of `disavow validate`.
+#[derive(Debug, Args)]
+pub struct DisavowValidateArgs {
+    /// The disavow file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Arguments of `disavow diff`.
+#[derive(Debug, Args)]
+pub struct DisavowDiffArgs {
+    /// The file uploaded now.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The file to upload.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+}
+
+/// Output formats of `outreach`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorklistFormat {
+    /// A table, for reading in a terminal.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One row per page.
+    Csv,
+}
+
+/// Arguments of `outreach`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct OutreachArgs {
+    /// Record a removal request instead.
+    #[command(subcommand)]
+    pub command: Option<OutreachCommand>,
+    /// The audited site (domain or URL).
+    #[arg(required = true)]
+    pub target: Option<String>,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = WorklistFormat::Table)]
+    pub format: WorklistFormat,
+    /// Write the worklist to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Links at or above this toxicity are on the list (default 50, [disavow] threshold).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub threshold: Option<u8>,
+    /// A file of domains never to ask (one per line); repeatable. Added to [disavow] keep.
+    #[arg(long, value_name = "FILE")]
+    pub keep: Vec<PathBuf>,
+    /// Settings file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Subcommands of `outreach`.
+#[derive(Debug, Subcommand)]
+pub enum OutreachCommand {
+    /// Record that removal of URL's link was requested (after two requests without removal,
+    /// the link is a disavow candidate).
+    Mark(OutreachMarkArgs),
+}
+
+/// Arguments of `outreach mark`.
+#[derive(Debug, Args)]
+pub struct OutreachMarkArgs {
+    /// The referring page (as the worklist lists it).
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Record a removal request.
+    #[arg(long, required = true)]
+    pub requested: bool,
+    /// The audited site, when the page links to several audited targets.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The contact route used (an e-mail address or contact page).
+    #[arg(long, value_name = "CONTACT")]
+    pub via: Option<String>,
+    /// A note to keep with the request.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// When the request was made (YYYY-MM-DD or RFC 3339; default now).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Where the audit history is kept.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// The history database (SQLite). Default: history.sqlite3 in $BACKLINKS_DATA_DIR, else in
+    /// the user's data directory (~/.local/share/backlinks on Linux).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The audited site (domain or URL).
+    pub target: String,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The audited site (domain or URL).
+    pub target: String,
+    /// The history database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The older snapshot id (default: the one before --to).
+    #[arg(long, value_name = "ID")]
+    pub from: Option<i64>,
+    /// The newer snapshot id (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub to: Option<i64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 /// Fetch options shared by `audit` and `inspect`.
@@ -104,6 +315,7 @@ fn parse_proxy(s: &str) -> Result<url::Url, String> {
 
 /// Arguments of `audit`.
 #[derive(Debug, Args)]
+#[command(after_long_help = crate::gate::HELP)]
 pub struct AuditArgs {
     /// The site whose backlinks are audited: a domain (example.com) or URL. Every host of its
     /// registrable domain counts as the target.
@@ -123,6 +335,10 @@ pub struct AuditArgs {
     /// Write the report to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to PATH (e.g. html=report.html), besides --format;
+    /// repeatable.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
     /// Brand term that makes an anchor "branded" (default: the domain's first label);
     /// repeatable.
     #[arg(long, value_name = "TERM")]
@@ -141,6 +357,11 @@ pub struct AuditArgs {
     /// In the table, show every score component of every link.
     #[arg(long)]
     pub explain: bool,
+    /// How many of the target URLs the live links point to (most linked first) are requested
+    /// once to find 404s, 410s and redirect chains (lost-link reclamation); 0 checks none.
+    /// Like the profile pages, nothing is requested from the target with --target-pages 0.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub reclaim_urls: u32,
     /// Requests in flight across all hosts.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub concurrency: u32,
@@ -169,6 +390,34 @@ pub struct AuditArgs {
     /// Never show the progress bar (it is only shown when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// The history database the audit is saved to and compared with.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Do not save this audit to the history store (it is still compared with --baseline).
+    #[arg(long, conflicts_with = "db")]
+    pub no_store: bool,
+    /// Fail (exit 1) when EXPR holds, e.g. toxic-new>5, toxic-share>10%, lost-dofollow>=3,
+    /// health<60, spike, rule:link-farm. Repeatable; `--help` lists every metric.
+    #[arg(long, value_name = "EXPR")]
+    pub fail_on: Vec<crate::gate::Condition>,
+    /// Compare with this earlier `--format json` report instead of the history store (for CI
+    /// runners without persistent disk).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Also write this audit's JSON report to FILE, to serve as the next --baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Print nothing unless the gate fails (then only the verdict on stderr); -o still writes.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// How long to wait for another run that holds the history store's lock (seconds, or with
+    /// s/m/h suffix) before giving up with exit code 2.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// Run CMD through the shell when the gate fails, with the Markdown report on its standard
+    /// input and BACKLINKS_* variables set (see the README).
+    #[arg(long, value_name = "CMD")]
+    pub notify_cmd: Option<String>,
     /// Fetch options.
     #[command(flatten)]
     pub fetch: FetchArgs,
@@ -305,6 +554,38 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+/// Parses `html=report.html` (an extra report of `audit`).
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. html=report.html)"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        format!("unknown report format `{format}`: table, json, csv, markdown or html")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{s}` names no file"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+/// Parses `90`, `90s`, `5m`, `1h` into a duration.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 's')) => (&s[..i], 1),
+        Some((i, 'm')) => (&s[..i], 60),
+        Some((i, 'h')) => (&s[..i], 3600),
+        _ => (s, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (e.g. 90, 30s, 5m, 1h)"))?;
+    n.checked_mul(mult)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| format!("`{s}` is too long"))
+}
+
 /// Parses `5M`, `512K`, `1048576`.
 fn parse_size(s: &str) -> Result<usize, String> {
     let s = s.trim();
@@ -352,5 +633,16 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("0").is_err());
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("soon").is_err());
     }
 }

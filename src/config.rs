@@ -21,6 +21,15 @@
 //! allow = ["partner.example.org"]
 //! deny = ["cheap-links.example"]
 //!
+//! [gate]
+//! fail-on = ["toxic-new>5", "health<60"]
+//!
+//! [disavow]
+//! keep = ["partner.example.org"]   # never disavowed
+//! threshold = 50
+//! granularity = "auto"            # auto | domain | url
+//! outreach-first = false
+//!
 //! [rules.link-farm]
 //! level = "warn"            # allow (off) | info | warn | deny
 //! points = 40
@@ -28,6 +37,7 @@
 //! allow-domains = ["bignews.example"]
 //! ```
 
+use crate::gate::Condition;
 use crate::model::Severity;
 use crate::score::rules;
 use crate::score::settings::Settings;
@@ -81,6 +91,41 @@ pub struct Config {
     pub relevance: RelevanceConfig,
     /// `[rules.*]` and `[domains]`: everything the scorer reads.
     pub scoring: Settings,
+    /// `[gate]`: CI conditions, added after those of `--fail-on`.
+    pub gate: GateSettings,
+    /// `[disavow]`: how `backlinks disavow` and `backlinks outreach` choose.
+    pub disavow: DisavowSettings,
+}
+
+/// `[disavow]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisavowSettings {
+    /// `keep`: domains never to disavow or ask for removal (also `--keep FILE`).
+    pub keep: Vec<String>,
+    /// `threshold`: links at or above this toxicity are disavow candidates.
+    pub threshold: u8,
+    /// `granularity`: `domain:` entries for site-wide problems, URLs otherwise (`auto`).
+    pub granularity: crate::disavow::plan::Granularity,
+    /// `outreach-first`: only disavow links whose removal was requested twice without effect.
+    pub outreach_first: bool,
+}
+
+impl Default for DisavowSettings {
+    fn default() -> Self {
+        DisavowSettings {
+            keep: Vec::new(),
+            threshold: crate::score::TOXIC_THRESHOLD,
+            granularity: crate::disavow::plan::Granularity::Auto,
+            outreach_first: false,
+        }
+    }
+}
+
+/// `[gate]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GateSettings {
+    /// `fail-on`: conditions in the `--fail-on` grammar.
+    pub fail_on: Vec<Condition>,
 }
 
 impl Default for Config {
@@ -93,6 +138,8 @@ impl Default for Config {
                 ..RelevanceConfig::default()
             },
             scoring: Settings::default(),
+            gate: GateSettings::default(),
+            disavow: DisavowSettings::default(),
         }
     }
 }
@@ -127,6 +174,10 @@ struct Raw {
     #[serde(default)]
     domains: RawDomains,
     #[serde(default)]
+    gate: RawGate,
+    #[serde(default)]
+    disavow: RawDisavow,
+    #[serde(default)]
     rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
 }
 
@@ -146,6 +197,23 @@ struct RawRelevance {
     topics: Vec<String>,
     language: Option<Spanned<String>>,
     target_pages: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGate {
+    #[serde(default)]
+    fail_on: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDisavow {
+    #[serde(default)]
+    keep: Vec<Spanned<String>>,
+    threshold: Option<Spanned<i64>>,
+    granularity: Option<Spanned<String>>,
+    outreach_first: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -248,6 +316,41 @@ impl Config {
                 })
                 .collect()
         };
+        for expr in raw.gate.fail_on {
+            let condition = Condition::parse(expr.get_ref()).map_err(|e| {
+                err(
+                    Some(expr.span()),
+                    Some("gate.fail-on".into()),
+                    e.to_string(),
+                )
+            })?;
+            config.gate.fail_on.push(condition);
+        }
+        config.disavow.keep = domains(raw.disavow.keep, "disavow.keep")?;
+        if let Some(t) = raw.disavow.threshold {
+            let v = *t.get_ref();
+            config.disavow.threshold =
+                u8::try_from(v).ok().filter(|v| *v <= 100).ok_or_else(|| {
+                    err(
+                        Some(t.span()),
+                        Some("disavow.threshold".into()),
+                        format!("must be a toxicity from 0 to 100, not {v}"),
+                    )
+                })?;
+        }
+        if let Some(g) = raw.disavow.granularity {
+            config.disavow.granularity = crate::disavow::plan::Granularity::parse(g.get_ref())
+                .ok_or_else(|| {
+                    err(
+                        Some(g.span()),
+                        Some("disavow.granularity".into()),
+                        "must be \"auto\", \"domain\" or \"url\"".into(),
+                    )
+                })?;
+        }
+        if let Some(b) = raw.disavow.outreach_first {
+            config.disavow.outreach_first = b;
+        }
         config.scoring.allow_domains = domains(raw.domains.allow, "domains.allow")?;
         config.scoring.deny_domains = domains(raw.domains.deny, "domains.deny")?;
         for (code, table) in raw.rules {
@@ -455,6 +558,41 @@ mod tests {
             50.0
         );
         assert!(!c.scoring.enabled(&rules::NOINDEX_PAGE));
+    }
+
+    #[test]
+    fn disavow_settings_are_read() {
+        let c = parse(
+            "[disavow]\nkeep = [\"Partner.example.org\"]\nthreshold = 60\n\
+             granularity = \"url\"\noutreach-first = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.disavow.keep, ["partner.example.org"]);
+        assert_eq!(c.disavow.threshold, 60);
+        assert_eq!(
+            c.disavow.granularity,
+            crate::disavow::plan::Granularity::Url
+        );
+        assert!(c.disavow.outreach_first);
+        let e = parse("[disavow]\n\nthreshold = 101\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("disavow.threshold"));
+        let e = parse("[disavow]\ngranularity = \"page\"\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("disavow.granularity"));
+        let e = parse("[disavow]\nkeep = [\"https://x.test/a\"]\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("disavow.keep"));
+    }
+
+    #[test]
+    fn gate_conditions_come_from_the_file() {
+        let c = parse("[gate]\nfail-on = [\"toxic-new>5\", \"rule:link-farm\"]\n").unwrap();
+        let shown: Vec<String> = c.gate.fail_on.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["toxic-new>5", "rule:link-farm"]);
+        let e = parse("[gate]\nfail-on = [\n  \"toxic>1\",\n  \"toxicity>>3\",\n]\n").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert_eq!(e.key.as_deref(), Some("gate.fail-on"));
+        let e = parse("[gate]\nfail_on = []\n").unwrap_err();
+        assert!(e.message.contains("unknown field `fail_on`"), "{e}");
     }
 
     #[test]

@@ -31,10 +31,13 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod config;
 pub mod crawl;
+pub mod disavow;
 pub mod exit;
 pub mod extract;
+pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;
@@ -42,11 +45,13 @@ pub mod paths;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod store;
 
 pub use exit::ExitStatus;
 
 /// Runs a parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
+    report::color::set(cli.color);
     match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
@@ -54,5 +59,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Authority(args) => commands::authority::run(args),
         cli::Command::Init(args) => commands::init::run(&args),
+        cli::Command::History(args) => commands::history::run_history(args),
+        cli::Command::Diff(args) => commands::history::run_diff(args),
+        cli::Command::Disavow(args) => commands::disavow::run(args),
+        cli::Command::Outreach(args) => commands::outreach::run(args),
     }
 }

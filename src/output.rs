@@ -30,22 +30,19 @@ pub fn write_report(
     }
 }
 
-fn write_atomically(
-    path: &Path,
-    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> anyhow::Result<()> {
+/// Checks that a report could be written to `path` (its directory exists and can be reached,
+/// it is not a directory), so that a run can fail before its slow part rather than after.
+pub fn check_output_path(path: &Path) -> anyhow::Result<()> {
     let shown = path.display();
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => bail!("cannot write `{shown}`: it is a directory"),
-        Ok(m) if !m.is_file() => return write_in_place(path, render),
+        // A device or a pipe is written in place.
+        Ok(m) if !m.is_file() => return Ok(()),
         _ => {}
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = output_dir(path);
     match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => {}
+        Ok(m) if m.is_dir() => Ok(()),
         Ok(_) => bail!(
             "cannot write `{shown}`: `{}` is not a directory",
             dir.display()
@@ -59,6 +56,25 @@ fn write_atomically(
             dir.display()
         ),
     }
+}
+
+fn output_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+fn write_atomically(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    let shown = path.display();
+    check_output_path(path)?;
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return write_in_place(path, render);
+    }
+    let dir = output_dir(path);
     let tmp = tempfile::Builder::new()
         .prefix(".backlinks-")
         .suffix(".tmp")
@@ -116,6 +132,12 @@ pub fn stdout_is_terminal() -> bool {
 /// Prints a warning on standard error.
 pub fn warn(msg: &str) {
     let _ = writeln!(io::stderr().lock(), "backlinks: warning: {msg}");
+}
+
+/// Prints the one-line gate verdict on standard error (also with machine formats on stdout, so
+/// that a red CI job explains itself).
+pub fn verdict(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 #[cfg(test)]

@@ -1,22 +1,35 @@
-//! `backlinks audit`: ingest → crawl (or archive) → extract → score → report.
+//! `backlinks audit`: ingest → crawl (or archive) → extract → score → compare → gate → store →
+//! report.
+//!
+//! The history steps are kept apart from the pipeline: [`Previous::open`] locks the store and
+//! reads the baseline before anything is fetched (so a locked store fails fast and the known
+//! pages can be re-verified), [`Previous::compare`] and the gate run on the scored audit, and
+//! [`finish`] saves, writes and notifies.
 
 use super::{context, crawl_settings, runtime};
 use crate::cli::AuditArgs;
+use crate::compare::{Snapshot, compare};
 use crate::crawl::Crawler;
 use crate::crawl::archive::Archive;
+use crate::disavow::reclaim::{self, Check};
 use crate::exit::ExitStatus;
+use crate::gate::GateConfig;
 use crate::ingest::{self, IngestOptions};
 use crate::model::{
-    Candidate, Claims, FetchError, FetchOutcome, FetchedPage, InputFormat, PageVerdict, Provenance,
-    Target, TargetText,
+    Audit, Candidate, Claims, Comparison, FetchError, FetchOutcome, FetchedPage, InputFormat,
+    PageVerdict, PreviousAudit, Provenance, Target, TargetText, normalize_url, registrable_domain,
 };
 use crate::output::{self, warn};
-use crate::report::{self, RenderOptions};
+use crate::report::{self, Format, RenderOptions};
 use crate::score::network::Dns;
 use crate::score::ranks::RankTable;
-use crate::{extract, progress, score};
+use crate::store::baseline::{self, Baseline};
+use crate::store::lock::StoreLock;
+use crate::store::{SnapshotId, Store};
+use crate::{disavow, extract, gate, progress, score};
 use anyhow::{Context, bail};
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
@@ -45,6 +58,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     let target_pages = args
         .target_pages
         .map_or(config.relevance.target_pages, |n| n as usize);
+    // Gate conditions: the command line's, then backlinks.toml's.
+    let gate_config = GateConfig {
+        fail_on: args
+            .fail_on
+            .iter()
+            .chain(&config.gate.fail_on)
+            .cloned()
+            .collect(),
+    };
     let ranks = match args.data.resolve() {
         Some(dir) => RankTable::open(&dir)?,
         None => None,
@@ -55,13 +77,31 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
         other => other.clone(),
     };
-    let (candidates, domain_candidates) = if args.from.is_empty() {
-        if archive.is_none() {
-            bail!(
-                "nothing to audit: give the candidate referring pages with --from FILE \
-                 (your backlink tool's export, or a URL list) or --archive FILE.warc"
-            );
+    for out in [&args.output, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .chain(args.reports.iter().map(|(_, p)| p))
+    {
+        output::check_output_path(out)?;
+    }
+    let db = match args.no_store {
+        true => None,
+        false => Some(super::history::db_path(&args.db, &args.data)?),
+    };
+    let nothing = "nothing to audit: give the candidate referring pages with --from FILE (your \
+                   backlink tool's export, or a URL list) or --archive FILE.warc";
+    if args.from.is_empty() && archive.is_none() && args.baseline.is_none() {
+        // Only earlier audits could say what to re-verify: don't create a store to find none.
+        match &db {
+            Some(path) if path.is_file() => {}
+            Some(path) => bail!(
+                "{nothing} (there is no history store `{}` with earlier audits to re-verify)",
+                path.display()
+            ),
+            None => bail!("{nothing}"),
         }
+    }
+    let (mut candidates, domain_candidates) = if args.from.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         let ingested = ingest::read_candidates(
@@ -72,19 +112,32 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
                 target: Some(target.domain.clone()),
             },
         )?;
-        for w in &ingested.warnings {
-            warn(w);
+        if !args.quiet {
+            for w in &ingested.warnings {
+                warn(w);
+            }
         }
         (ingested.candidates, ingested.domains)
     };
+    let previous = Previous::open(db, &args, &target)?;
+    // The cron use case: without --from, re-verify every page known from earlier audits; with
+    // it, the union. (An archive holds only its own pages, so it is audited as it is.)
+    if archive.is_none() {
+        previous.add_known_pages(&mut candidates)?;
+        if candidates.is_empty() {
+            bail!("{nothing}{}", previous.no_pages_hint());
+        }
+    }
 
-    let (verdicts, target_texts, dns) = match &archive {
+    let reclaim_urls = args.reclaim_urls as usize;
+    let (verdicts, target_texts, dns, reclaim) = match &archive {
         Some(path) => {
-            let (verdicts, texts) = audit_archive(path, candidates, &target, target_pages)?;
+            let (verdicts, texts, reclaim) =
+                audit_archive(path, candidates, &target, target_pages, reclaim_urls)?;
             let dns = Dns::Skipped(
                 "archive audits do no DNS lookups: the archive records no addresses".into(),
             );
-            (verdicts, texts, dns)
+            (verdicts, texts, dns, reclaim)
         }
         None => {
             let mut settings = crawl_settings(&args.fetch);
@@ -97,7 +150,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             let crawler =
                 Arc::new(Crawler::new(settings).context("cannot set up the HTTP client")?);
             let rt = runtime()?;
-            let bar = progress::pages(candidates.len() as u64, !args.no_progress);
+            let bar = progress::pages(candidates.len() as u64, !args.no_progress && !args.quiet);
             let outcome = rt.block_on(async {
                 let all = async {
                     let verdicts = crawl(
@@ -108,9 +161,19 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
                     )
                     .await?;
                     let urls = context::target_urls(&target, &verdicts, target_pages);
-                    let texts = context::fetch_target_texts(Arc::clone(&crawler), urls).await;
+                    let (texts, checks) =
+                        context::fetch_target_texts(Arc::clone(&crawler), urls).await;
+                    // Reclamation asks the target's own site too: never with --target-pages 0.
+                    let reclaim = if target_pages > 0 && reclaim_urls > 0 {
+                        Some(
+                            reclaim_checks(&crawler, &target, &verdicts, reclaim_urls, checks)
+                                .await,
+                        )
+                    } else {
+                        None
+                    };
                     let dns = Dns::Resolved(context::resolve_domains(&verdicts, &pins).await);
-                    anyhow::Ok((verdicts, texts, dns))
+                    anyhow::Ok((verdicts, texts, dns, reclaim))
                 };
                 tokio::select! {
                     r = all => Some(r),
@@ -130,11 +193,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     };
 
+    let contacts = context::contacts(&verdicts);
     let profile = context::profile(
         &target_texts,
         target_pages,
         &topics,
         config.relevance.language.as_deref(),
+        args.quiet,
     );
     let ctx = score::ScoringContext {
         settings: config.scoring,
@@ -143,21 +208,290 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         profile,
         dns,
     };
-    let audit = score::build_audit(
+    let mut audit = score::build_audit(
         &target,
         verdicts,
         domain_candidates,
         jiff::Timestamp::now().to_string(),
         &ctx,
     );
-    let opts = RenderOptions {
-        fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
-        explain: args.explain,
+    let store_comparison = previous.compare(&mut audit)?;
+    // What the audit leads to: the removal worklist and the reclamation section.
+    audit.summary.toxicity_distribution = disavow::toxicity_distribution(&audit);
+    audit.actions.outreach = disavow::audit_worklist(
+        &audit,
+        &contacts,
+        &previous.requests()?,
+        config.disavow.threshold,
+        &config.disavow.keep,
+    );
+    audit.actions.reclamation =
+        reclaim.map(|(checks, skipped, source)| reclaim::build(&audit, &checks, source, skipped));
+    audit.gate = gate::evaluate(&audit, &gate_config);
+    finish(&args, previous, &audit, store_comparison.as_ref())
+}
+
+/// The audit this run is compared with, and the store it is saved to.
+struct Previous {
+    /// The registrable domain audited.
+    target: String,
+    /// The store and its lock (held until the audit is saved); None with `--no-store`.
+    store: Option<(Store, StoreLock)>,
+    /// The `--baseline` report.
+    baseline: Option<Baseline>,
+}
+
+impl Previous {
+    /// Reads the baseline, and locks and opens the store (unless `--no-store`).
+    fn open(db: Option<PathBuf>, args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
+        // The baseline first: a bad one fails at once instead of after waiting for the lock.
+        let baseline = match &args.baseline {
+            Some(path) => Some(baseline::load(path, &target.domain)?),
+            None => None,
+        };
+        let store = match db {
+            None => None,
+            Some(path) => {
+                let lock = StoreLock::acquire(&path, args.lock_timeout)?;
+                Some((Store::open(&path)?, lock))
+            }
+        };
+        Ok(Previous {
+            target: target.domain.clone(),
+            store,
+            baseline,
+        })
+    }
+
+    /// Adds every page of earlier audits (store and baseline) that is not a candidate yet.
+    fn add_known_pages(&self, candidates: &mut Vec<Candidate>) -> anyhow::Result<()> {
+        let mut known: Vec<(String, String)> = Vec::new();
+        if let Some((store, _)) = &self.store {
+            for url in store.known_pages(&self.target)? {
+                known.push((url, "history".to_string()));
+            }
+        }
+        if let Some(b) = &self.baseline {
+            let name = b.source.file.clone().unwrap_or_default();
+            for p in &b.snapshot.pages {
+                known.push((p.source_url.clone(), name.clone()));
+            }
+        }
+        let mut have: HashSet<url::Url> = candidates.iter().map(|c| c.url.clone()).collect();
+        for (raw, input) in known {
+            // Stored URLs were normalised when first read; one that no longer parses (a damaged
+            // row or a hand-edited baseline) is skipped rather than failing the run.
+            let Ok(url) = url::Url::parse(&raw) else {
+                continue;
+            };
+            let url = normalize_url(url);
+            if !matches!(url.scheme(), "http" | "https") || !have.insert(url.clone()) {
+                continue;
+            }
+            candidates.push(Candidate {
+                domain: registrable_domain(url.host_str().unwrap_or_default()),
+                url,
+                provenance: vec![Provenance {
+                    input,
+                    line: 0,
+                    format: InputFormat::History,
+                    claims: Claims::default(),
+                }],
+            });
+        }
+        Ok(())
+    }
+
+    /// The removal requests recorded for the target (none without a store).
+    fn requests(&self) -> anyhow::Result<Vec<crate::disavow::worklist::Request>> {
+        match &self.store {
+            Some((store, _)) => Ok(store.requests(&self.target)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Why there were no pages to audit, for the error message.
+    fn no_pages_hint(&self) -> String {
+        match &self.store {
+            Some((store, _)) => format!(
+                " (the history store `{}` has no earlier audit of {} to re-verify)",
+                store.path().display(),
+                self.target
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Compares `audit` with the previous audit (the baseline if given, else the store's
+    /// latest snapshot) and sets its `comparison`. Returns the comparison with the store's
+    /// latest snapshot, whose counts are saved with the new snapshot (velocity history).
+    fn compare(&self, audit: &mut Audit) -> anyhow::Result<Option<Comparison>> {
+        let current = Snapshot::from_audit(audit);
+        let mut from_store = None;
+        if let Some((store, _)) = &self.store
+            && let Some(id) = store.latest(&self.target)?
+        {
+            let previous = store.load(&self.target, id)?;
+            let info = PreviousAudit {
+                source: "store".into(),
+                snapshot_id: Some(id),
+                file: None,
+                generated_at: previous.generated_at.clone(),
+            };
+            let history = store.intervals(&self.target, id)?;
+            from_store = Some(compare(&previous, &current, info, &history));
+        }
+        audit.comparison = match &self.baseline {
+            Some(b) => Some(compare(&b.snapshot, &current, b.source.clone(), &b.history)),
+            None => from_store.clone(),
+        };
+        Ok(from_store)
+    }
+}
+
+/// The effective settings of the run, saved with the snapshot so that it explains itself.
+fn settings(args: &AuditArgs) -> serde_json::Value {
+    let paths = |v: &[std::path::PathBuf]| -> Vec<String> {
+        v.iter().map(|p| p.display().to_string()).collect()
     };
-    output::write_report(args.output.as_deref(), |w| {
-        report::render(args.format, &audit, &opts, w)
-    })?;
-    Ok(ExitStatus::Pass)
+    serde_json::json!({
+        "from": paths(&args.from),
+        "archive": args.archive.as_ref().map(|p| p.display().to_string()),
+        "brand": args.brand,
+        "keyword": args.keyword,
+        "topic": args.topic,
+        "target_pages": args.target_pages,
+        "reclaim_urls": args.reclaim_urls,
+        "config": args.config.locate().map(|p| p.display().to_string()),
+        "concurrency": args.concurrency,
+        "per_host": args.per_host,
+        "delay_ms": args.delay,
+        "retries": args.retries,
+        "retry_wait_ms": args.retry_wait,
+        "timeout_s": args.fetch.timeout,
+        "max_body": args.fetch.max_body,
+        "ignore_robots": args.fetch.ignore_robots,
+        "allow_private": args.fetch.allow_private,
+        "allow_private_host": args.fetch.allow_private_host,
+        "fail_on": args.fail_on.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
+    })
+}
+
+/// Saves the audit, writes the baseline and the report, prints the verdict and runs the
+/// notification command: everything after the audit is computed.
+fn finish(
+    args: &AuditArgs,
+    previous: Previous,
+    audit: &Audit,
+    store_comparison: Option<&Comparison>,
+) -> anyhow::Result<ExitStatus> {
+    let mut snapshot: Option<SnapshotId> = None;
+    if let Some((mut store, lock)) = previous.store {
+        let id = store
+            .save_audit(audit, store_comparison.map(|c| &c.counts), &settings(args))
+            .with_context(|| format!("cannot save the audit to `{}`", store.path().display()))?;
+        snapshot = Some(id);
+        drop(lock);
+    }
+    if let Some(path) = &args.write_baseline {
+        output::write_report(Some(path), |w| {
+            report::render(Format::Json, audit, &RenderOptions::default(), w)
+        })?;
+    }
+    for (format, path) in &args.reports {
+        output::write_report(Some(path), |w| {
+            report::render(*format, audit, &RenderOptions::default(), w)
+        })?;
+    }
+    if args.output.is_some() || !args.quiet {
+        let opts = RenderOptions {
+            fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
+            explain: args.explain,
+        };
+        output::write_report(args.output.as_deref(), |w| {
+            report::render(args.format, audit, &opts, w)
+        })?;
+    }
+    let Some(gate) = &audit.gate else {
+        return Ok(ExitStatus::Pass);
+    };
+    if !gate.passed || !args.quiet {
+        output::verdict(&gate.verdict);
+    }
+    if gate.passed {
+        return Ok(ExitStatus::Pass);
+    }
+    if let Some(cmd) = &args.notify_cmd {
+        notify(cmd, audit, snapshot);
+    }
+    Ok(ExitStatus::GateFailed)
+}
+
+/// Runs `--notify-cmd` through the shell: the Markdown report on its standard input, the
+/// verdict in `BACKLINKS_*` variables, its output on our standard error (standard output
+/// carries only the report). A failing command is a warning: the gate's exit code stands.
+fn notify(cmd: &str, audit: &Audit, snapshot: Option<SnapshotId>) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let Some(gate) = &audit.gate else {
+        return;
+    };
+    let mut markdown = Vec::new();
+    let _ = report::render(
+        Format::Markdown,
+        audit,
+        &RenderOptions::default(),
+        &mut markdown,
+    );
+    let failed: Vec<&str> = gate
+        .conditions
+        .iter()
+        .filter(|c| c.failed)
+        .map(|c| c.condition.as_str())
+        .collect();
+    let mut command = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.arg("/C").arg(cmd);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(cmd);
+        c
+    };
+    command
+        .env("BACKLINKS_TARGET", &audit.target)
+        .env("BACKLINKS_VERDICT", &gate.verdict)
+        .env("BACKLINKS_FAILED", failed.join("\n"))
+        .env("BACKLINKS_EXIT_CODE", "1")
+        .env(
+            "BACKLINKS_SNAPSHOT_ID",
+            snapshot.map(|id| id.to_string()).unwrap_or_default(),
+        )
+        .env("BACKLINKS_GENERATED_AT", &audit.generated_at)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::from(std::io::stderr()));
+    let mut child = match command.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            warn(&format!("--notify-cmd could not be started: {e}"));
+            return;
+        }
+    };
+    // Feed stdin from a thread: a command that never reads it must not block us.
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&markdown);
+        })
+    });
+    match child.wait() {
+        Ok(status) if status.success() => {}
+        Ok(status) => warn(&format!("--notify-cmd failed ({status})")),
+        Err(e) => warn(&format!("--notify-cmd failed: {e}")),
+    }
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
 }
 
 /// Fetches every candidate and extracts its links. Fetching is async; parsing runs on the
@@ -239,14 +573,45 @@ fn guarded_verdict(
     }
 }
 
+/// The reclamation checks of a run, the target URLs left unchecked beyond the limit, and
+/// where the answers came from.
+type ReclaimChecks = (Vec<Check>, usize, &'static str);
+
+/// Checks the target URLs live links point to (most linked first, at most `max`), reusing
+/// the answers already fetched for the topical profile (`done`).
+async fn reclaim_checks(
+    crawler: &Arc<Crawler>,
+    target: &Target,
+    verdicts: &Verdicts,
+    max: usize,
+    done: Vec<Check>,
+) -> ReclaimChecks {
+    let (linked, total) = context::linked_target_urls(target, verdicts, max);
+    let wanted: HashSet<String> = linked.iter().map(ToString::to_string).collect();
+    let fetched: HashSet<String> = done.iter().map(|c| c.url.clone()).collect();
+    let rest: Vec<url::Url> = linked
+        .into_iter()
+        .filter(|u| !fetched.contains(u.as_str()))
+        .collect();
+    let mut checks: Vec<Check> = done
+        .into_iter()
+        .filter(|c| wanted.contains(&c.url))
+        .collect();
+    checks.extend(context::check_target_urls(Arc::clone(crawler), rest).await);
+    checks.sort_by(|a, b| a.url.cmp(&b.url));
+    (checks, total - wanted.len(), "network")
+}
+
 /// Audits from a WARC archive: the candidates (or, without any, every page it holds that is
-/// not on the target itself), plus the target's own pages it holds.
+/// not on the target itself), plus the target's own pages it holds, and the reclamation
+/// checks of the linked target URLs it holds.
 fn audit_archive(
     path: &std::path::Path,
     mut candidates: Vec<Candidate>,
     target: &Target,
     target_pages: usize,
-) -> anyhow::Result<(Verdicts, Vec<TargetText>)> {
+    reclaim_urls: usize,
+) -> anyhow::Result<(Verdicts, Vec<TargetText>, Option<ReclaimChecks>)> {
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
     let archive = Archive::open(path, wanted.as_ref())?;
@@ -284,17 +649,23 @@ fn audit_archive(
         })
         .collect();
     let urls = context::target_urls(target, &verdicts, target_pages);
-    let texts = if urls.is_empty() {
-        Vec::new()
+    let (linked, total) = context::linked_target_urls(target, &verdicts, reclaim_urls);
+    let read = |archive: &Archive| {
+        let texts = context::archive_target_texts(archive, &urls, max_redirects);
+        let checks = context::archive_checks(archive, &linked, max_redirects);
+        (texts, checks)
+    };
+    let (texts, checks) = if urls.is_empty() && linked.is_empty() {
+        (Vec::new(), Vec::new())
     } else if wanted.is_none() {
-        context::archive_target_texts(&archive, &urls, max_redirects)
+        read(&archive)
     } else {
         // The first pass kept only the candidates: read the target's pages in a second one.
-        let wanted: HashSet<url::Url> = urls.iter().cloned().collect();
-        let again = Archive::open(path, Some(&wanted))?;
-        context::archive_target_texts(&again, &urls, max_redirects)
+        let wanted: HashSet<url::Url> = urls.iter().chain(&linked).cloned().collect();
+        read(&Archive::open(path, Some(&wanted))?)
     };
-    Ok((verdicts, texts))
+    let reclaim = (reclaim_urls > 0).then(|| (checks, total - linked.len(), "archive"));
+    Ok((verdicts, texts, reclaim))
 }
 
 #[cfg(test)]

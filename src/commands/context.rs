@@ -4,10 +4,11 @@
 
 use crate::crawl::archive::Archive;
 use crate::crawl::{Crawler, ResolvePin};
+use crate::disavow::reclaim::Check;
 use crate::extract::signals::target_text;
 use crate::model::{
-    Candidate, FetchOutcome, FetchedPage, PageVerdict, Target, TargetText, VerdictOutcome,
-    normalize_url,
+    Candidate, ContactRoute, FetchOutcome, FetchedPage, PageVerdict, Target, TargetText,
+    VerdictOutcome, normalize_url,
 };
 use crate::output::warn;
 use crate::score::relevance::TargetProfile;
@@ -67,25 +68,34 @@ fn text_of(page: &FetchedPage) -> Option<TargetText> {
 }
 
 /// Fetches the target pages (politely: same crawler, same limits) and reads their words. The
-/// first URL is the home page, retried over plain HTTP when HTTPS gives nothing.
-pub async fn fetch_target_texts(crawler: Arc<Crawler>, urls: Vec<Url>) -> Vec<TargetText> {
+/// first URL is the home page, retried over plain HTTP when HTTPS gives nothing. Each answer
+/// is also judged for lost-link reclamation, so no target URL is requested twice in a run.
+pub async fn fetch_target_texts(
+    crawler: Arc<Crawler>,
+    urls: Vec<Url>,
+) -> (Vec<TargetText>, Vec<Check>) {
     let home = urls.first().cloned();
     let mut set = JoinSet::new();
     for (i, url) in urls.into_iter().enumerate() {
         let crawler = Arc::clone(&crawler);
         set.spawn(async move {
             let page = crawler.fetch(&url).await;
+            let check = Check::of(&page);
             let text = tokio::task::spawn_blocking(move || text_of(&page))
                 .await
                 .ok()
                 .flatten();
-            (i, text)
+            (i, text, check)
         });
     }
     let mut texts: Vec<(usize, TargetText)> = Vec::new();
+    let mut checks: Vec<Check> = Vec::new();
     while let Some(done) = set.join_next().await {
-        if let Ok((i, Some(t))) = done {
-            texts.push((i, t));
+        if let Ok((i, text, check)) = done {
+            checks.push(check);
+            if let Some(t) = text {
+                texts.push((i, t));
+            }
         }
     }
     // A site without HTTPS: its home page over plain HTTP.
@@ -103,7 +113,11 @@ pub async fn fetch_target_texts(crawler: Arc<Crawler>, urls: Vec<Url>) -> Vec<Ta
         }
     }
     texts.sort_by_key(|(i, _)| *i);
-    dedup_final(texts.into_iter().map(|(_, t)| t).collect())
+    checks.sort_by(|a, b| a.url.cmp(&b.url));
+    (
+        dedup_final(texts.into_iter().map(|(_, t)| t).collect()),
+        checks,
+    )
 }
 
 /// Reads the target pages from an archive.
@@ -128,15 +142,16 @@ fn dedup_final(texts: Vec<TargetText>) -> Vec<TargetText> {
         .collect()
 }
 
-/// Builds the target profile, warning when the target's pages were wanted but none could be
-/// read.
+/// Builds the target profile, warning (unless `quiet`) when the target's pages were wanted but
+/// none could be read.
 pub fn profile(
     texts: &[TargetText],
     wanted: usize,
     topics: &[String],
     language: Option<&str>,
+    quiet: bool,
 ) -> Option<TargetProfile> {
-    if wanted > 0 && texts.is_empty() {
+    if wanted > 0 && texts.is_empty() && !quiet {
         warn(if topics.is_empty() {
             "none of the target's own pages could be read, and no --topic was given: relevance \
              is not computed"
@@ -205,4 +220,74 @@ pub async fn resolve_domains(
         }
     }
     out
+}
+
+// Lost-link reclamation (issue 8): the target URLs live links point to, each requested once
+// (the profile's pages are judged while they are fetched), or looked up in the archive.
+
+/// The distinct target URLs that live links point to, the ones linked from most pages first
+/// (ties in URL order), at most `max`; and how many there are in all.
+pub fn linked_target_urls(
+    target: &Target,
+    verdicts: &[(Candidate, PageVerdict)],
+    max: usize,
+) -> (Vec<Url>, usize) {
+    let mut pages: HashMap<Url, BTreeSet<&Url>> = HashMap::new();
+    for (c, v) in verdicts {
+        if let VerdictOutcome::Analyzed(a) = &v.outcome {
+            for l in &a.links {
+                if let Ok(u) = Url::parse(&l.href)
+                    && matches!(u.scheme(), "http" | "https")
+                    && target.matches_url(&u)
+                {
+                    pages.entry(normalize_url(u)).or_default().insert(&c.url);
+                }
+            }
+        }
+    }
+    let total = pages.len();
+    let mut ranked: Vec<(usize, Url)> = pages.into_iter().map(|(u, p)| (p.len(), u)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    (
+        ranked.into_iter().take(max).map(|(_, u)| u).collect(),
+        total,
+    )
+}
+
+/// Requests each URL once through the crawler (robots.txt, politeness and the SSRF guard as
+/// for every request), sorted by URL.
+pub async fn check_target_urls(crawler: Arc<Crawler>, urls: Vec<Url>) -> Vec<Check> {
+    let mut set = JoinSet::new();
+    for url in urls {
+        let crawler = Arc::clone(&crawler);
+        set.spawn(async move { Check::of(&crawler.fetch(&url).await) });
+    }
+    let mut checks = Vec::new();
+    while let Some(done) = set.join_next().await {
+        if let Ok(c) = done {
+            checks.push(c);
+        }
+    }
+    checks.sort_by(|a, b| a.url.cmp(&b.url));
+    checks
+}
+
+/// Looks each URL up in the archive (no network).
+pub fn archive_checks(archive: &Archive, urls: &[Url], max_redirects: usize) -> Vec<Check> {
+    urls.iter()
+        .map(|u| Check::of(&archive.fetch(u, max_redirects)))
+        .collect()
+}
+
+/// The contact routes found on each candidate page, by its URL.
+pub fn contacts(verdicts: &[(Candidate, PageVerdict)]) -> BTreeMap<String, Vec<ContactRoute>> {
+    verdicts
+        .iter()
+        .filter_map(|(c, v)| match &v.outcome {
+            VerdictOutcome::Analyzed(a) if !a.signals.contacts.is_empty() => {
+                Some((c.url.to_string(), a.signals.contacts.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }

@@ -4,9 +4,12 @@
 pub mod audit;
 pub mod authority;
 mod context;
+pub mod disavow;
 pub mod explain;
+pub mod history;
 pub mod init;
 pub mod inspect;
+pub mod outreach;
 pub mod sources;
 
 use crate::cli::FetchArgs;

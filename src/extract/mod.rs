@@ -7,6 +7,7 @@
 //! link gets its anchor text, `rel` tokens, placement with evidence, surrounding words and a
 //! hidden-link check.
 
+pub mod contacts;
 pub mod content;
 pub mod main_content;
 pub mod nesting;
@@ -185,6 +186,10 @@ pub fn analyze(
         &links,
         &mut signals,
     );
+    // Contact routes matter only where there is a link to ask about.
+    if !links.is_empty() {
+        signals.contacts = contacts::find(&doc, page_url, base.as_ref());
+    }
     PageAnalysis { signals, links }
 }
 

@@ -48,6 +48,13 @@ pub struct Audit {
     pub domain_candidates: Vec<DomainCandidateReport>,
     /// Findings about the whole profile and how the health score was computed.
     pub profile: ProfileReport,
+    /// What changed since the previous audit of the target (from the history store or a
+    /// `--baseline` report); null on the first audit or with `--no-store` and no baseline.
+    pub comparison: Option<super::Comparison>,
+    /// The outcome of the `--fail-on` conditions; null when none were given.
+    pub gate: Option<super::GateReport>,
+    /// What to do next: the removal worklist and the lost-link reclamation check.
+    pub actions: super::Actions,
 }
 
 /// A referring domain an input named without naming a page (Search Console "Top linking
@@ -157,6 +164,8 @@ pub struct Summary {
     pub diversity: Diversity,
     /// Live referring domains per authority band (0-9, 10-19, ..., 90-100).
     pub authority_distribution: Vec<AuthorityBucket>,
+    /// Links per toxicity band (0-9, 10-19, ..., 90-100), counted like `backlinks`.
+    pub toxicity_distribution: Vec<super::ToxicityBucket>,
 }
 
 /// Anchor-type counts.

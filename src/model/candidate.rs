@@ -38,6 +38,9 @@ pub enum InputFormat {
     BacklinksCsv,
     /// Any CSV read with `--columns url=COL,...`.
     Columns,
+    /// A page known from earlier audits of the target (the history store or a `--baseline`
+    /// report), re-verified by `audit` without `--from` or in addition to it.
+    History,
 }
 
 impl InputFormat {
@@ -59,6 +62,7 @@ impl InputFormat {
             InputFormat::BacklinksJson => "backlinks-json",
             InputFormat::BacklinksCsv => "backlinks-csv",
             InputFormat::Columns => "columns",
+            InputFormat::History => "history",
         }
     }
 
@@ -80,6 +84,7 @@ impl InputFormat {
             InputFormat::BacklinksJson => "backlinks JSON report",
             InputFormat::BacklinksCsv => "backlinks CSV report",
             InputFormat::Columns => "CSV read with --columns",
+            InputFormat::History => "page known from earlier audits (history store or baseline)",
         }
     }
 
@@ -92,6 +97,7 @@ impl InputFormat {
                 | InputFormat::Archive
                 | InputFormat::BacklinksJson
                 | InputFormat::BacklinksCsv
+                | InputFormat::History
         )
     }
 

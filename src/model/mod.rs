@@ -5,12 +5,18 @@
 //! the JSON report ([`Audit`] and everything it holds) *are* the documented wire format, so each
 //! field says what it means and in which unit.
 
+mod actions;
 mod audit;
 mod candidate;
+mod comparison;
 mod observation;
 mod page;
 mod target;
 
+pub use actions::{
+    Actions, OutreachItem, OutreachStatus, ReclaimLink, ReclaimProblem, ReclaimTarget, Reclamation,
+    ToxicityBucket,
+};
 pub use audit::{
     AnchorMix, Audit, AuthorityBucket, Diversity, DomainCandidateReport, DomainReport, Flag,
     LinkReport, NotEvaluated, PageReport, PageStatus, PlacementMix, ProfileReport, SCHEMA_VERSION,
@@ -20,9 +26,13 @@ pub use candidate::{
     Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,
     registrable_domain,
 };
+pub use comparison::{
+    ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
+    LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
+};
 pub use observation::{
-    AnchorType, LinkObservation, PageAnalysis, PageSignals, PageVerdict, Placement, TargetText,
-    TermVector, VerdictOutcome,
+    AnchorType, ContactKind, ContactRoute, LinkObservation, PageAnalysis, PageSignals, PageVerdict,
+    Placement, TargetText, TermVector, VerdictOutcome,
 };
 pub use page::{
     EncodingSource, FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason,

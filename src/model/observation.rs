@@ -144,6 +144,52 @@ pub struct PageSignals {
     pub link_terms: Vec<TermVector>,
     /// Links that reach the target only through a redirect on another host (at most 5).
     pub redirected_links: Vec<String>,
+    /// Ways to reach the site's owner found on the page (mailto links, contact and imprint
+    /// pages), at most a few per kind: where to ask for a link's removal.
+    pub contacts: Vec<ContactRoute>,
+}
+
+/// What kind of contact route a page offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactKind {
+    /// An e-mail address (`mailto:` link).
+    Email,
+    /// A contact page ("Contact", "Kontakt", "Contacto"...).
+    ContactPage,
+    /// A legal notice naming the owner ("Impressum", "Imprint", "Mentions légales"...).
+    Imprint,
+}
+
+impl ContactKind {
+    /// The kebab-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::Email => "email",
+            ContactKind::ContactPage => "contact-page",
+            ContactKind::Imprint => "imprint",
+        }
+    }
+
+    /// Parses [`ContactKind::as_str`].
+    pub fn parse(s: &str) -> Option<ContactKind> {
+        [
+            ContactKind::Email,
+            ContactKind::ContactPage,
+            ContactKind::Imprint,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One way to reach a referring site's owner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ContactRoute {
+    /// What it is.
+    pub kind: ContactKind,
+    /// The e-mail address, or the absolute URL of the page.
+    pub value: String,
 }
 
 /// A compact bag of words: hashed stems with their counts, sorted by hash. Only the most

@@ -2,8 +2,13 @@
 //! score comes from the audit, so the table, JSON and CSV can never disagree. Every renderer
 //! writes to a `&mut dyn Write`.
 
+mod changes;
+pub mod color;
 mod csv;
+pub mod history;
+mod html;
 mod json;
+mod markdown;
 pub mod sanitize;
 mod table;
 
@@ -19,6 +24,10 @@ pub enum Format {
     Json,
     /// One row per link, plus one row per lost/unreachable/skipped page.
     Csv,
+    /// A short summary for `$GITHUB_STEP_SUMMARY`, pull-request comments and mail.
+    Markdown,
+    /// One self-contained HTML page with charts and a sortable, filterable link table.
+    Html,
 }
 
 /// Options that change how (not what) a report is rendered.
@@ -42,5 +51,7 @@ pub fn render(
         Format::Table => table::render(audit, opts, out),
         Format::Json => json::render(audit, out),
         Format::Csv => csv::render(audit, out),
+        Format::Markdown => markdown::render(audit, out),
+        Format::Html => html::render(audit, out),
     }
 }

@@ -2,9 +2,10 @@
 //! Page-supplied text is stripped of control characters and shortened.
 
 use super::RenderOptions;
+use super::color::{self, paint};
 use super::sanitize::{strip_controls, truncate};
 use crate::model::{Audit, PageStatus};
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use std::io::{self, Write};
 
 pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -108,8 +109,26 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         writeln!(out, "  skipped    {}: {}", n.code, n.reason)?;
     }
     writeln!(out)?;
+    if let Some(g) = &audit.gate {
+        super::changes::write_gate(g, out)?;
+        writeln!(out)?;
+    }
+    if let Some(c) = &audit.comparison {
+        super::changes::write_summary(c, out)?;
+        writeln!(out)?;
+    }
 
+    let on = color::enabled(opts.fit_terminal);
     let mut table = Table::new();
+    // In a narrow terminal eleven columns would wrap into unreadable slivers: one block per
+    // link instead.
+    if let Some(width) = table.width().filter(|w| opts.fit_terminal && *w < NARROW) {
+        narrow(audit, on, usize::from(width), out)?;
+        return finish(audit, opts, out);
+    }
+    if on {
+        table.enforce_styling();
+    }
     table.load_style(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(if opts.fit_terminal {
         ContentArrangement::Dynamic
@@ -141,7 +160,7 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             let flags: Vec<&str> = p.flags.iter().map(|f| f.code).collect();
             table.add_row([
                 Cell::new(page),
-                Cell::new(status),
+                paint(Cell::new(status), on, status_color(p.status)),
                 Cell::new(detail),
                 Cell::new(""),
                 Cell::new(""),
@@ -163,7 +182,7 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             };
             table.add_row([
                 Cell::new(&page),
-                Cell::new(&status),
+                paint(Cell::new(&status), on, status_color(p.status)),
                 Cell::new(truncate(&strip_controls(&l.anchor_text), 40)),
                 Cell::new(l.anchor_type.as_str()),
                 Cell::new(truncate(&strip_controls(&rel), 24)),
@@ -171,16 +190,164 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
                 Cell::new(opt(l.authority)),
                 Cell::new(opt(l.relevance)),
                 Cell::new(l.quality),
-                Cell::new(l.toxicity),
+                if l.toxicity >= crate::score::TOXIC_THRESHOLD {
+                    paint(Cell::new(l.toxicity), on, Color::Red)
+                } else {
+                    Cell::new(l.toxicity)
+                },
                 Cell::new(flags.join(" ")),
             ]);
         }
     }
     writeln!(out, "{table}")?;
+    finish(audit, opts, out)
+}
+
+/// Terminals narrower than this get one block per link instead of the wide table.
+const NARROW: u16 = 100;
+
+fn status_color(s: PageStatus) -> Color {
+    match s {
+        PageStatus::Live => Color::Green,
+        PageStatus::Lost => Color::Yellow,
+        PageStatus::Unreachable => Color::Red,
+        PageStatus::Skipped => Color::DarkGrey,
+    }
+}
+
+/// The sections after the link table: changes, the worklist and reclamation, `--explain`.
+fn finish(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(c) = &audit.comparison {
+        writeln!(out)?;
+        super::changes::write_table(c, opts.fit_terminal, out)?;
+    }
+    actions(audit, out)?;
     if opts.explain {
         explain(audit, out)?;
     }
     Ok(())
+}
+
+/// The removal worklist and the reclamation section, briefly (`backlinks outreach` has the
+/// full list).
+fn actions(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let items = &audit.actions.outreach;
+    if !items.is_empty() {
+        writeln!(
+            out,
+            "\nremoval worklist ({} pages; `backlinks outreach {}` for contacts and history)",
+            items.len(),
+            audit.target
+        )?;
+        for i in items.iter().take(10) {
+            writeln!(
+                out,
+                "  {:<9}  T {:>3}  {}",
+                i.status.as_str(),
+                i.toxicity,
+                truncate(&strip_controls(&i.source_url), 90)
+            )?;
+        }
+        if items.len() > 10 {
+            writeln!(out, "  …and {} more", items.len() - 10)?;
+        }
+    }
+    if let Some(r) = &audit.actions.reclamation
+        && !r.targets.is_empty()
+    {
+        writeln!(
+            out,
+            "\nlost-link reclamation ({} of {} checked target URLs)",
+            r.targets.len(),
+            r.checked
+        )?;
+        for t in &r.targets {
+            writeln!(
+                out,
+                "  {:<14}  {}\n                  {}",
+                t.problem.as_str(),
+                truncate(&strip_controls(&t.target_url), 90),
+                strip_controls(&t.fix)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// One block per page and link, for narrow terminals: nothing is cut off, lines wrap at
+/// `width`.
+fn narrow(audit: &Audit, on: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
+    let opt = |v: Option<u8>| v.map_or_else(|| "-".to_string(), |n| n.to_string());
+    let max = width.saturating_sub(4).max(20);
+    for p in &audit.pages {
+        let status = p.status.as_str();
+        let shown = if on {
+            let code = match p.status {
+                PageStatus::Live => 32,
+                PageStatus::Lost => 33,
+                PageStatus::Unreachable => 31,
+                PageStatus::Skipped => 90,
+            };
+            format!("\x1b[{code}m{status}\x1b[0m")
+        } else {
+            status.to_string()
+        };
+        writeln!(
+            out,
+            "{} {shown}{}",
+            truncate(&strip_controls(&p.source_url), max),
+            p.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        )?;
+        for l in &p.links {
+            let flags: Vec<&str> = l.flags.iter().map(|f| f.code).collect();
+            let line = format!(
+                "\"{}\" {} · {} · rel {} · A {} R {} Q {} T {}{}",
+                truncate(&strip_controls(&l.anchor_text), 30),
+                l.anchor_type.as_str(),
+                l.placement.as_str(),
+                if l.rel.is_empty() {
+                    "-".to_string()
+                } else {
+                    strip_controls(&l.rel.join(" "))
+                },
+                opt(l.authority),
+                opt(l.relevance),
+                l.quality,
+                l.toxicity,
+                if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", flags.join(" "))
+                }
+            );
+            for chunk in wrap(&line, max) {
+                writeln!(out, "    {chunk}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Splits text into lines of at most `max` characters at spaces (words longer than a line are
+/// cut).
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let cur = lines.last_mut().expect("never empty");
+        let len = cur.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > max {
+            lines.push(word.chars().take(max).collect());
+        } else {
+            if len > 0 {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    lines
 }
 
 /// `--explain`: every component of every link's scores, then the health score's.

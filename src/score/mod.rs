@@ -195,6 +195,10 @@ pub fn build_audit(
             health_components,
             not_evaluated,
         },
+        // Filled in later by the audit command (compare and gate run after scoring).
+        comparison: None,
+        gate: None,
+        actions: Default::default(),
     }
 }
 

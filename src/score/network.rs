@@ -159,43 +159,74 @@ pub fn findings(
     if settings.enabled(&rules::MIRROR_PAGES) {
         let max = settings.threshold(&rules::MIRROR_PAGES, "max-distance") as u32;
         let min_words = settings.threshold(&rules::MIRROR_PAGES, "min-words") as usize;
-        let prints: Vec<(&Live<'_>, u64)> = live
-            .iter()
-            .filter(|p| p.signals.text_words >= min_words)
-            .filter_map(|p| p.signals.simhash.map(|h| (p, h)))
-            .collect();
-        let mut copies: BTreeMap<usize, BTreeSet<(u32, &str)>> = BTreeMap::new();
-        for (a, b) in near_pairs(&prints.iter().map(|(_, h)| *h).collect::<Vec<_>>(), max) {
-            let ((pa, ha), (pb, hb)) = (prints[a], prints[b]);
-            if pa.domain == pb.domain {
-                continue;
+        // Pages are grouped by fingerprint before pairing: a site whose pages share one
+        // template (or a mirror network of many domains with one text) is one group, not n²
+        // pairs of pages. Within a group, copies on other domains are counted per domain.
+        let mut groups: BTreeMap<u64, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+        for p in live.iter().filter(|p| p.signals.text_words >= min_words) {
+            if let Some(h) = p.signals.simhash {
+                groups
+                    .entry(h)
+                    .or_default()
+                    .entry(p.domain)
+                    .or_default()
+                    .push(p.url);
             }
-            let d = (ha ^ hb).count_ones();
-            copies.entry(pa.index).or_default().insert((d, pb.url));
-            copies.entry(pb.index).or_default().insert((d, pa.url));
+        }
+        let prints: Vec<u64> = groups.keys().copied().collect();
+        let totals: Vec<usize> = groups
+            .values()
+            .map(|g| g.values().map(Vec::len).sum())
+            .collect();
+        // For each fingerprint, the fingerprints within `max` bits (itself included).
+        let mut near: Vec<Vec<usize>> = (0..prints.len()).map(|i| vec![i]).collect();
+        for (a, b) in near_pairs(&prints, max) {
+            near[a].push(b);
+            near[b].push(a);
         }
         for p in &live {
-            if let Some(others) = copies.get(&p.index) {
-                let shown: Vec<String> = others
-                    .iter()
-                    .take(3)
-                    .map(|(d, u)| format!("{u} (simhash distance {d})"))
-                    .collect();
-                let more = others.len().saturating_sub(3);
-                emit(
-                    p,
-                    &rules::MIRROR_PAGES,
-                    format!(
-                        "main text near-identical to {}{}",
-                        shown.join(", "),
-                        if more > 0 {
-                            format!(" and {more} more")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                );
+            if p.signals.text_words < min_words {
+                continue;
             }
+            let Some(h) = p.signals.simhash else { continue };
+            let Ok(own) = prints.binary_search(&h) else {
+                continue;
+            };
+            let mut count = 0usize;
+            let mut shown: Vec<(u32, &str)> = Vec::new();
+            for &g in &near[own] {
+                let d = (prints[g] ^ h).count_ones();
+                let group = &groups[&prints[g]];
+                count += totals[g] - group.get(p.domain).map_or(0, Vec::len);
+                // Three examples are shown: a few first URLs of the other domains suffice.
+                let others = group.iter().filter(|(domain, _)| **domain != p.domain);
+                for (_, urls) in others.take(3) {
+                    shown.extend(urls.iter().take(3).map(|u| (d, *u)));
+                }
+            }
+            if count == 0 {
+                continue;
+            }
+            shown.sort_unstable();
+            let examples: Vec<String> = shown
+                .iter()
+                .take(3)
+                .map(|(d, u)| format!("{u} (simhash distance {d})"))
+                .collect();
+            let more = count.saturating_sub(examples.len());
+            emit(
+                p,
+                &rules::MIRROR_PAGES,
+                format!(
+                    "main text near-identical to {}{}",
+                    examples.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
         }
     }
 
@@ -291,6 +322,81 @@ mod tests {
         assert_eq!(near_pairs(&prints, 3), [(0, 1)]);
         assert_eq!(near_pairs(&prints, 4), [(0, 1), (0, 2), (1, 2)]);
         assert_eq!(near_pairs(&prints, 0), []);
+    }
+
+    /// Live pages with one link each, `(url, simhash)`, enough words to count.
+    fn pages(list: &[(&str, u64)]) -> Vec<(Candidate, PageVerdict)> {
+        use crate::model::{LinkObservation, PageAnalysis, Placement};
+        list.iter()
+            .map(|(u, h)| {
+                let url = url::Url::parse(u).unwrap();
+                let candidate = Candidate {
+                    domain: crate::model::registrable_domain(url.host_str().unwrap()),
+                    url,
+                    provenance: vec![],
+                };
+                let link = LinkObservation {
+                    href: "https://example.com/".into(),
+                    anchor_text: "Example".into(),
+                    is_image: false,
+                    rel: vec![],
+                    placement: Placement::Content,
+                    evidence: vec![],
+                    context: String::new(),
+                    hidden: None,
+                };
+                let signals = PageSignals {
+                    text_words: 500,
+                    simhash: Some(*h),
+                    ..PageSignals::default()
+                };
+                let verdict = PageVerdict {
+                    final_url: None,
+                    redirects: vec![],
+                    http_status: Some(200),
+                    outcome: VerdictOutcome::Analyzed(PageAnalysis {
+                        signals,
+                        links: vec![link],
+                    }),
+                };
+                (candidate, verdict)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mirror_pages_are_counted_across_domains_only() {
+        let h = 0x0123_4567_89ab_cdefu64;
+        // A site whose pages share one template is not a mirror of itself, however many
+        // pages it has (and they are one group, not n² pairs).
+        let mut list: Vec<(String, u64)> = (0..2000)
+            .map(|i| (format!("https://blog.same.test/p{i}"), h))
+            .collect();
+        // Three other domains carry the same text, one of them with a one-bit variant.
+        list.push(("https://a.copy.test/x".into(), h));
+        list.push(("https://b.other.test/x".into(), h ^ 1));
+        list.push(("https://c.third.test/x".into(), !h));
+        let refs: Vec<(&str, u64)> = list.iter().map(|(u, h)| (u.as_str(), *h)).collect();
+        let (flags, _) = findings(&pages(&refs), &Settings::default(), &Dns::NotResolved);
+        let mirror = |i: usize| {
+            flags[i]
+                .iter()
+                .find(|f| f.code == rules::MIRROR_PAGES.code)
+                .map(|f| f.evidence.clone())
+        };
+        let same = mirror(0).unwrap();
+        assert!(
+            same.contains("https://a.copy.test/x (simhash distance 0)"),
+            "{same}"
+        );
+        assert!(
+            same.contains("https://b.other.test/x (simhash distance 1)"),
+            "{same}"
+        );
+        assert!(!same.contains("same.test"), "{same}");
+        let copy = mirror(2000).unwrap();
+        assert!(copy.ends_with("and 1998 more"), "{copy}");
+        assert_eq!(mirror(2002), None, "a different text is no mirror");
     }
 
     #[test]

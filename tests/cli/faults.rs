@@ -8,13 +8,21 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// An audit of the bundled sample archive (no network) writing its JSON report to `out`.
+/// An audit of the bundled sample archive (no network) writing its JSON report to `out`, and
+/// nothing to the history store (whose directory `nobody` could not write).
 fn sample_audit(out: &Path) -> Command {
     let mut cmd = backlinks();
-    cmd.args(["audit", "example.com", "--format", "json", "--archive"])
-        .arg(fixture("sample/sample.warc.gz"))
-        .arg("-o")
-        .arg(out);
+    cmd.args([
+        "audit",
+        "example.com",
+        "--no-store",
+        "--format",
+        "json",
+        "--archive",
+    ])
+    .arg(fixture("sample/sample.warc.gz"))
+    .arg("-o")
+    .arg(out);
     cmd
 }
 

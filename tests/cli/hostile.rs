@@ -9,8 +9,11 @@ use std::time::Duration;
 
 const LINK: &str = "<p>A fine article. <a href='https://example.com/'>Example</a></p>";
 
-/// Peak memory allowed for a whole hostile run (the issue asks for well under 300 MB).
-const MAX_RSS_MIB: u64 = 200;
+/// Peak memory allowed for a whole hostile run (the issue asks for well under 300 MB). Alone,
+/// the run peaks at about 125 MiB in a debug build (the 50,000-link page's two parse trees are
+/// most of it); with the rest of the suite running beside it, timing and allocator arenas add
+/// up to about 100 MiB more. A bomb decoded in full would be a gibibyte.
+const MAX_RSS_MIB: u64 = 256;
 
 /// One hostile page: its host, path, what the server does, and what the report must say.
 struct Case {
@@ -346,11 +349,11 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
     let s = Server::start();
     let hostile = "<html><head><title>\u{1b}[2J\u{1b}]0;pwned\u{7}Title\u{9b}31m</title></head>\
         <body><p><a href='https://example.com/esc'>=cmd|' /C calc'!A0\u{1b}[31mred\u{1b}[0m\u{7}\
-        \u{1b}]8;;https://evil.test/\u{1b}\\click\u{85}\u{7f}</a></p></body></html>";
+        \u{1b}]8;;https://evil.test/\u{1b}\\click\u{85}\u{7f}&lt;script&gt;alert(1)&lt;/script&gt;</a></p></body></html>";
     s.route("escapes.test", "/", Reply::html(hostile));
     let url = s.url("escapes.test", "/");
     let dir = tempfile::tempdir().unwrap();
-    for format in ["table", "csv", "json"] {
+    for format in ["table", "csv", "json", "markdown", "html"] {
         let mut cmd = audit(dir.path(), &s, &[url.clone()], &["escapes.test"], &[]);
         cmd.args(["--format", format]);
         let r = crate::support::run(&mut cmd);
@@ -381,7 +384,9 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
                         .contains("\u{1b}[31mred")
                 );
             }
-            _ => assert!(r.stdout.contains("[31mred"), "{}", r.stdout),
+            "table" => assert!(r.stdout.contains("[31mred"), "{}", r.stdout),
+            // Markup is escaped: page text never becomes an element of the report.
+            _ => assert!(!r.stdout.contains("<script>alert(1)"), "{}", r.stdout),
         }
     }
     // `inspect` prints page text too.

@@ -4,13 +4,18 @@
 
 mod audit;
 mod crawl;
+mod disavow;
 mod exit_codes;
 mod faults;
+mod gate;
+mod history;
 mod hostile;
 mod ingest;
 mod inspect;
+mod outreach;
 mod placement;
 mod props;
+mod report;
 mod sample;
 mod scoring;
 mod security;

@@ -866,6 +866,7 @@ fn scores_are_deterministic() {
                 "trail running shoes",
                 "--format",
                 "json",
+                "--no-store",
                 "--data-dir",
             ])
             .arg(dir));

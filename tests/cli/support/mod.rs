@@ -19,12 +19,20 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
 }
 
-/// The binary, with an environment that cannot leak the developer's own settings.
+/// The binary, with an environment that cannot leak the developer's own settings: its data
+/// directory (audit history) is a fresh one under cargo's test scratch directory, never the
+/// user's.
 pub fn backlinks() -> Command {
+    let data = tempfile::Builder::new()
+        .prefix("data-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a scratch data directory")
+        .keep();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_backlinks"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("BACKLINKS_DATA_DIR", data);
     cmd
 }
 

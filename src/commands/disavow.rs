@@ -1,0 +1,325 @@
+//! `backlinks disavow`: a Google disavow file from the latest stored audit of a target
+//! (optionally merged into an existing file), `disavow validate FILE` and `disavow diff OLD
+//! NEW`. The decisions are made by [`crate::disavow`]; this command reads the store and the
+//! files, and reports on standard error what it added, dropped and kept.
+
+use super::history::db_path;
+use crate::cli::{DisavowArgs, DisavowCommand, DisavowDiffArgs, DisavowValidateArgs};
+use crate::config::Config;
+use crate::disavow::merge::{self, MergeReport};
+use crate::disavow::plan::{self, PageFindings, Plan};
+use crate::disavow::worklist::{self, Request};
+use crate::disavow::{DisavowFile, validate};
+use crate::exit::ExitStatus;
+use crate::model::{OutreachItem, Target};
+use crate::output::{self, warn};
+use crate::paths::DataDirArgs;
+use crate::report::sanitize::strip_controls;
+use crate::store::{SnapshotId, Store};
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+
+/// Runs `disavow` and its subcommands.
+pub fn run(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
+    match args.command {
+        Some(DisavowCommand::Validate(v)) => run_validate(&v),
+        Some(DisavowCommand::Diff(d)) => run_diff(&d),
+        None => run_write(args),
+    }
+}
+
+/// The latest audit of a target as the planner and worklist see it.
+pub struct Latest {
+    /// The registrable domain.
+    pub target: String,
+    /// The snapshot id.
+    pub id: SnapshotId,
+    /// When that audit finished.
+    pub generated_at: String,
+    /// Its pages.
+    pub pages: Vec<PageFindings>,
+    /// Every removal request recorded for the target.
+    pub requests: Vec<Request>,
+}
+
+/// Reads the latest stored audit of `target`.
+pub fn latest(store: &Store, target: &str) -> anyhow::Result<Latest> {
+    let snaps = store.snapshots(target)?;
+    let Some(last) = snaps.last() else {
+        bail!(
+            "no stored audits of {target} in `{}`: run `backlinks audit {target}` first",
+            store.path().display()
+        );
+    };
+    Ok(Latest {
+        target: target.to_string(),
+        id: last.id,
+        generated_at: last.generated_at.clone(),
+        pages: store.page_findings(last.id)?,
+        requests: store.requests(target)?,
+    })
+}
+
+/// The keep list: `[disavow] keep` and every `--keep FILE` (one domain per line, `#`
+/// comments and blank lines ignored); a line that is not a domain is an error with its line.
+pub fn keep_list(config: &Config, files: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+    let mut keep = config.disavow.keep.clone();
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read keep list `{}`", file.display()))?;
+        for (i, line) in text.lines().enumerate() {
+            let l = line.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let l = l.strip_prefix("domain:").unwrap_or(l);
+            let ok = !l.contains(['/', ':', ' ', '*', '@'])
+                && l.contains('.')
+                && url::Url::parse(&format!("http://{l}/")).is_ok();
+            if !ok {
+                bail!(
+                    "{}:{}: `{}` is not a domain name (one domain per line, e.g. partner.example)",
+                    file.display(),
+                    i + 1,
+                    strip_controls(l)
+                );
+            }
+            keep.push(l.trim_end_matches('.').to_ascii_lowercase());
+        }
+    }
+    keep.sort();
+    keep.dedup();
+    Ok(keep)
+}
+
+fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
+    let config = args.config.load()?;
+    let target = Target::parse(args.target.as_deref().unwrap_or_default())?;
+    if let Some(out) = &args.output {
+        output::check_output_path(out)?;
+    }
+    let keep = keep_list(&config, &args.keep)?;
+    // The file to merge into is read (and checked) before the store: a bad one fails first.
+    let existing = match &args.merge {
+        Some(path) => Some(read_existing(path)?),
+        None => None,
+    };
+    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let latest = latest(&store, &target.domain)?;
+    let threshold = args.threshold.unwrap_or(config.disavow.threshold);
+    let items = worklist::worklist(
+        &latest.pages,
+        &latest.requests,
+        threshold,
+        &keep,
+        &latest.generated_at,
+    );
+    let opts = plan::Options {
+        threshold,
+        granularity: args.granularity.unwrap_or(config.disavow.granularity),
+        keep: keep.clone(),
+        outreach_first: args.outreach_first || config.disavow.outreach_first,
+        audited_at: latest.generated_at.clone(),
+    };
+    let plan = plan::plan(&latest.pages, &items, &opts);
+    let source = format!(
+        "the audit of {} (snapshot {})",
+        latest.generated_at, latest.id
+    );
+    let (file, report) = match &existing {
+        None => merge::write(
+            merge::header(
+                &target.domain,
+                env!("CARGO_PKG_VERSION"),
+                &source,
+                threshold,
+            ),
+            &plan,
+        ),
+        Some((_, existing)) => merge::merge(
+            existing,
+            &plan,
+            &format!(
+                "Added by backlinks {} from {source}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            &keep,
+            args.prune,
+        ),
+    };
+    let name = existing.as_ref().map(|(p, _)| p.display().to_string());
+    summarize(&plan, &report, name.as_deref(), &items);
+    let text = file.render();
+    output::write_report(args.output.as_deref(), |w| w.write_all(text.as_bytes()))?;
+    Ok(ExitStatus::Pass)
+}
+
+/// Reads a disavow file to merge into; invalid lines are an error naming each.
+fn read_existing(path: &Path) -> anyhow::Result<(PathBuf, DisavowFile)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        anyhow::anyhow!("{}:{line}: not UTF-8 text", path.display())
+    })?;
+    let file = DisavowFile::parse(&text);
+    let bad: Vec<String> = file
+        .invalid()
+        .map(|(line, why)| format!("{}:{line}: {why}", path.display()))
+        .collect();
+    if !bad.is_empty() {
+        bail!(
+            "`{}` is not a valid disavow file; fix it (or check it with `backlinks disavow \
+             validate`) before merging:\n  {}",
+            path.display(),
+            bad.join("\n  ")
+        );
+    }
+    Ok((path.to_path_buf(), file))
+}
+
+/// What the run did, on standard error: nothing is dropped or left out silently.
+fn summarize(plan: &Plan, report: &MergeReport, merged: Option<&str>, items: &[OutreachItem]) {
+    let name = merged.unwrap_or("the existing file");
+    let line = |s: String| output::verdict(&format!("disavow: {s}"));
+    for c in &report.covered {
+        line(format!(
+            "dropped {name}:{} `{}`: {}",
+            c.line,
+            strip_controls(&c.entry.to_string()),
+            c.reason
+        ));
+    }
+    for c in &report.pruned {
+        line(format!(
+            "pruned {name}:{} `{}`: {}",
+            c.line,
+            strip_controls(&c.entry.to_string()),
+            c.reason
+        ));
+    }
+    for c in &report.stale {
+        line(format!(
+            "kept {name}:{} `{}`: {} (--prune removes it)",
+            c.line,
+            strip_controls(&c.entry.to_string()),
+            c.reason
+        ));
+    }
+    for url in &plan.kept {
+        line(format!(
+            "not disavowed (keep list): {}",
+            strip_controls(url)
+        ));
+    }
+    if !plan.waiting.is_empty() {
+        let asked: usize = plan
+            .waiting
+            .iter()
+            .filter(|u| {
+                items
+                    .iter()
+                    .any(|i| &i.source_url == *u && !i.requests.is_empty())
+            })
+            .count();
+        line(format!(
+            "{} toxic page(s) left out until their removal was requested twice ({asked} \
+             requested so far): see `backlinks outreach`",
+            plan.waiting.len()
+        ));
+    }
+    let domains = report
+        .added
+        .iter()
+        .filter(|e| matches!(e, crate::disavow::Entry::Domain(_)))
+        .count();
+    line(format!(
+        "{} new entries ({domains} domains, {} URLs){}",
+        report.added.len(),
+        report.added.len() - domains,
+        if merged.is_some() {
+            format!(
+                "; {} already listed; {} dropped as covered; {} pruned",
+                report.already,
+                report.covered.len(),
+                report.pruned.len()
+            )
+        } else {
+            String::new()
+        }
+    ));
+}
+
+fn run_validate(args: &DisavowValidateArgs) -> anyhow::Result<ExitStatus> {
+    let path = &args.file;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let name = path.display().to_string();
+    let report = validate::validate(&bytes, &name);
+    output::write_report(None, |w| {
+        for f in &report.findings {
+            let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let kind = if f.invalid { "error" } else { "warning" };
+            writeln!(w, "{name}{at}: {kind}: {}", strip_controls(&f.message))?;
+        }
+        writeln!(
+            w,
+            "{name}: {} lines, {} domain entries, {} URL entries; {} problem{}, {} warning{}",
+            report.lines,
+            report.domains,
+            report.urls,
+            report.problems(),
+            if report.problems() == 1 { "" } else { "s" },
+            report.warnings(),
+            if report.warnings() == 1 { "" } else { "s" },
+        )
+    })?;
+    if report.problems() > 0 {
+        bail!(
+            "`{name}` is not a valid disavow file ({} problem{}): Google would reject it",
+            report.problems(),
+            if report.problems() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(ExitStatus::Pass)
+}
+
+fn run_diff(args: &DisavowDiffArgs) -> anyhow::Result<ExitStatus> {
+    let read = |p: &Path| -> anyhow::Result<DisavowFile> {
+        let bytes = std::fs::read(p).with_context(|| format!("cannot read `{}`", p.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let file = DisavowFile::parse(&text);
+        for (line, why) in file.invalid() {
+            warn(&format!("{}:{line}: {why} (ignored)", p.display()));
+        }
+        Ok(file)
+    };
+    let old = read(&args.old)?;
+    let new = read(&args.new)?;
+    let d = merge::diff(&old, &new);
+    output::write_report(None, |w| {
+        for e in &d.added {
+            writeln!(w, "+ {}", strip_controls(&e.to_string()))?;
+        }
+        for (e, cover) in &d.removed {
+            match cover {
+                Some(c) => writeln!(
+                    w,
+                    "- {}  (still disavowed through domain:{c})",
+                    strip_controls(&e.to_string())
+                )?,
+                None => writeln!(w, "- {}", strip_controls(&e.to_string()))?,
+            }
+        }
+        writeln!(
+            w,
+            "{} added, {} removed, {} unchanged",
+            d.added.len(),
+            d.removed.len(),
+            d.unchanged
+        )
+    })?;
+    Ok(ExitStatus::Pass)
+}

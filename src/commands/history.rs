@@ -1,0 +1,113 @@
+//! `backlinks history` and `backlinks diff`: read the history store, never write it (beyond
+//! upgrading its schema), so they need no lock and run while an audit is saving (WAL).
+
+use crate::cli::{DbArgs, DiffArgs, HistoryArgs};
+use crate::compare::compare;
+use crate::exit::ExitStatus;
+use crate::model::{Diff, History, PreviousAudit, Target};
+use crate::output;
+use crate::paths::DataDirArgs;
+use crate::report::{RenderOptions, history};
+use crate::store::{self, Store};
+use anyhow::bail;
+use std::path::PathBuf;
+
+/// The database to use: `--db`, else the default location.
+pub fn db_path(db: &DbArgs, data: &DataDirArgs) -> anyhow::Result<PathBuf> {
+    match &db.db {
+        Some(p) => Ok(p.clone()),
+        None => Ok(store::default_db_path(data)?),
+    }
+}
+
+/// Runs `history`.
+pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
+    let target = Target::parse(&args.target)?;
+    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let doc = History {
+        snapshots: store.snapshots(&target.domain)?,
+        target: target.domain,
+    };
+    let opts = RenderOptions {
+        fit_terminal: output::stdout_is_terminal(),
+        ..RenderOptions::default()
+    };
+    output::write_report(None, |w| {
+        history::render_history(args.format, &doc, &opts, w)
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+/// Runs `diff`.
+pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
+    let target = Target::parse(&args.target)?;
+    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let shown = store.path().display().to_string();
+    let snaps = store.snapshots(&target.domain)?;
+    let find = |id: i64| {
+        snaps
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or_else(|| store::StoreError::NoSnapshot {
+                path: shown.clone(),
+                target: target.domain.clone(),
+                id,
+            })
+    };
+    let to = match args.to {
+        Some(id) => find(id)?,
+        None if snaps.is_empty() => bail!(
+            "no stored audits of {} in `{shown}`: run `backlinks audit {}` first",
+            target.domain,
+            target.domain
+        ),
+        None => snaps.len() - 1,
+    };
+    let from = match args.from {
+        Some(id) => find(id)?,
+        None if to == 0 => bail!(
+            "snapshot {} is the first stored audit of {}: a diff needs an earlier one (run \
+             `backlinks audit` again, or pass --from/--to)",
+            snaps[to].id,
+            target.domain
+        ),
+        None => to - 1,
+    };
+    if from >= to {
+        bail!(
+            "--from {} must be an older snapshot of {} than --to {}",
+            snaps[from].id,
+            target.domain,
+            snaps[to].id
+        );
+    }
+    let (from, to) = (&snaps[from], &snaps[to]);
+    let previous = store.load(&target.domain, from.id)?;
+    let current = store.load(&target.domain, to.id)?;
+    let history = store.intervals(&target.domain, from.id)?;
+    let comparison = compare(
+        &previous,
+        &current,
+        PreviousAudit {
+            source: "store".into(),
+            snapshot_id: Some(from.id),
+            file: None,
+            generated_at: from.generated_at.clone(),
+        },
+        &history,
+    );
+    let doc = Diff {
+        target: target.domain.clone(),
+        from: from.clone(),
+        to: to.clone(),
+        comparison,
+    };
+    let opts = RenderOptions {
+        fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
+        ..RenderOptions::default()
+    };
+    output::write_report(args.output.as_deref(), |w| {
+        history::render_diff(args.format, &doc, &opts, w)
+    })?;
+    Ok(ExitStatus::Pass)
+}

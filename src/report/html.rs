@@ -1,0 +1,952 @@
+//! The HTML report: one self-contained page (inline CSS, JavaScript and SVG; no request leaves
+//! the page, which a Content-Security-Policy enforces) that opens offline and prints well.
+//! Summary cards, charts (anchor mix, placement, authority and toxicity distributions, new and
+//! lost referring domains over time), the removal worklist and reclamation sections, and a
+//! sortable, filterable link table whose rows open each link's evidence and score components.
+//!
+//! Safety: every page-supplied string (titles, anchors, URLs, evidence) is escaped with
+//! [`esc`], and attributes are always double-quoted; the audit is embedded as JSON in a
+//! `<script type="application/json">` block with `<`, `>`, `&`, U+2028 and U+2029 escaped
+//! ([`json_for_script`]), and the page's own script builds details with `textContent` only.
+//! The CSP allows only the page's own script, by hash, so even a missed escape could not run
+//! injected code. Templates are plain `write!` calls: a template engine would add a
+//! proc-macro build for a single page whose structure is fixed.
+
+use super::sanitize::strip_controls;
+use crate::model::{Audit, LinkReport, PageReport, PageStatus, Severity};
+use std::fmt::{self, Display};
+use std::io::{self, Write};
+use std::sync::OnceLock;
+
+/// HTML-escapes text for element content and double- or single-quoted attribute values, and
+/// drops control characters.
+pub struct Esc<'a>(pub &'a str);
+
+impl Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                '\'' => f.write_str("&#39;")?,
+                c if c.is_control() && c != '\n' && c != '\t' => {}
+                c => write!(f, "{c}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Shorthand for [`Esc`].
+pub fn esc(s: &str) -> Esc<'_> {
+    Esc(s)
+}
+
+/// JSON that is safe inside `<script type="application/json">`: no `</script>`, no `<!--`, no
+/// characters a JavaScript parser would read as line breaks, no terminal controls. `<`, `>` and `&` can only occur
+/// inside JSON strings, where their `\uXXXX` escapes mean the same.
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            // DEL and C1 controls: inert when the file is printed to a terminal (issue 10).
+            c @ '\u{7f}'..='\u{9f}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An `href` only for http(s) and mailto URLs (a hostile `javascript:` link is shown as text).
+fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
+        write!(
+            out,
+            "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+            esc(url),
+            esc(text)
+        )
+    } else {
+        write!(out, "{}", esc(text))
+    }
+}
+
+const STYLE: &str = r#"
+:root{--fg:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7fa;--card:#fff;--ok:#1a7f4b;--warn:#b26a00;--bad:#c0262d;--accent:#2f5bd3}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header,main{max-width:1280px;margin:0 auto;padding:16px 20px}
+header h1{margin:0 0 4px;font-size:22px}
+.meta{color:var(--muted);font-size:12px}
+h2{font-size:17px;margin:28px 0 10px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;break-inside:avoid}
+.card .v{font-size:26px;font-weight:650}
+.card .l{color:var(--muted);font-size:12px}
+.bad{color:var(--bad)}.ok{color:var(--ok)}.warn{color:var(--warn)}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
+.chart{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
+.chart h3{font-size:13px;margin:0 0 6px}
+.chart svg{width:100%;height:auto}
+.legend{font-size:12px;columns:2}
+.legend span{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+table{border-collapse:collapse;width:100%;background:var(--card);font-size:12.5px}
+th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:left;vertical-align:top}
+th{background:#eef1f6;position:sticky;top:0;white-space:nowrap}
+th[data-sort]{cursor:pointer}th[data-sort]:after{content:" \2195";color:var(--muted)}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.url{max-width:360px;overflow-wrap:anywhere}
+tr.detail td{background:#fafbfd}
+.gate{padding:10px 14px;border-radius:8px;border:1px solid var(--line);background:var(--card)}
+.gate.failed{border-color:var(--bad)}
+.controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+.controls select,.controls input{font:inherit;padding:3px 6px}
+.pill{display:inline-block;border-radius:9px;padding:0 6px;font-size:11px;background:#eef1f6;margin:1px}
+.pill.deny{background:#fbe3e4;color:var(--bad)}.pill.warn{background:#fdf0dc;color:var(--warn)}
+button.more{font:inherit;font-size:11px;cursor:pointer}
+.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px}
+.muted{color:var(--muted)}
+@media print{body{background:#fff}.controls,button.more{display:none}th{position:static}
+ header,main{max-width:none;padding:0 6px}a{color:inherit;text-decoration:none}tr{break-inside:avoid}}
+"#;
+
+/// The page's script: filters, sorting and details on demand. Builds nodes with
+/// `textContent`, never with `innerHTML`.
+const SCRIPT: &str = r##"(function(){"use strict";
+var data=JSON.parse(document.getElementById("audit-data").textContent);
+var tbody=document.querySelector("#links tbody");if(!tbody)return;
+var rows=Array.prototype.slice.call(tbody.querySelectorAll("tr.link"));
+var f={status:"",placement:"",anchor:"",flag:"",q:""};
+function closeDetails(){Array.prototype.slice.call(tbody.querySelectorAll("tr.detail")).forEach(function(d){d.remove();});}
+function apply(){var n=0;closeDetails();rows.forEach(function(r){var d=r.dataset;
+var ok=(!f.status||d.status===f.status)&&(!f.placement||d.placement===f.placement)&&(!f.anchor||d.anchor===f.anchor)&&(!f.flag||(" "+d.flags+" ").indexOf(" "+f.flag+" ")>=0)&&(!f.q||r.textContent.toLowerCase().indexOf(f.q)>=0);
+r.hidden=!ok;if(ok)n++;});document.getElementById("shown").textContent=n+" of "+rows.length+" rows";}
+Array.prototype.slice.call(document.querySelectorAll("[data-filter]")).forEach(function(el){el.addEventListener("input",function(){f[el.dataset.filter]=el.dataset.filter==="q"?el.value.toLowerCase():el.value;apply();});});
+var dir={};
+Array.prototype.slice.call(document.querySelectorAll("#links th[data-sort]")).forEach(function(th){th.addEventListener("click",function(){
+var k=th.dataset.sort,num=th.dataset.num==="1";dir[k]=-(dir[k]||-1);closeDetails();
+rows.sort(function(a,b){var x=a.dataset[k]||"",y=b.dataset[k]||"";if(num){x=x===""?-1:+x;y=y===""?-1:+y;}return (x<y?-1:x>y?1:0)*dir[k];});
+rows.forEach(function(r){tbody.appendChild(r);});});});
+function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text);if(cls)e.className=cls;return e;}
+function kv(box,k,v){if(v===null||v===undefined||v===""||(v.length===0))return;box.appendChild(el("div",k,"muted"));box.appendChild(el("div",Array.isArray(v)?v.join(", "):v));}
+function detail(p,l){var td=el("td");td.colSpan=12;var page=data.pages[p];var box=el("div",null,"kv");td.appendChild(box);
+kv(box,"page",page.source_url);kv(box,"title",page.title);kv(box,"final URL",page.final_url!==page.source_url?page.final_url:null);
+kv(box,"redirects",(page.redirects||[]).map(function(h){return h.status+" "+h.url;}));kv(box,"error",page.error);
+kv(box,"inputs",(page.provenance||[]).map(function(s){return s.input+(s.line?":"+s.line:"")+" ("+s.format+")";}));
+(page.flags||[]).forEach(function(fl){kv(box,fl.severity+" "+fl.code,fl.evidence);});
+var o=(data.actions.outreach||[]).filter(function(i){return i.source_url===page.source_url;})[0];
+if(o){kv(box,"removal",o.status+(o.requests.length?" (requested "+o.requests.join(", ")+")":""));kv(box,"contact",o.contacts.map(function(c){return c.kind+": "+c.value;}));}
+if(l>=0){var k=page.links[l];kv(box,"link",k.target_url);kv(box,"anchor",k.anchor_text);kv(box,"context",k.context);kv(box,"placement",k.placement+" — "+(k.evidence||[]).join("; "));
+(k.flags||[]).forEach(function(fl){kv(box,fl.severity+" "+fl.code,fl.evidence);});
+var t=el("table");var h=el("tr");["score","component","value","weight","points","reason"].forEach(function(c){h.appendChild(el("th",c));});t.appendChild(h);
+(k.components||[]).forEach(function(c){var r=el("tr");[c.score,c.name,c.value.toFixed(2),c.weight,(c.value*c.weight).toFixed(1),c.reason].forEach(function(v,i){r.appendChild(el("td",v,i>=2&&i<=4?"n":null));});t.appendChild(r);});
+td.appendChild(el("div","quality "+k.quality+", toxicity "+k.toxicity,"muted"));td.appendChild(t);}
+var tr=el("tr",null,"detail");tr.appendChild(td);return tr;}
+tbody.addEventListener("click",function(e){var b=e.target.closest("button.more");if(!b)return;var r=b.closest("tr");var n=r.nextElementSibling;
+if(n&&n.classList.contains("detail")){n.remove();b.textContent="details";return;}
+r.parentNode.insertBefore(detail(+r.dataset.page,+r.dataset.link),r.nextSibling);b.textContent="hide";});
+apply();})();"##;
+
+/// `'sha256-…'` of [`SCRIPT`], for the Content-Security-Policy.
+fn script_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| {
+        let d = ring::digest::digest(&ring::digest::SHA256, SCRIPT.as_bytes());
+        format!("'sha256-{}'", base64(d.as_ref()))
+    })
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Chart colours, in anchor/placement order.
+const PALETTE: [&str; 8] = [
+    "#2f5bd3", "#1a9c8c", "#8a94a6", "#c0262d", "#e08a1e", "#7b4fc9", "#d0d4dc", "#4f7d2f",
+];
+
+/// Renders the page.
+pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let target = esc(&audit.target);
+    write!(
+        out,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; script-src {}; img-src data:; base-uri 'none'; \
+         form-action 'none'\">\
+         <meta name=\"referrer\" content=\"no-referrer\">\
+         <title>Backlink audit of {target}</title><style>{STYLE}</style></head><body>\n",
+        script_hash()
+    )?;
+    write!(
+        out,
+        "<header><h1>Backlink audit of {target}</h1><div class=\"meta\">{} · backlinks {} · \
+         scoring v{}{}</div></header>\n<main>\n",
+        esc(&audit.generated_at),
+        esc(audit.tool.version),
+        audit.tool.scoring_version,
+        audit
+            .tool
+            .config
+            .as_deref()
+            .map(|c| format!(" · settings {}", esc(c)))
+            .unwrap_or_default()
+    )?;
+    gate(audit, out)?;
+    cards(audit, out)?;
+    charts(audit, out)?;
+    changes(audit, out)?;
+    outreach(audit, out)?;
+    reclamation(audit, out)?;
+    findings(audit, out)?;
+    links_table(audit, out)?;
+    let mut json = Vec::new();
+    serde_json::to_writer(&mut json, audit)?;
+    write!(
+        out,
+        "</main>\n<script type=\"application/json\" id=\"audit-data\">{}</script>\n\
+         <script>{SCRIPT}</script>\n</body></html>\n",
+        json_for_script(&String::from_utf8_lossy(&json))
+    )
+}
+
+/// A minimal self-contained page showing preformatted text (`history` and `diff` in HTML).
+pub fn page_of_text(title: &str, text: &str, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'\"><title>{}</title><style>{STYLE}</style></head><body>\
+         <main><h1>{}</h1><pre>{}</pre></main></body></html>",
+        esc(title),
+        esc(title),
+        esc(text)
+    )
+}
+
+fn gate(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let Some(g) = &audit.gate else {
+        return Ok(());
+    };
+    write!(
+        out,
+        "<div class=\"gate{}\"><strong class=\"{}\">Gate {}</strong><ul>",
+        if g.passed { "" } else { " failed" },
+        if g.passed { "ok" } else { "bad" },
+        if g.passed { "passed" } else { "FAILED" }
+    )?;
+    for c in &g.conditions {
+        write!(
+            out,
+            "<li><span class=\"{}\">{}</span> <code>{}</code>: {}</li>",
+            if c.failed { "bad" } else { "ok" },
+            if c.failed { "FAIL" } else { "pass" },
+            esc(&c.condition),
+            esc(&c.detail)
+        )?;
+    }
+    writeln!(out, "</ul></div>")
+}
+
+fn card(out: &mut dyn Write, value: &str, class: &str, label: &str) -> io::Result<()> {
+    write!(
+        out,
+        "<div class=\"card\"><div class=\"v {class}\">{}</div><div class=\"l\">{}</div></div>",
+        esc(value),
+        esc(label)
+    )
+}
+
+fn cards(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let s = &audit.summary;
+    write!(out, "<section class=\"cards\">")?;
+    card(
+        out,
+        &s.live_domains.to_string(),
+        "",
+        &format!(
+            "referring domains with live links ({} audited)",
+            s.referring_domains
+        ),
+    )?;
+    card(
+        out,
+        &format!("{} / {}", s.live, s.lost),
+        "",
+        &format!(
+            "live / lost pages ({} unreachable, {} skipped)",
+            s.unreachable, s.skipped
+        ),
+    )?;
+    let share = (s.dofollow * 100 + s.backlinks / 2)
+        .checked_div(s.backlinks)
+        .map_or_else(|| "-".to_string(), |p| format!("{p}%"));
+    card(
+        out,
+        &share,
+        "",
+        &format!("dofollow ({} of {} links)", s.dofollow, s.backlinks),
+    )?;
+    card(
+        out,
+        &s.toxic.to_string(),
+        if s.toxic > 0 { "bad" } else { "ok" },
+        &format!("toxic links (toxicity ≥ {})", crate::score::TOXIC_THRESHOLD),
+    )?;
+    let class = match s.health_score {
+        80.. => "ok",
+        50..80 => "warn",
+        _ => "bad",
+    };
+    card(
+        out,
+        &format!("{}/100", s.health_score),
+        class,
+        "health score",
+    )?;
+    writeln!(out, "</section>")
+}
+
+fn charts(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "<h2>Profile</h2><section class=\"charts\">")?;
+    let anchors: Vec<(&str, usize)> = audit
+        .anchor_mix
+        .entries()
+        .iter()
+        .map(|(t, n)| (t.as_str(), *n))
+        .collect();
+    donut(out, "Anchor mix", &anchors)?;
+    let placements: Vec<(&str, usize)> = audit
+        .placement_mix
+        .entries()
+        .iter()
+        .map(|(p, n)| (p.as_str(), *n))
+        .collect();
+    hbars(out, "Placement", &placements)?;
+    let authority: Vec<(String, usize, &str)> = audit
+        .summary
+        .authority_distribution
+        .iter()
+        .map(|b| (b.from.to_string(), b.domains, PALETTE[0]))
+        .collect();
+    columns(out, "Authority of live referring domains", &authority)?;
+    let toxicity: Vec<(String, usize, &str)> = audit
+        .summary
+        .toxicity_distribution
+        .iter()
+        .map(|b| {
+            let color = if b.from >= crate::score::TOXIC_THRESHOLD {
+                "#c0262d"
+            } else if b.from >= 30 {
+                "#e08a1e"
+            } else {
+                "#1a9c8c"
+            };
+            (b.from.to_string(), b.links, color)
+        })
+        .collect();
+    columns(out, "Toxicity of links", &toxicity)?;
+    velocity(audit, out)?;
+    writeln!(out, "</section>")
+}
+
+fn donut(out: &mut dyn Write, title: &str, parts: &[(&str, usize)]) -> io::Result<()> {
+    write!(out, "<div class=\"chart\"><h3>{}</h3>", esc(title))?;
+    let total: usize = parts.iter().map(|p| p.1).sum();
+    write!(
+        out,
+        "<svg viewBox=\"0 0 200 160\" role=\"img\" aria-label=\"{}\">",
+        esc(title)
+    )?;
+    let r = 55.0_f64;
+    let c = 2.0 * std::f64::consts::PI * r;
+    if total == 0 {
+        write!(
+            out,
+            "<circle cx=\"100\" cy=\"80\" r=\"{r}\" fill=\"none\" stroke=\"#d9dee7\" \
+             stroke-width=\"22\"/>"
+        )?;
+    }
+    let mut offset = 0.0;
+    for (i, (_, n)) in parts.iter().enumerate() {
+        if *n == 0 {
+            continue;
+        }
+        let len = c * (*n as f64) / (total as f64);
+        write!(
+            out,
+            "<circle cx=\"100\" cy=\"80\" r=\"{r}\" fill=\"none\" stroke=\"{}\" \
+             stroke-width=\"22\" stroke-dasharray=\"{len:.2} {:.2}\" \
+             stroke-dashoffset=\"{:.2}\" transform=\"rotate(-90 100 80)\"/>",
+            PALETTE[i % PALETTE.len()],
+            c - len,
+            -offset
+        )?;
+        offset += len;
+    }
+    write!(
+        out,
+        "<text x=\"100\" y=\"86\" text-anchor=\"middle\" font-size=\"20\" \
+         font-weight=\"600\">{total}</text></svg><div class=\"legend\">"
+    )?;
+    for (i, (name, n)) in parts.iter().enumerate() {
+        write!(
+            out,
+            "<div><span style=\"background:{}\"></span>{} {n}</div>",
+            PALETTE[i % PALETTE.len()],
+            esc(name)
+        )?;
+    }
+    writeln!(out, "</div></div>")
+}
+
+fn hbars(out: &mut dyn Write, title: &str, parts: &[(&str, usize)]) -> io::Result<()> {
+    let max = parts.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+    let h = parts.len() * 18 + 4;
+    write!(
+        out,
+        "<div class=\"chart\"><h3>{}</h3><svg viewBox=\"0 0 300 {h}\" role=\"img\" \
+         aria-label=\"{}\">",
+        esc(title),
+        esc(title)
+    )?;
+    for (i, (name, n)) in parts.iter().enumerate() {
+        let y = i * 18 + 2;
+        let w = 170.0 * (*n as f64) / (max as f64);
+        write!(
+            out,
+            "<text x=\"80\" y=\"{}\" text-anchor=\"end\" font-size=\"11\">{}</text>\
+             <rect x=\"86\" y=\"{y}\" width=\"{w:.1}\" height=\"13\" rx=\"2\" fill=\"{}\"/>\
+             <text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{n}</text>",
+            y + 11,
+            esc(name),
+            PALETTE[i % PALETTE.len()],
+            90.0 + w,
+            y + 11
+        )?;
+    }
+    writeln!(out, "</svg></div>")
+}
+
+fn columns(out: &mut dyn Write, title: &str, bars: &[(String, usize, &str)]) -> io::Result<()> {
+    write!(
+        out,
+        "<div class=\"chart\"><h3>{}</h3><svg viewBox=\"0 0 300 150\" role=\"img\" \
+         aria-label=\"{}\">",
+        esc(title),
+        esc(title)
+    )?;
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let w = 280.0 / bars.len().max(1) as f64;
+    for (i, (label, n, color)) in bars.iter().enumerate() {
+        let x = 10.0 + i as f64 * w;
+        let bh = 105.0 * (*n as f64) / (max as f64);
+        write!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{color}\" \
+             rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
+             font-size=\"10\">{n}</text><text x=\"{:.1}\" y=\"146\" text-anchor=\"middle\" \
+             font-size=\"10\" fill=\"#5b6475\">{}</text>",
+            x + 2.0,
+            125.0 - bh,
+            w - 4.0,
+            x + w / 2.0,
+            120.0 - bh,
+            x + w / 2.0,
+            esc(label)
+        )?;
+    }
+    writeln!(out, "</svg></div>")
+}
+
+fn velocity(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "<div class=\"chart\"><h3>New and lost referring domains per audit</h3>"
+    )?;
+    let intervals = audit
+        .comparison
+        .as_ref()
+        .map(|c| c.velocity.intervals.as_slice())
+        .unwrap_or_default();
+    if intervals.is_empty() {
+        return writeln!(
+            out,
+            "<p class=\"muted\">Needs history: audit again later (the history store or \
+             --baseline keeps the earlier audits).</p></div>"
+        );
+    }
+    let max = intervals
+        .iter()
+        .map(|i| i.new_domains.max(i.lost_domains))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let w = 280.0 / intervals.len() as f64;
+    write!(
+        out,
+        "<svg viewBox=\"0 0 300 160\" role=\"img\" aria-label=\"new and lost referring \
+         domains\"><line x1=\"10\" x2=\"290\" y1=\"75\" y2=\"75\" stroke=\"#8a94a6\"/>"
+    )?;
+    for (i, iv) in intervals.iter().enumerate() {
+        let x = 10.0 + i as f64 * w;
+        let up = 60.0 * iv.new_domains as f64 / max as f64;
+        let down = 60.0 * iv.lost_domains as f64 / max as f64;
+        write!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{up:.1}\" fill=\"#1a7f4b\">\
+             <title>{}: +{} new, -{} lost, {} newly toxic</title></rect>\
+             <rect x=\"{:.1}\" y=\"75\" width=\"{:.1}\" height=\"{down:.1}\" fill=\"#c0262d\"/>",
+            x + 1.0,
+            75.0 - up,
+            (w - 2.0).max(1.0),
+            esc(&iv.to),
+            iv.new_domains,
+            iv.lost_domains,
+            iv.new_toxic_domains,
+            x + 1.0,
+            (w - 2.0).max(1.0)
+        )?;
+    }
+    let first = intervals.first().map(|i| i.from.as_str()).unwrap_or("");
+    let last = intervals.last().map(|i| i.to.as_str()).unwrap_or("");
+    writeln!(
+        out,
+        "<text x=\"10\" y=\"152\" font-size=\"10\" fill=\"#5b6475\">{}</text><text x=\"290\" \
+         y=\"152\" font-size=\"10\" text-anchor=\"end\" fill=\"#5b6475\">{}</text></svg>\
+         <div class=\"legend\"><div><span style=\"background:#1a7f4b\"></span>new</div><div>\
+         <span style=\"background:#c0262d\"></span>lost</div></div></div>",
+        esc(first.get(..10).unwrap_or(first)),
+        esc(last.get(..10).unwrap_or(last))
+    )
+}
+
+fn changes(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let Some(c) = &audit.comparison else {
+        return Ok(());
+    };
+    let n = &c.counts;
+    write!(
+        out,
+        "<h2>Since the previous audit ({})</h2><p>+{} new links ({} dofollow, {} toxic), \
+         −{} lost ({} dofollow), {} changed; referring domains +{} new, −{} lost, +{} newly \
+         toxic; spike: {}</p>",
+        esc(&c.previous.generated_at),
+        n.new_links,
+        n.new_dofollow,
+        n.new_toxic_links,
+        n.lost_links,
+        n.lost_dofollow,
+        n.changed_links,
+        n.new_domains,
+        n.lost_domains,
+        n.new_toxic_domains,
+        if c.spike.detected {
+            "<strong class=\"bad\">DETECTED</strong>"
+        } else {
+            "none"
+        }
+    )?;
+    if c.new_links.is_empty() && c.lost_links.is_empty() && c.changed_links.is_empty() {
+        return Ok(());
+    }
+    write!(
+        out,
+        "<table><thead><tr><th>change</th><th>page</th><th>link</th><th>detail</th></tr>\
+         </thead><tbody>"
+    )?;
+    for (what, list) in [("new", &c.new_links), ("lost", &c.lost_links)] {
+        for l in list {
+            write!(out, "<tr><td>{what}</td><td class=\"url\">")?;
+            link(out, &l.source_url, &l.source_url)?;
+            write!(
+                out,
+                "</td><td class=\"url\">{}</td><td>“{}” · {} · toxicity {}</td></tr>",
+                esc(&l.target_url),
+                esc(&l.anchor_text),
+                esc(&l.placement),
+                l.toxicity
+            )?;
+        }
+    }
+    for ch in &c.changed_links {
+        write!(out, "<tr><td>{}</td><td class=\"url\">", ch.kind.as_str())?;
+        link(out, &ch.source_url, &ch.source_url)?;
+        write!(
+            out,
+            "</td><td class=\"url\">{}</td><td>{} → {}</td></tr>",
+            esc(&ch.target_url),
+            esc(if ch.before.is_empty() {
+                "(none)"
+            } else {
+                &ch.before
+            }),
+            esc(if ch.after.is_empty() {
+                "(none)"
+            } else {
+                &ch.after
+            })
+        )?;
+    }
+    writeln!(out, "</tbody></table>")
+}
+
+fn outreach(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let items = &audit.actions.outreach;
+    write!(out, "<h2>Removal worklist</h2>")?;
+    if items.is_empty() {
+        return writeln!(
+            out,
+            "<p class=\"muted\">No toxic links to ask for removal.</p>"
+        );
+    }
+    write!(
+        out,
+        "<p class=\"muted\">Ask each site owner to remove the link; after two requests without \
+         effect, disavow it. Record requests with <code>backlinks outreach mark URL \
+         --requested</code>.</p><table><thead><tr><th>status</th><th>page</th><th>toxicity</th>\
+         <th>authority</th><th>findings</th><th>contact</th><th>requested</th></tr></thead><tbody>"
+    )?;
+    for i in items {
+        write!(
+            out,
+            "<tr><td>{}</td><td class=\"url\">",
+            esc(i.status.as_str())
+        )?;
+        link(out, &i.source_url, &i.source_url)?;
+        write!(
+            out,
+            "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"url\">",
+            i.toxicity,
+            i.authority.map_or("-".into(), |a| a.to_string()),
+            esc(&i.reasons.join(", "))
+        )?;
+        if i.contacts.is_empty() {
+            write!(out, "<span class=\"muted\">none found</span>")?;
+        }
+        for c in &i.contacts {
+            let href = match c.kind {
+                crate::model::ContactKind::Email => format!("mailto:{}", c.value),
+                _ => c.value.clone(),
+            };
+            link(out, &href, &c.value)?;
+            write!(out, " ")?;
+        }
+        writeln!(out, "</td><td>{}</td></tr>", esc(&i.requests.join(", ")))?;
+    }
+    writeln!(out, "</tbody></table>")
+}
+
+fn reclamation(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let Some(r) = &audit.actions.reclamation else {
+        return Ok(());
+    };
+    write!(
+        out,
+        "<h2>Lost-link reclamation</h2><p class=\"muted\">{} target URLs checked ({}), {} not \
+         checked.</p>",
+        r.checked,
+        esc(&r.source),
+        r.unchecked
+    )?;
+    if r.targets.is_empty() {
+        return writeln!(
+            out,
+            "<p>Every checked target URL answers directly: nothing to reclaim.</p>"
+        );
+    }
+    write!(
+        out,
+        "<table><thead><tr><th>target URL</th><th>problem</th><th>fix</th><th>linked from</th>\
+         </tr></thead><tbody>"
+    )?;
+    for t in &r.targets {
+        write!(
+            out,
+            "<tr><td class=\"url\">{}</td><td>{}{}</td><td>{}</td><td class=\"url\">",
+            esc(&t.target_url),
+            esc(t.problem.as_str()),
+            t.http_status.map(|s| format!(" ({s})")).unwrap_or_default(),
+            esc(&t.fix)
+        )?;
+        for l in &t.links {
+            link(out, &l.source_url, &l.source_url)?;
+            write!(
+                out,
+                " <span class=\"muted\">authority {}{}</span><br>",
+                l.authority.map_or("-".into(), |a| a.to_string()),
+                if l.dofollow { "" } else { ", nofollow" }
+            )?;
+        }
+        writeln!(out, "</td></tr>")?;
+    }
+    writeln!(out, "</tbody></table>")
+}
+
+fn findings(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let p = &audit.profile;
+    if p.flags.is_empty() && p.not_evaluated.is_empty() {
+        return Ok(());
+    }
+    write!(out, "<h2>Profile findings</h2><ul>")?;
+    for f in &p.flags {
+        write!(
+            out,
+            "<li><span class=\"pill {}\">{}</span> <strong>{}</strong>: {}</li>",
+            f.severity.as_str(),
+            f.severity.as_str(),
+            esc(f.code),
+            esc(&f.evidence)
+        )?;
+    }
+    for n in &p.not_evaluated {
+        write!(
+            out,
+            "<li class=\"muted\">not evaluated: {}: {}</li>",
+            esc(n.code),
+            esc(&n.reason)
+        )?;
+    }
+    writeln!(out, "</ul>")
+}
+
+/// The distinct values of a column, for a filter.
+fn select(out: &mut dyn Write, key: &str, label: &str, values: &[String]) -> io::Result<()> {
+    write!(
+        out,
+        "<label>{label} <select data-filter=\"{key}\"><option value=\"\">all</option>"
+    )?;
+    for v in values {
+        write!(out, "<option>{}</option>", esc(v))?;
+    }
+    write!(out, "</select></label>")
+}
+
+fn links_table(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let distinct = |f: &dyn Fn(&PageReport, Option<&LinkReport>) -> Vec<String>| {
+        let mut set = std::collections::BTreeSet::new();
+        for p in &audit.pages {
+            if p.links.is_empty() {
+                set.extend(f(p, None));
+            }
+            for l in &p.links {
+                set.extend(f(p, Some(l)));
+            }
+        }
+        set.into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+    };
+    write!(out, "<h2>Links</h2><div class=\"controls\">")?;
+    select(
+        out,
+        "status",
+        "status",
+        &distinct(&|p, _| vec![p.status.as_str().to_string()]),
+    )?;
+    select(
+        out,
+        "placement",
+        "placement",
+        &distinct(&|_, l| {
+            l.map(|l| l.placement.as_str().to_string())
+                .into_iter()
+                .collect()
+        }),
+    )?;
+    select(
+        out,
+        "anchor",
+        "anchor type",
+        &distinct(&|_, l| {
+            l.map(|l| l.anchor_type.as_str().to_string())
+                .into_iter()
+                .collect()
+        }),
+    )?;
+    select(
+        out,
+        "flag",
+        "finding",
+        &distinct(&|p, l| {
+            p.flags
+                .iter()
+                .chain(l.into_iter().flat_map(|l| &l.flags))
+                .map(|f| f.code.to_string())
+                .collect()
+        }),
+    )?;
+    write!(
+        out,
+        "<label>search <input type=\"search\" data-filter=\"q\" placeholder=\"URL, anchor…\">\
+         </label><span id=\"shown\" class=\"muted\"></span></div>"
+    )?;
+    writeln!(
+        out,
+        "<table id=\"links\"><thead><tr><th data-sort=\"url\">page</th>\
+         <th data-sort=\"status\">status</th><th data-sort=\"anchortext\">anchor</th>\
+         <th data-sort=\"anchor\">type</th><th>rel</th><th data-sort=\"placement\">placement</th>\
+         <th data-sort=\"a\" data-num=\"1\" title=\"authority\">A</th>\
+         <th data-sort=\"r\" data-num=\"1\" title=\"relevance\">R</th>\
+         <th data-sort=\"q\" data-num=\"1\" title=\"quality\">Q</th>\
+         <th data-sort=\"t\" data-num=\"1\" title=\"toxicity\">T</th><th>findings</th><th></th>\
+         </tr></thead><tbody>"
+    )?;
+    let opt = |v: Option<u8>| v.map_or(String::new(), |n| n.to_string());
+    for (pi, p) in audit.pages.iter().enumerate() {
+        let status = match (p.status, p.http_status) {
+            (PageStatus::Unreachable, Some(code)) => format!("unreachable ({code})"),
+            _ => p.status.as_str().to_string(),
+        };
+        let rows: Vec<(i64, Option<&LinkReport>)> = if p.links.is_empty() {
+            vec![(-1, None)]
+        } else {
+            p.links
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as i64, Some(l)))
+                .collect()
+        };
+        for (li, l) in rows {
+            // A link's flags include those of its page; list each code once.
+            let mut seen = std::collections::BTreeSet::new();
+            let flags: Vec<&crate::model::Flag> = l
+                .into_iter()
+                .flat_map(|l| &l.flags)
+                .chain(&p.flags)
+                .filter(|f| seen.insert(f.code))
+                .collect();
+            let codes: Vec<&str> = flags.iter().map(|f| f.code).collect();
+            write!(
+                out,
+                "<tr class=\"link\" data-page=\"{pi}\" data-link=\"{li}\" data-url=\"{}\" \
+                 data-status=\"{}\" data-placement=\"{}\" data-anchor=\"{}\" \
+                 data-anchortext=\"{}\" data-flags=\"{}\" data-a=\"{}\" data-r=\"{}\" \
+                 data-q=\"{}\" data-t=\"{}\"><td class=\"url\">",
+                esc(&p.source_url),
+                p.status.as_str(),
+                l.map_or("", |l| l.placement.as_str()),
+                l.map_or("", |l| l.anchor_type.as_str()),
+                esc(&l.map_or(String::new(), |l| l.anchor_text.to_lowercase())),
+                esc(&codes.join(" ")),
+                opt(l.and_then(|l| l.authority)),
+                opt(l.and_then(|l| l.relevance)),
+                l.map_or(String::new(), |l| l.quality.to_string()),
+                l.map_or(String::new(), |l| l.toxicity.to_string()),
+            )?;
+            link(out, &p.source_url, &strip_controls(&p.source_url))?;
+            write!(out, "</td><td>{}</td>", esc(&status))?;
+            match l {
+                None => write!(
+                    out,
+                    "<td colspan=\"8\" class=\"muted\">{}</td>",
+                    esc(p.error.as_deref().unwrap_or("no link to the target"))
+                )?,
+                Some(l) => write!(
+                    out,
+                    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
+                     <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {}\">{}</td>",
+                    esc(&l.anchor_text),
+                    l.anchor_type.as_str(),
+                    esc(&l.rel.join(" ")),
+                    l.placement.as_str(),
+                    opt(l.authority),
+                    opt(l.relevance),
+                    l.quality,
+                    if l.toxicity >= crate::score::TOXIC_THRESHOLD {
+                        "bad"
+                    } else {
+                        ""
+                    },
+                    l.toxicity
+                )?,
+            }
+            write!(out, "<td>")?;
+            for f in &flags {
+                let class = match f.severity {
+                    Severity::Deny => "deny",
+                    Severity::Warn => "warn",
+                    Severity::Info => "",
+                };
+                write!(
+                    out,
+                    "<span class=\"pill {class}\" title=\"{}\">{}</span>",
+                    esc(&f.evidence),
+                    esc(f.code)
+                )?;
+            }
+            writeln!(
+                out,
+                "</td><td><button class=\"more\" type=\"button\">details</button></td></tr>"
+            )?;
+        }
+    }
+    writeln!(out, "</tbody></table>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_json_are_escaped() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\"\x1b[2J").to_string(),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;[2J"
+        );
+        let json = serde_json::to_string(&"</script><!-- \u{2028}&").unwrap();
+        let safe = json_for_script(&json);
+        assert!(!safe.contains('<') && !safe.contains('\u{2028}'), "{safe}");
+        let back: String = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, "</script><!-- \u{2028}&");
+    }
+
+    #[test]
+    fn only_web_and_mail_links_get_an_href() {
+        let mut out = Vec::new();
+        link(&mut out, "javascript:alert(1)", "x").unwrap();
+        link(&mut out, "https://a.test/?q=\"><b>", "y").unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(
+            s,
+            "x<a href=\"https://a.test/?q=&quot;&gt;&lt;b&gt;\" rel=\"noopener noreferrer \
+             nofollow\">y</a>"
+        );
+    }
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert!(script_hash().starts_with("'sha256-") && script_hash().len() == 53);
+    }
+}
