@@ -154,7 +154,11 @@ fn full_disk_is_exit_2_and_keeps_the_previous_report() {
     let mnt = dir.path().join("tiny");
     std::fs::create_dir(&mnt).unwrap();
     let Some(_mounted) = Tmpfs::mount(&mnt, "8k") else {
-        eprintln!("tmpfs unavailable here: full-disk case checked with /dev/full only");
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "tmpfs unavailable here: full-disk case checked with /dev/full only"
+        );
         return;
     };
     let out = mnt.join("report.json");

@@ -336,7 +336,8 @@ fn every_hostile_page_gets_a_specific_code_in_one_bounded_run() {
     assert_eq!(page(&j, &s.url("status-999.test", "/"))["http_status"], 999);
     let bomb = page(&j, &s.url("gzip.bomb.test", "/"));
     assert_eq!(bomb["http_status"], 200);
-    eprintln!("hostile run: peak {peak} MiB");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "hostile run: peak {peak} MiB");
 }
 
 /// Control characters a terminal acts on; reports may only hold line breaks.
@@ -354,7 +355,13 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
     let url = s.url("escapes.test", "/");
     let dir = tempfile::tempdir().unwrap();
     for format in ["table", "csv", "json", "markdown", "html"] {
-        let mut cmd = audit(dir.path(), &s, &[url.clone()], &["escapes.test"], &[]);
+        let mut cmd = audit(
+            dir.path(),
+            &s,
+            std::slice::from_ref(&url),
+            &["escapes.test"],
+            &[],
+        );
         cmd.args(["--format", format]);
         let r = crate::support::run(&mut cmd);
         assert_eq!(r.code, 0, "{}", r.stderr);

@@ -212,7 +212,7 @@ fn proxies_are_used_only_when_asked_and_stay_guarded() {
         ("http_proxy", proxy.clone()),
         ("ALL_PROXY", proxy.clone()),
     ];
-    let r = audit_env(&[page_url.clone()], &pin, &env);
+    let r = audit_env(std::slice::from_ref(&page_url), &pin, &env);
     assert_eq!(page(&r.json(), &page_url)["status"], "live", "{}", r.stderr);
     let hits = s.hits("site.test", "/p");
     assert_eq!(hits.len(), 1);
@@ -221,7 +221,7 @@ fn proxies_are_used_only_when_asked_and_stay_guarded() {
     // --proxy-from-env opts in.
     let mut flags = pin.clone();
     flags.push("--proxy-from-env".into());
-    let r = audit_env(&[page_url.clone()], &flags, &env);
+    let r = audit_env(std::slice::from_ref(&page_url), &flags, &env);
     assert_eq!(page(&r.json(), &page_url)["status"], "live", "{}", r.stderr);
     let hits = s.hits("site.test", "/p");
     assert!(hits[1].proxied, "{hits:?}");
@@ -330,7 +330,7 @@ fn tls_certificates_are_verified_unless_insecure_which_warns() {
         "--resolve",
         &format!("tls.test:{}:127.0.0.1", tls.port),
     ]);
-    let r = audit(&[url.clone()], &base);
+    let r = audit(std::slice::from_ref(&url), &base);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let p = r.json();
     let p = page(&p, &url);
@@ -349,7 +349,7 @@ fn tls_certificates_are_verified_unless_insecure_which_warns() {
 
     let mut insecure = base.clone();
     insecure.push("--insecure".into());
-    let r = audit(&[url.clone()], &insecure);
+    let r = audit(std::slice::from_ref(&url), &insecure);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(page(&r.json(), &url)["status"], "live");
     assert_eq!(tls.served(), 1);
