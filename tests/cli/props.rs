@@ -1,7 +1,7 @@
 //! Hostile files (issue 10): property tests over every parser of user input — URL lists and
 //! this tool's own JSON report (vendor exports have theirs next to the ingest code), WARC
-//! archives, `backlinks.toml`, rank lists, and the `--resolve`, `--columns`, `--max-body` and
-//! `--proxy` arguments. Whatever the bytes: no panic, and either a result or an error that
+//! archives, `backlinks.toml`, rank lists, disavow files, baseline reports, and the
+//! `--resolve`, `--columns`, `--max-body` and `--proxy` arguments. Whatever the bytes: no panic, and either a result or an error that
 //! names the file (and the line, for line-level errors). `fuzz/` has a cargo-fuzz target per
 //! parser for longer runs (see docs/security.md).
 
@@ -145,6 +145,71 @@ proptest! {
         }
         let _ = value.parse::<backlinks::crawl::ResolvePin>();
         let _ = value.parse::<backlinks::ingest::ColumnMap>();
+    }
+}
+
+/// Lines of a disavow file, good and hostile.
+fn disavow() -> impl Strategy<Value = Vec<u8>> {
+    const LINES: [&str; 16] = [
+        "# comment",
+        "domain:spam.test",
+        "domain:SPAM.test.",
+        "domain:",
+        "domain:*.spam.test",
+        "domain:https://spam.test/",
+        "https://spam.test/page",
+        "http://spam.test/page#frag",
+        "ftp://spam.test/",
+        "spam.test/page",
+        "  https://padded.test/  ",
+        "domain:xn--nxasmq6b.test",
+        "domain:b\u{fc}cher.test",
+        "\u{feff}domain:bom.test",
+        "",
+        "\t",
+    ];
+    (
+        proptest::collection::vec(
+            prop_oneof![
+                8 => proptest::sample::select(&LINES[..]).prop_map(|l| l.as_bytes().to_vec()),
+                1 => proptest::collection::vec(any::<u8>(), 0..40),
+                1 => Just(vec![b'x'; 3000]),
+            ],
+            0..30,
+        ),
+        prop_oneof![Just(&b"\n"[..]), Just(&b"\r\n"[..])],
+    )
+        .prop_map(|(lines, eol)| lines.join(eol))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn disavow_files_validate_and_parse_without_panic(bytes in disavow()) {
+        let report = backlinks::disavow::validate::validate(&bytes, "disavow.txt");
+        let lines = bytes.split(|&b| b == b'\n').count();
+        for f in &report.findings {
+            if let Some(line) = f.line {
+                prop_assert!(line >= 1 && line <= lines, "line {line} of {lines}: {}", f.message);
+            }
+        }
+        let parsed = backlinks::disavow::DisavowFile::parse(&String::from_utf8_lossy(&bytes));
+        prop_assert!(parsed.lines.len() <= lines);
+    }
+
+    #[test]
+    fn baselines_load_or_fail_naming_the_file(doc in report(), cut in any::<u16>(), truncate in any::<bool>()) {
+        let mut bytes = doc.into_bytes();
+        if truncate && !bytes.is_empty() {
+            bytes.truncate(usize::from(cut) % bytes.len());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        std::fs::write(&path, &bytes).unwrap();
+        if let Err(e) = backlinks::store::baseline::load(&path, "example.com") {
+            prop_assert!(e.to_string().contains("baseline.json"), "{e}");
+        }
     }
 }
 
