@@ -13,9 +13,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    the audit ran; no gate failed
   1    the audit ran and a --fail-on gate failed
-  2    no trustworthy result: bad arguments, unreadable or unrecognised input, history store
-       error or locked store
-  130  interrupted (Ctrl-C)
+  2    no trustworthy result: bad arguments, unreadable or unrecognised input, unwritable
+       output, history store error or locked store
+  130  interrupted (Ctrl-C); nothing was written
 
 A page that cannot be fetched is a finding in the report, not an error.";
 
@@ -283,6 +283,34 @@ pub struct FetchArgs {
     /// Do not fetch or obey robots.txt.
     #[arg(long)]
     pub ignore_robots: bool,
+    /// Send every request through this HTTP(S) proxy (http://host:port). Without it, and
+    /// without --proxy-from-env, connections are direct and proxy variables are ignored.
+    #[arg(long, value_name = "URL", value_parser = parse_proxy, conflicts_with = "proxy_from_env")]
+    pub proxy: Option<url::Url>,
+    /// Use the proxies of HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY, as curl does.
+    #[arg(long)]
+    pub proxy_from_env: bool,
+    /// Do not verify TLS certificates (e.g. a staging site with a self-signed certificate).
+    /// Prints a warning: anyone on the path can then impersonate any site.
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// Parses `--proxy`: an http(s) URL (a bare `host:port` means http).
+fn parse_proxy(s: &str) -> Result<url::Url, String> {
+    let bad = || format!("`{s}` is not a proxy URL (e.g. http://proxy.example:3128)");
+    let with_scheme = if s.contains("://") {
+        s.to_string()
+    } else {
+        format!("http://{s}")
+    };
+    let url = url::Url::parse(&with_scheme).map_err(|_| bad())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "`{s}`: only http:// and https:// proxies are supported"
+        ));
+    }
+    Ok(url)
 }
 
 /// Arguments of `audit`.
@@ -585,6 +613,17 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn proxies() {
+        assert_eq!(
+            parse_proxy("proxy.test:3128").unwrap().as_str(),
+            "http://proxy.test:3128/"
+        );
+        assert!(parse_proxy("https://p.test").is_ok());
+        assert!(parse_proxy("socks5://p.test:1080").is_err());
+        assert!(parse_proxy("http://").is_err());
     }
 
     #[test]

@@ -16,8 +16,8 @@ use crate::exit::ExitStatus;
 use crate::gate::GateConfig;
 use crate::ingest::{self, IngestOptions};
 use crate::model::{
-    Audit, Candidate, Claims, Comparison, InputFormat, PageVerdict, PreviousAudit, Provenance,
-    Target, TargetText, normalize_url, registrable_domain,
+    Audit, Candidate, Claims, Comparison, FetchError, FetchOutcome, FetchedPage, InputFormat,
+    PageVerdict, PreviousAudit, Provenance, Target, TargetText, normalize_url, registrable_domain,
 };
 use crate::output::{self, warn};
 use crate::report::{self, Format, RenderOptions};
@@ -516,7 +516,7 @@ async fn crawl(
                 let permit = Arc::clone(&cpu).acquire_owned().await.expect("never closed");
                 let target = Arc::clone(&target);
                 parsing.spawn_blocking(move || {
-                    let v = extract::verdict(page, &target);
+                    let v = guarded_verdict(page, &target, extract::verdict);
                     drop(permit);
                     (i, v)
                 });
@@ -538,6 +538,39 @@ async fn crawl(
         .into_iter()
         .zip(verdicts.into_iter().flatten())
         .collect())
+}
+
+/// Runs `extract` on a page. Parsing is third-party code on hostile input: a panic there
+/// becomes this page's `parse-failed` error instead of ending the run.
+fn guarded_verdict(
+    page: FetchedPage,
+    target: &Target,
+    extract: impl FnOnce(FetchedPage, &Target) -> PageVerdict,
+) -> PageVerdict {
+    let status = match &page.outcome {
+        FetchOutcome::Html(body) => Some(body.status),
+        _ => None,
+    };
+    let shell = FetchedPage {
+        url: page.url.clone(),
+        final_url: page.final_url.clone(),
+        redirects: page.redirects.clone(),
+        outcome: FetchOutcome::Failed {
+            error: FetchError::ParseFailed,
+            status,
+        },
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract(page, target))) {
+        Ok(v) => v,
+        Err(_) => {
+            warn(&format!(
+                "{}: reading the page failed; it is reported as `parse-failed`",
+                shell.url
+            ));
+            // Not HTML any more: nothing is parsed this time.
+            extract::verdict(shell, target)
+        }
+    }
 }
 
 /// The reclamation checks of a run, the target URLs left unchecked beyond the limit, and
@@ -611,7 +644,7 @@ fn audit_archive(
         .into_iter()
         .map(|c| {
             let page = archive.fetch(&c.url, max_redirects);
-            let v = extract::verdict(page, target);
+            let v = guarded_verdict(page, target, extract::verdict);
             (c, v)
         })
         .collect();
@@ -633,4 +666,34 @@ fn audit_archive(
     };
     let reclaim = (reclaim_urls > 0).then(|| (checks, total - linked.len(), "archive"));
     Ok((verdicts, texts, reclaim))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EncodingSource, HtmlBody, VerdictOutcome};
+
+    #[test]
+    fn a_parser_panic_is_one_page_error() {
+        let url = url::Url::parse("https://blog.test/p").unwrap();
+        let page = FetchedPage {
+            url: url.clone(),
+            final_url: url,
+            redirects: Vec::new(),
+            outcome: FetchOutcome::Html(HtmlBody {
+                status: 200,
+                text: "<p>x</p>".into(),
+                encoding: "UTF-8",
+                encoding_source: EncodingSource::Header,
+                x_robots_tag: Vec::new(),
+            }),
+        };
+        let target = Target::parse("example.com").unwrap();
+        let v = guarded_verdict(page, &target, |_, _| panic!("hostile page"));
+        assert_eq!(v.http_status, Some(200));
+        assert!(matches!(
+            v.outcome,
+            VerdictOutcome::Failed(FetchError::ParseFailed)
+        ));
+    }
 }

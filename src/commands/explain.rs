@@ -16,7 +16,7 @@ const OTHER_PAGE_ERRORS: [(&str, &str); 2] = [
     ),
     (
         "not-html",
-        "The page answered 2xx but is not an HTML document (PDF, image...), so its links cannot be verified.",
+        "The page answered 2xx but is not an HTML document (PDF, image...; a binary body counts as such whatever its Content-Type says), so its links cannot be verified.",
     ),
 ];
 
@@ -156,9 +156,12 @@ fn page_errors() -> Vec<(&'static str, String)> {
         ),
         (
             F::TlsError,
-            "The TLS handshake failed or the certificate is invalid.",
+            "The TLS handshake failed or the certificate is invalid (expired, self-signed, wrong name). --insecure skips verification, with a warning.",
         ),
-        (F::ProtocolError, "The server's answer is not valid HTTP."),
+        (
+            F::ProtocolError,
+            "The server's answer is not valid HTTP (a bogus status line, a head over about 400 KB).",
+        ),
         (
             F::BodyError,
             "The connection broke or the compressed body was corrupt while reading it.",
@@ -179,6 +182,10 @@ fn page_errors() -> Vec<(&'static str, String)> {
         (
             F::InvalidRedirect,
             "A redirect had no usable Location (missing, unparsable or not http(s)).",
+        ),
+        (
+            F::ParseFailed,
+            "The page was fetched but the HTML parser failed on it; the failure was contained to this page (please report it with the page).",
         ),
     ];
     let skip = [

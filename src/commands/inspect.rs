@@ -60,7 +60,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
     output::write_report(None, |w| match args.format {
         InspectFormat::Json => {
             for r in &results {
-                serde_json::to_writer(&mut *w, r)?;
+                crate::report::sanitize::write_json(&mut *w, r, false)?;
                 w.write_all(b"\n")?;
             }
             Ok(())

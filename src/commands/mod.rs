@@ -13,11 +13,24 @@ pub mod outreach;
 pub mod sources;
 
 use crate::cli::FetchArgs;
-use crate::crawl::{CrawlSettings, PrivatePolicy};
+use crate::crawl::{CrawlSettings, PrivatePolicy, ProxyChoice};
+use crate::output::warn;
 use std::time::Duration;
 
-/// Crawl settings from the shared fetch flags (politeness flags are `audit`'s own).
+/// Crawl settings from the shared fetch flags (politeness flags are `audit`'s own). Warns
+/// about the ones that weaken safety.
 fn crawl_settings(fetch: &FetchArgs) -> CrawlSettings {
+    if fetch.insecure {
+        warn(
+            "--insecure: TLS certificates are not verified; anyone between you and a site can \
+             impersonate it",
+        );
+    }
+    let proxy = match (&fetch.proxy, fetch.proxy_from_env) {
+        (Some(url), _) => ProxyChoice::Url(url.clone()),
+        (None, true) => ProxyChoice::Environment,
+        (None, false) => ProxyChoice::Direct,
+    };
     CrawlSettings {
         timeout: Duration::from_secs(fetch.timeout),
         max_body: fetch.max_body,
@@ -31,6 +44,8 @@ fn crawl_settings(fetch: &FetchArgs) -> CrawlSettings {
                 .collect(),
         },
         resolve: fetch.resolve.clone(),
+        proxy,
+        insecure: fetch.insecure,
         ..CrawlSettings::default()
     }
 }

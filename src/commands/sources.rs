@@ -26,7 +26,7 @@ pub fn run(args: SourcesArgs) -> anyhow::Result<ExitStatus> {
     let fit = output::stdout_is_terminal();
     output::write_report(None, |w| match args.format {
         SourcesFormat::Json => {
-            serde_json::to_writer_pretty(&mut *w, &survey)?;
+            crate::report::sanitize::write_json(&mut *w, &survey, true)?;
             w.write_all(b"\n")
         }
         SourcesFormat::Table => render_table(&survey, fit, w),

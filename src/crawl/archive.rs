@@ -136,7 +136,14 @@ impl Archive {
             if *record.warc_type() != RecordType::Response {
                 continue;
             }
-            let Some(uri) = record.header(WarcHeader::TargetURI) else {
+            // The raw header bytes: `Record::header` panics on a value that is not UTF-8 (a
+            // hostile or corrupt archive, found by fuzzing), and such a URI is no URL anyway.
+            let (raw, body) = record.into_raw_parts();
+            let Some(uri) = raw
+                .headers
+                .get(&WarcHeader::TargetURI)
+                .and_then(|v| std::str::from_utf8(v).ok())
+            else {
                 continue;
             };
             // Some writers wrap the URI in angle brackets (WARC 1.1 grammar).
@@ -148,7 +155,7 @@ impl Archive {
             if self.responses.contains_key(&url) || want.is_some_and(|w| !w.contains(&url)) {
                 continue;
             }
-            let stored = parse_http_response(record.body())
+            let stored = parse_http_response(&body)
                 .map_err(|reason| err(Some(i + 1), format!("response for {url}: {reason}")))?;
             self.responses.insert(url.clone(), stored);
             self.order.push(url.clone());

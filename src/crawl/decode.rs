@@ -169,7 +169,12 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Whether a `Content-Type` (or its absence, judged by the first bytes) means an HTML document.
+/// A body that starts with the signature of a binary format (a PDF or an image served as
+/// `text/html`, as misconfigured and hostile servers do) is never HTML, whatever the header.
 pub fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
+    if binary_signature(body).is_some() {
+        return false;
+    }
     match content_type {
         Some(ct) => {
             let mime = ct
@@ -183,6 +188,45 @@ pub fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
         }
         None => looks_like_html(body),
     }
+}
+
+/// The format whose signature ("magic number") starts `body`, for the binary formats servers
+/// send in place of pages: documents, images, archives, media, executables (the signatures
+/// of the WHATWG MIME Sniffing standard, plus a few). Only unambiguous signatures are listed:
+/// none of them can start a text document.
+pub fn binary_signature(body: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: [(&[u8], &str); 15] = [
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"\x00\x00\x01\x00", "image/x-icon"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"\x1f\x8b\x08", "application/gzip"),
+        (b"Rar!\x1a\x07", "application/vnd.rar"),
+        (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+        (b"\x1a\x45\xdf\xa3", "video/webm"),
+        (b"OggS\x00", "application/ogg"),
+        (b"\x00asm", "application/wasm"),
+        (b"\x7fELF", "application/x-executable"),
+        (b"%!PS-Adobe-", "application/postscript"),
+    ];
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| body.starts_with(sig)) {
+        return Some(kind);
+    }
+    // RIFF containers (WebP, WAV, AVI) and ISO media (MP4, AVIF, HEIC) carry their type later.
+    if body.len() >= 12 && body.starts_with(b"RIFF") {
+        return Some(match &body[8..12] {
+            b"WEBP" => "image/webp",
+            b"WAVE" => "audio/wav",
+            _ => "application/octet-stream",
+        });
+    }
+    if body.len() >= 12 && &body[4..8] == b"ftyp" {
+        return Some("video/mp4");
+    }
+    None
 }
 
 fn looks_like_html(body: &[u8]) -> bool {
@@ -257,5 +301,14 @@ mod tests {
         assert!(!is_html(Some("application/pdf"), b"<html>"));
         assert!(is_html(None, b"  \n<!doctype html>"));
         assert!(!is_html(None, b"%PDF-1.4"));
+        // Binary bodies are not pages, whatever the header says.
+        assert!(!is_html(Some("text/html"), b"%PDF-1.7\n"));
+        assert!(!is_html(Some("text/html"), b"\x89PNG\r\n\x1a\n\0\0"));
+        assert!(!is_html(Some("text/html"), b"RIFF\0\0\0\0WEBPVP8 "));
+        assert!(!is_html(Some("text/html"), b"\0\0\0\x18ftypmp42\0\0"));
+        assert_eq!(binary_signature(b"\xff\xd8\xff\xe0"), Some("image/jpeg"));
+        // Text that merely starts with letters of a signature stays HTML.
+        assert!(is_html(Some("text/html"), b"PK is a nice place"));
+        assert!(is_html(Some("text/html"), b"ID 3 <p>x</p>"));
     }
 }

@@ -162,6 +162,22 @@ impl GuardedResolver {
     }
 }
 
+impl GuardedResolver {
+    /// Whether `host` resolves (through the pins, else the system) only to addresses the
+    /// policy refuses. A name that does not resolve is not refused here.
+    pub async fn refuses(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let addrs: Vec<IpAddr> = match self.pins.get(&host) {
+            Some(ip) => vec![*ip],
+            None => match tokio::net::lookup_host((host.as_str(), 0)).await {
+                Ok(a) => a.map(|a| a.ip()).collect(),
+                Err(_) => return false,
+            },
+        };
+        !addrs.is_empty() && addrs.iter().all(|ip| !self.policy.allows(&host, *ip))
+    }
+}
+
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();

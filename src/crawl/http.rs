@@ -73,8 +73,15 @@ pub async fn get(
     max_body: usize,
     deadline: Duration,
 ) -> Result<RawResponse, RequestFailure> {
+    // Credentials in a URL (`user:pass@`) are never sent: reqwest would turn them into an
+    // Authorization header for a stranger's server.
+    let mut target = url.clone();
+    if !target.username().is_empty() || target.password().is_some() {
+        let _ = target.set_username("");
+        let _ = target.set_password(None);
+    }
     let exchange = async {
-        let mut resp = client.get(url.as_str()).send().await.map_err(classify)?;
+        let mut resp = client.get(target.as_str()).send().await.map_err(classify)?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
         let mut body = Vec::new();
@@ -120,15 +127,16 @@ pub fn classify(err: reqwest::Error) -> RequestFailure {
             parse |= h.is_parse() || h.is_parse_status();
             incomplete |= h.is_incomplete_message();
         }
-        // `io::Error::source` skips the wrapped error itself, so look inside explicitly.
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && let Some(inner) = io.get_ref()
-        {
+        // `io::Error::source` skips the wrapped error itself, so look inside explicitly, through
+        // every layer: a certificate error arrives as an io::Error in an io::Error.
+        let mut io = e.downcast_ref::<std::io::Error>();
+        while let Some(inner) = io.and_then(std::io::Error::get_ref) {
             tls |= inner.is::<rustls::Error>();
             if inner.is::<PrivateAddressError>() {
                 return RequestFailure::PrivateAddress;
             }
             dns |= inner.is::<DnsError>();
+            io = inner.downcast_ref::<std::io::Error>();
         }
         cur = e.source();
     }

@@ -6,6 +6,12 @@
 //! request goes through the SSRF guard ([`guard`]), bodies are capped after decompression,
 //! the whole exchange has a deadline, redirects are followed by hand (at most 10) so that every
 //! hop is checked and recorded. Per-page failures are data ([`FetchOutcome`]), never `Err`.
+//!
+//! What third-party sites receive: a `GET` with `Host`, our `User-Agent`, `Accept: */*` and
+//! `Accept-Encoding: gzip,deflate,br`; never a cookie (there is no cookie store), a
+//! `Referer`, or credentials (`user:pass@` in a URL is removed before sending). Proxies are
+//! used only when asked for ([`ProxyChoice`]); TLS certificates are always verified unless
+//! `--insecure` says otherwise.
 
 pub mod archive;
 pub mod decode;
@@ -15,6 +21,49 @@ mod http;
 mod robots;
 
 pub use guard::{PrivatePolicy, ResolvePin};
+
+/// Which proxy requests go through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProxyChoice {
+    /// None: every connection is direct (the default; the environment is ignored).
+    #[default]
+    Direct,
+    /// This HTTP(S) proxy for every request (`--proxy URL`).
+    Url(Url),
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (`--proxy-from-env`).
+    Environment,
+}
+
+impl ProxyChoice {
+    /// The host names of the proxies in use, which may have private addresses (a proxy is
+    /// trusted by the user who named it).
+    fn hosts(&self) -> Vec<String> {
+        let urls: Vec<Url> = match self {
+            ProxyChoice::Direct => Vec::new(),
+            ProxyChoice::Url(u) => vec![u.clone()],
+            ProxyChoice::Environment => [
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+            ]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .filter_map(|v| {
+                Url::parse(&v)
+                    .or_else(|_| Url::parse(&format!("http://{v}")))
+                    .ok()
+            })
+            .collect(),
+        };
+        urls.iter()
+            .filter_map(|u| u.host_str())
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            .collect()
+    }
+}
 pub use robots::ROBOTS_AGENT;
 
 use crate::model::{
@@ -65,6 +114,10 @@ pub struct CrawlSettings {
     pub private: PrivatePolicy,
     /// `--resolve` pins.
     pub resolve: Vec<ResolvePin>,
+    /// The proxy, if any.
+    pub proxy: ProxyChoice,
+    /// Skip TLS certificate verification (`--insecure`).
+    pub insecure: bool,
 }
 
 impl Default for CrawlSettings {
@@ -82,6 +135,8 @@ impl Default for CrawlSettings {
             respect_robots: true,
             private: PrivatePolicy::default(),
             resolve: Vec::new(),
+            proxy: ProxyChoice::Direct,
+            insecure: false,
         }
     }
 }
@@ -89,6 +144,8 @@ impl Default for CrawlSettings {
 /// The crawler: one HTTP client, the host pool and the robots.txt cache of one run.
 pub struct Crawler {
     client: reqwest::Client,
+    /// The resolver of page hosts, for the checks made before asking a proxy.
+    resolver: GuardedResolver,
     settings: CrawlSettings,
     hosts: HostPool,
     robots: RobotsCache,
@@ -107,23 +164,35 @@ pub(crate) enum Hop {
 impl Crawler {
     /// Builds the client. Fails only if the TLS backend cannot be initialised.
     pub fn new(settings: CrawlSettings) -> Result<Crawler, reqwest::Error> {
-        let client = reqwest::Client::builder()
+        let resolver = GuardedResolver::new(&settings.resolve, settings.private.clone());
+        // The connection resolver also resolves the proxy's own name, which the user chose.
+        let mut connect_policy = settings.private.clone();
+        connect_policy.hosts.extend(settings.proxy.hosts());
+        let builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             // Redirects are followed by hand so each hop is guarded, rate-limited and recorded.
             .redirect(reqwest::redirect::Policy::none())
-            // Proxies from the environment would bypass the resolver-level SSRF guard.
-            .no_proxy()
             .dns_resolver(Arc::new(GuardedResolver::new(
                 &settings.resolve,
-                settings.private.clone(),
+                connect_policy,
             )))
             .referer(false)
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build()?;
+            .tls_danger_accept_invalid_certs(settings.insecure)
+            .pool_idle_timeout(Duration::from_secs(30));
+        let builder = match &settings.proxy {
+            // Proxies from the environment are opt-in: a proxy resolves names itself, out of
+            // reach of the resolver-level SSRF guard.
+            ProxyChoice::Direct => builder.no_proxy(),
+            ProxyChoice::Url(u) => builder.proxy(reqwest::Proxy::all(u.as_str())?),
+            // reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY by default.
+            ProxyChoice::Environment => builder,
+        };
+        let client = builder.build()?;
         Ok(Crawler {
             client,
+            resolver,
             hosts: HostPool::new(settings.per_host, settings.delay),
             robots: RobotsCache::default(),
             global: Semaphore::new(settings.concurrency.max(1)),
@@ -204,7 +273,7 @@ impl Crawler {
     }
 
     async fn fetch_hop(&self, url: &Url) -> Hop {
-        if self.refuses_literal_ip(url) {
+        if self.refuses(url).await {
             return Hop::Done(FetchOutcome::Skipped(SkipReason::PrivateAddress));
         }
         if self.settings.respect_robots {
@@ -253,10 +322,19 @@ impl Crawler {
         }
     }
 
-    /// Literal-IP URLs never reach the guarded resolver, so they are checked here.
-    fn refuses_literal_ip(&self, url: &Url) -> bool {
+    /// Whether the SSRF guard refuses `url` before any connection: literal-IP URLs never
+    /// reach the guarded resolver, and with a proxy neither do host names (the proxy
+    /// resolves them), so those are resolved here first. A name that does not resolve here
+    /// is left to the proxy, which may see a DNS this machine does not.
+    async fn refuses(&self, url: &Url) -> bool {
         let host = url.host_str().unwrap_or_default();
-        literal_ip(url).is_some_and(|ip| !self.settings.private.allows(host, ip))
+        if let Some(ip) = literal_ip(url) {
+            return !self.settings.private.allows(host, ip);
+        }
+        if self.settings.proxy == ProxyChoice::Direct {
+            return false;
+        }
+        self.resolver.refuses(host).await
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
@@ -273,7 +351,7 @@ impl Crawler {
 
     /// One guarded, rate-limited request (used for pages and robots.txt).
     async fn request(&self, url: &Url, max_body: usize) -> Result<RawResponse, RequestFailure> {
-        if self.refuses_literal_ip(url) {
+        if self.refuses(url).await {
             return Err(RequestFailure::PrivateAddress);
         }
         let host = self.host_for(url);

@@ -10,6 +10,7 @@
 pub mod contacts;
 pub mod content;
 pub mod main_content;
+pub mod nesting;
 mod placement;
 pub mod signals;
 mod text;
@@ -51,6 +52,8 @@ pub fn analyze(
     x_robots_tag: &[String],
     filter: LinkFilter<'_>,
 ) -> PageAnalysis {
+    // Hostile nesting would make the parser itself quadratic (issue 10).
+    let html = &*nesting::limit_nesting(html);
     let doc = Html::parse_document(html);
     let mut signals = PageSignals {
         x_robots_tag: parse_x_robots_tag(x_robots_tag),

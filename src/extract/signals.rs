@@ -413,7 +413,7 @@ fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
 /// The words of one of the target's own pages (for its topical profile): language, editorial
 /// word count and the most frequent stems of its title and editorial text.
 pub fn target_text(html: &str, url: &Url) -> TargetText {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&super::nesting::limit_nesting(html));
     let main = content::main_text(&doc, MAX_TEXT);
     let title = doc
         .tree

@@ -552,13 +552,22 @@ fn read_stream<'a>(
     let skipped = tally.skipped();
     if tally.rows > 0 && skipped == tally.rows {
         let (line, skip) = tally.first_skip.clone().unwrap_or((0, Skip::new("", "")));
-        return Err(IngestError::InvalidLine {
-            path: name.to_string(),
-            line,
-            reason: format!(
-                "no usable row: all {} rows were skipped; the first: {} {}",
-                tally.rows, skip.kind, skip.detail
-            ),
+        let reason = format!(
+            "no usable row: all {} rows were skipped; the first: {} {}",
+            tally.rows, skip.kind, skip.detail
+        );
+        // Rows of a JSON report have no line of their own (line 0): name the file only.
+        return Err(if line == 0 {
+            IngestError::Unreadable {
+                path: name.to_string(),
+                reason: format!("has {reason}"),
+            }
+        } else {
+            IngestError::InvalidLine {
+                path: name.to_string(),
+                line,
+                reason,
+            }
         });
     }
     tally.finish(&mut report);

@@ -110,6 +110,9 @@ pub enum FetchError {
     RedirectLoop,
     /// A redirect without a usable `Location` (missing, unparsable, or not http(s)).
     InvalidRedirect,
+    /// The page was fetched, but reading its HTML failed (a panic in the parser, contained to
+    /// this page).
+    ParseFailed,
 }
 
 impl FetchError {
@@ -127,6 +130,7 @@ impl FetchError {
             FetchError::TooManyRedirects => "too-many-redirects",
             FetchError::RedirectLoop => "redirect-loop",
             FetchError::InvalidRedirect => "invalid-redirect",
+            FetchError::ParseFailed => "parse-failed",
         }
     }
 }

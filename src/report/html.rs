@@ -45,7 +45,7 @@ pub fn esc(s: &str) -> Esc<'_> {
 }
 
 /// JSON that is safe inside `<script type="application/json">`: no `</script>`, no `<!--`, no
-/// characters a JavaScript parser would read as line breaks. `<`, `>` and `&` can only occur
+/// characters a JavaScript parser would read as line breaks, no terminal controls. `<`, `>` and `&` can only occur
 /// inside JSON strings, where their `\uXXXX` escapes mean the same.
 pub fn json_for_script(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
@@ -56,6 +56,8 @@ pub fn json_for_script(json: &str) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            // DEL and C1 controls: inert when the file is printed to a terminal (issue 10).
+            c @ '\u{7f}'..='\u{9f}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
             c => out.push(c),
         }
     }

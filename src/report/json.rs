@@ -1,9 +1,11 @@
-//! The JSON report: the [`Audit`] serialised as-is (its field order is the key order).
+//! The JSON report: the [`Audit`] serialised as-is (its field order is the key order), with
+//! terminal controls in page text escaped.
 
+use super::sanitize::write_json;
 use crate::model::Audit;
 use std::io::{self, Write};
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, audit)?;
+    write_json(&mut *out, audit, true)?;
     out.write_all(b"\n")
 }

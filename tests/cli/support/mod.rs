@@ -1,8 +1,10 @@
 //! Test support: a local HTTP server, and helpers to run the binary and read its JSON.
 
+pub mod bombs;
 mod server;
+pub mod tls;
 
-pub use server::{Reply, Server};
+pub use server::{Misbehave, Reply, Server};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -82,4 +84,90 @@ pub fn page<'a>(report: &'a serde_json::Value, url: &str) -> &'a serde_json::Val
         .iter()
         .find(|p| p["source_url"] == url)
         .unwrap_or_else(|| panic!("no page {url} in {report:#}"))
+}
+
+/// A finished child with its peak resident memory.
+pub struct Measured {
+    pub run: Run,
+    /// Peak resident set size of the child, in KiB (`ru_maxrss` of `wait4`).
+    pub peak_rss_kib: u64,
+}
+
+/// Runs `cmd`, killing it if it is still running after `limit` (a hang fails the test
+/// instead of stalling the suite), and measures its peak memory. The child is reaped with
+/// `wait4`, whose resource usage covers that one child only, unlike `RUSAGE_CHILDREN`, which
+/// would mix in the children of tests running in parallel.
+pub fn run_measured(cmd: &mut Command, limit: std::time::Duration) -> Measured {
+    let child = spawn(cmd);
+    wait_measured(child, limit)
+}
+
+/// Starts `cmd` with piped output (read by [`wait_measured`]).
+pub fn spawn(cmd: &mut Command) -> std::process::Child {
+    use std::process::Stdio;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Waits for a child started by [`spawn`]; see [`run_measured`].
+pub fn wait_measured(mut child: std::process::Child, limit: std::time::Duration) -> Measured {
+    use std::io::Read;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stdout.read_to_end(&mut v);
+        v
+    });
+    let err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stderr.read_to_end(&mut v);
+        v
+    });
+    let done = Arc::new(AtomicBool::new(false));
+    let killed = Arc::new(AtomicBool::new(false));
+    let (d, k) = (Arc::clone(&done), Arc::clone(&killed));
+    std::thread::spawn(move || {
+        let start = std::time::Instant::now();
+        while !d.load(Ordering::SeqCst) {
+            if start.elapsed() > limit {
+                k.store(true, Ordering::SeqCst);
+                // SAFETY: plain syscall on the pid of our own, not yet reaped, child.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, filled in by wait4.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, writing into the two locals.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    done.store(true, Ordering::SeqCst);
+    assert_eq!(r, pid, "wait4 failed");
+    assert!(
+        !killed.load(Ordering::SeqCst),
+        "the run did not finish within {limit:?}"
+    );
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let run = Run {
+        code,
+        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+    };
+    Measured {
+        run,
+        peak_rss_kib: usage.ru_maxrss as u64,
+    }
 }

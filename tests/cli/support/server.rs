@@ -1,6 +1,9 @@
 //! A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests. Routes are keyed by host name
 //! (from the `Host` header, so one server plays many sites pinned with `--resolve`) and path.
-//! It records every request with its arrival time, and can delay, compress or misbehave.
+//! It records every request with its arrival time and headers, and can delay, compress or
+//! misbehave ([`Misbehave`]: raw bytes, endless or trickled bodies, connection resets) for the
+//! hostile-web tests. It also answers proxy-style requests (`GET http://host/path`), marking
+//! them [`Hit::proxied`], so it can stand in for an HTTP proxy.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -19,7 +22,26 @@ pub struct Reply {
     pub delay: Duration,
     /// Answer with these replies in turn on successive requests; the last one repeats.
     pub then: Vec<Reply>,
+    /// Misbehave instead of sending a well-formed answer.
+    pub misbehave: Option<Misbehave>,
 }
+
+/// Ways a hostile server breaks HTTP. Every one stops by itself: the server gives up writing
+/// when the client hangs up, and after [`HOSTILE_LIMIT`] at the latest.
+#[derive(Clone, Debug)]
+pub enum Misbehave {
+    /// Write these bytes as the whole answer (a bogus status line, a huge header...).
+    Raw(Vec<u8>),
+    /// A `200 text/html` chunked answer whose body never ends: `chunk` again and again.
+    EndlessChunked(Vec<u8>),
+    /// The normal answer, one byte every `Duration` (slowloris).
+    Trickle(Duration),
+    /// Reset the connection (TCP RST) as soon as the request has arrived.
+    Reset,
+}
+
+/// The longest a misbehaving answer goes on.
+pub const HOSTILE_LIMIT: Duration = Duration::from_secs(30);
 
 impl Reply {
     pub fn new(status: u16) -> Reply {
@@ -29,7 +51,26 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             then: Vec::new(),
+            misbehave: None,
         }
+    }
+
+    /// A reply that misbehaves.
+    pub fn hostile(how: Misbehave) -> Reply {
+        let mut r = Reply::new(200);
+        r.misbehave = Some(how);
+        r
+    }
+
+    /// These exact bytes as the whole answer.
+    pub fn raw(bytes: &[u8]) -> Reply {
+        Reply::hostile(Misbehave::Raw(bytes.to_vec()))
+    }
+
+    /// Trickles this answer out one byte at a time.
+    pub fn trickle(mut self, every: Duration) -> Reply {
+        self.misbehave = Some(Misbehave::Trickle(every));
+        self
     }
 
     /// A 200 `text/html; charset=utf-8` page.
@@ -81,6 +122,20 @@ pub struct Hit {
     pub path: String,
     pub at: Instant,
     pub user_agent: String,
+    /// Every header as received (names lower-cased), in order.
+    pub headers: Vec<(String, String)>,
+    /// The request named an absolute URL (`GET http://host/path`): it was sent to a proxy.
+    pub proxied: bool,
+}
+
+impl Hit {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 type Routes = HashMap<(String, String), (Reply, usize)>;
@@ -141,6 +196,11 @@ impl Server {
         format!("{host}:{}:127.0.0.1", self.port)
     }
 
+    /// Every request received, in arrival order.
+    pub fn all_hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
+    }
+
     /// Requests received for `host` and `path`.
     pub fn hits(&self, host: &str, path: &str) -> Vec<Hit> {
         self.hits
@@ -171,20 +231,42 @@ async fn serve(
     }
     let head = String::from_utf8_lossy(&buf).into_owned();
     let mut lines = head.split("\r\n");
-    let path = lines
+    let target = lines
         .next()
         .and_then(|l| l.split(' ').nth(1))
         .unwrap_or("/")
         .to_string();
+    // A proxy is asked for absolute URLs; route them by their path like any other request.
+    let (path, proxied) = match target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+    {
+        Some(rest) => (
+            rest.find('/')
+                .map_or("/".to_string(), |i| rest[i..].to_string()),
+            true,
+        ),
+        None => (target.clone(), false),
+    };
     let mut host = String::new();
     let mut user_agent = String::new();
-    for l in lines {
+    let mut headers = Vec::new();
+    for l in lines.take_while(|l| !l.is_empty()) {
         if let Some((k, v)) = l.split_once(':') {
-            match k.trim().to_ascii_lowercase().as_str() {
-                "host" => host = v.trim().split(':').next().unwrap_or("").to_string(),
-                "user-agent" => user_agent = v.trim().to_string(),
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
+            match k.as_str() {
+                "host" => {
+                    host = v
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches('.')
+                        .to_ascii_lowercase()
+                }
+                "user-agent" => user_agent = v.clone(),
                 _ => {}
             }
+            headers.push((k, v));
         }
     }
     hits.lock().unwrap().push(Hit {
@@ -192,6 +274,8 @@ async fn serve(
         path: path.clone(),
         at: Instant::now(),
         user_agent,
+        headers,
+        proxied,
     });
     let reply = {
         let mut routes = routes.lock().unwrap();
@@ -211,6 +295,50 @@ async fn serve(
         }
     };
     tokio::time::sleep(reply.delay).await;
+    let deadline = tokio::time::Instant::now() + HOSTILE_LIMIT;
+    match &reply.misbehave {
+        None => {
+            let _ = sock.write_all(&wire(&reply)).await;
+        }
+        Some(Misbehave::Raw(bytes)) => {
+            let _ = sock.write_all(bytes).await;
+        }
+        Some(Misbehave::EndlessChunked(chunk)) => {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\n\
+                        transfer-encoding: chunked\r\n\r\n";
+            if sock.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(chunk);
+            framed.extend_from_slice(b"\r\n");
+            // Ends when the client hangs up (the write fails) or at the deadline.
+            while tokio::time::Instant::now() < deadline {
+                if sock.write_all(&framed).await.is_err() {
+                    return;
+                }
+            }
+        }
+        Some(Misbehave::Trickle(every)) => {
+            for b in wire(&reply) {
+                if tokio::time::Instant::now() >= deadline || sock.write_all(&[b]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(*every).await;
+            }
+        }
+        Some(Misbehave::Reset) => {
+            // SO_LINGER 0 turns the close into a reset.
+            let _ = sock.set_zero_linger();
+            drop(sock);
+            return;
+        }
+    }
+    let _ = sock.shutdown().await;
+}
+
+/// A well-formed answer on the wire.
+fn wire(reply: &Reply) -> Vec<u8> {
     let mut out = format!("HTTP/1.1 {} X\r\n", reply.status);
     for (k, v) in &reply.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
@@ -219,7 +347,7 @@ async fn serve(
         "content-length: {}\r\nconnection: close\r\n\r\n",
         reply.body.len()
     ));
-    let _ = sock.write_all(out.as_bytes()).await;
-    let _ = sock.write_all(&reply.body).await;
-    let _ = sock.shutdown().await;
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    bytes
 }
