@@ -69,10 +69,42 @@ fn write_atomically(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> anyhow::Result<()> {
+    stage(path, render)?.commit()
+}
+
+/// A report written completely to a temporary file beside its destination, not yet in place:
+/// [`Staged::commit`] renames it over the destination; dropping it deletes it. Lets a run
+/// write every report before it records anything else (the history store), so that a full
+/// disk fails the run before the store says it succeeded.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: Option<(tempfile::NamedTempFile, std::path::PathBuf)>,
+}
+
+impl Staged {
+    /// Puts the report in place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let Some((tmp, path)) = self.tmp else {
+            return Ok(());
+        };
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        Ok(())
+    }
+}
+
+/// Writes a report to a temporary file beside `path` (devices and pipes are written in place
+/// at once); see [`Staged`].
+pub fn stage(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<Staged> {
     let shown = path.display();
     check_output_path(path)?;
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return write_in_place(path, render);
+        write_in_place(path, render)?;
+        return Ok(Staged { tmp: None });
     }
     let dir = output_dir(path);
     let tmp = tempfile::Builder::new()
@@ -93,10 +125,9 @@ fn write_atomically(
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("cannot write `{shown}`"))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write `{shown}`"))?;
-    Ok(())
+    Ok(Staged {
+        tmp: Some((tmp, path.to_path_buf())),
+    })
 }
 
 /// Writes into an existing non-regular file (a device, a pipe) without replacing it.

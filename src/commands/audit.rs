@@ -386,6 +386,28 @@ fn finish(
     audit: &Audit,
     store_comparison: Option<&Comparison>,
 ) -> anyhow::Result<ExitStatus> {
+    // Every report file is written before the audit is saved, and put in place after: a run
+    // that cannot write its reports (a full disk) fails without recording a snapshot.
+    let mut staged = Vec::new();
+    if let Some(path) = &args.write_baseline {
+        staged.push(output::stage(path, |w| {
+            report::render(Format::Json, audit, &RenderOptions::default(), w)
+        })?);
+    }
+    for (format, path) in &args.reports {
+        staged.push(output::stage(path, |w| {
+            report::render(*format, audit, &RenderOptions::default(), w)
+        })?);
+    }
+    let opts = RenderOptions {
+        fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
+        explain: args.explain,
+    };
+    if let Some(path) = &args.output {
+        staged.push(output::stage(path, |w| {
+            report::render(args.format, audit, &opts, w)
+        })?);
+    }
     let mut snapshot: Option<SnapshotId> = None;
     if let Some((mut store, lock)) = previous.store {
         let id = store
@@ -394,24 +416,11 @@ fn finish(
         snapshot = Some(id);
         drop(lock);
     }
-    if let Some(path) = &args.write_baseline {
-        output::write_report(Some(path), |w| {
-            report::render(Format::Json, audit, &RenderOptions::default(), w)
-        })?;
+    for s in staged {
+        s.commit()?;
     }
-    for (format, path) in &args.reports {
-        output::write_report(Some(path), |w| {
-            report::render(*format, audit, &RenderOptions::default(), w)
-        })?;
-    }
-    if args.output.is_some() || !args.quiet {
-        let opts = RenderOptions {
-            fit_terminal: args.output.is_none() && output::stdout_is_terminal(),
-            explain: args.explain,
-        };
-        output::write_report(args.output.as_deref(), |w| {
-            report::render(args.format, audit, &opts, w)
-        })?;
+    if args.output.is_none() && !args.quiet {
+        output::write_report(None, |w| report::render(args.format, audit, &opts, w))?;
     }
     let Some(gate) = &audit.gate else {
         return Ok(ExitStatus::Pass);

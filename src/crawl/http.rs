@@ -52,6 +52,9 @@ pub enum RequestFailure {
     Fetch(FetchError, Option<u16>),
     /// The SSRF guard refused the host's addresses.
     PrivateAddress,
+    /// An established connection broke before the answer was complete (reset, closed early):
+    /// reported as `connection-failed`, but worth another attempt, unlike a refused connect.
+    Broken,
 }
 
 impl RequestFailure {
@@ -61,6 +64,7 @@ impl RequestFailure {
         matches!(
             self,
             RequestFailure::Fetch(FetchError::Timeout | FetchError::BodyError, _)
+                | RequestFailure::Broken
         )
     }
 }
@@ -115,6 +119,7 @@ pub fn classify(err: reqwest::Error) -> RequestFailure {
     let mut tls = false;
     let mut parse = false;
     let mut incomplete = false;
+    let mut reset = false;
     let mut dns = false;
     let mut cur: Option<&(dyn StdError + 'static)> = Some(&err);
     while let Some(e) = cur {
@@ -130,6 +135,15 @@ pub fn classify(err: reqwest::Error) -> RequestFailure {
         // `io::Error::source` skips the wrapped error itself, so look inside explicitly, through
         // every layer: a certificate error arrives as an io::Error in an io::Error.
         let mut io = e.downcast_ref::<std::io::Error>();
+        reset |= io.is_some_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            )
+        });
         while let Some(inner) = io.and_then(std::io::Error::get_ref) {
             tls |= inner.is::<rustls::Error>();
             if inner.is::<PrivateAddressError>() {
@@ -150,6 +164,8 @@ pub fn classify(err: reqwest::Error) -> RequestFailure {
         FetchError::ProtocolError
     } else if err.is_body() || err.is_decode() {
         FetchError::BodyError
+    } else if (incomplete || reset) && !err.is_connect() {
+        return RequestFailure::Broken;
     } else if incomplete || err.is_connect() || err.is_request() {
         FetchError::ConnectionFailed
     } else {

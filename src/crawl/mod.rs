@@ -315,6 +315,10 @@ impl Crawler {
                 Err(RequestFailure::PrivateAddress) => {
                     Hop::Done(FetchOutcome::Skipped(SkipReason::PrivateAddress))
                 }
+                Err(RequestFailure::Broken) => Hop::Done(FetchOutcome::Failed {
+                    error: FetchError::ConnectionFailed,
+                    status: None,
+                }),
                 Err(RequestFailure::Fetch(error, status)) => {
                     Hop::Done(FetchOutcome::Failed { error, status })
                 }

@@ -73,7 +73,9 @@ async fn fetch_rules(crawler: &Crawler, page: &Url, origin: String) -> Rules {
     for _ in 0..=MAX_ROBOTS_REDIRECTS {
         let resp = match crawler.request(&url, MAX_ROBOTS_BYTES).await {
             Ok(r) => r,
-            Err(RequestFailure::Fetch(..) | RequestFailure::PrivateAddress) => {
+            Err(
+                RequestFailure::Fetch(..) | RequestFailure::PrivateAddress | RequestFailure::Broken,
+            ) => {
                 return Rules::AllowAll;
             }
         };

@@ -125,6 +125,38 @@ fn robots_5xx_means_disallow_and_4xx_means_allow() {
 }
 
 #[test]
+fn a_broken_connection_is_retried_but_a_refused_one_is_not() {
+    use crate::support::Misbehave;
+    let s = Server::start();
+    s.route(
+        "flaky.test",
+        "/reset",
+        Reply::hostile(Misbehave::Reset).then(Reply::html(LINK)),
+    );
+    let reset = s.url("flaky.test", "/reset");
+    // Nothing listens on port 9 of 127.0.0.1: the connection is refused.
+    let refused = "http://refused.test:9/p".to_string();
+    let r = audit_with(
+        &s,
+        &[reset.clone(), refused.clone()],
+        &["flaky.test"],
+        &[
+            "--allow-private",
+            "--delay",
+            "0",
+            "--retry-wait",
+            "10",
+            "--resolve",
+            "refused.test:9:127.0.0.1",
+        ],
+    );
+    let j = r.json();
+    assert_eq!(page(&j, &reset)["status"], "live", "{}", r.stderr);
+    assert_eq!(s.hits("flaky.test", "/reset").len(), 2);
+    assert_eq!(page(&j, &refused)["error"], "connection-failed");
+}
+
+#[test]
 fn retries_503_honouring_retry_after_but_not_404() {
     let s = Server::start();
     s.route(

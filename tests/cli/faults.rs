@@ -170,6 +170,39 @@ fn full_disk_is_exit_2_and_keeps_the_previous_report() {
     assert_eq!(names(&mnt), ["report.json"], "no temporary file is left");
 }
 
+#[test]
+fn a_report_that_cannot_be_written_records_no_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let full = dir.path().join("full.json");
+    std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    // The sample audit, saved to a history store.
+    let audit = |out: &Path| {
+        run(backlinks()
+            .args(["audit", "example.com", "--format", "json", "--archive"])
+            .arg(fixture("sample/sample.warc.gz"))
+            .arg("--db")
+            .arg(&db)
+            .arg("-o")
+            .arg(out))
+    };
+    let r = audit(&full);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // The failed run saved nothing: the first successful run is the first snapshot.
+    let ok = audit(&dir.path().join("report.json"));
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let h = run(backlinks()
+        .args(["history", "example.com", "--format", "json", "--db"])
+        .arg(&db));
+    let snapshots: serde_json::Value = serde_json::from_str(&h.stdout).unwrap();
+    assert_eq!(
+        snapshots["snapshots"].as_array().unwrap().len(),
+        1,
+        "{}",
+        h.stdout
+    );
+}
+
 /// A tmpfs mounted for one test, unmounted when dropped.
 struct Tmpfs<'a>(&'a Path);
 
