@@ -8,16 +8,16 @@
 //! hidden-link check.
 
 pub mod content;
+pub mod dom;
 pub mod main_content;
+pub mod parse;
 mod placement;
 pub mod signals;
 mod text;
 mod vocabulary;
 
 use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
-use ego_tree::NodeRef;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
+use dom::{Document, Edge, NodeRef};
 use url::Url;
 
 /// Characters of context kept on each side of a link.
@@ -50,7 +50,7 @@ pub fn analyze(
     x_robots_tag: &[String],
     filter: LinkFilter<'_>,
 ) -> PageAnalysis {
-    let doc = Html::parse_document(html);
+    let doc = Document::parse(html);
     let mut signals = PageSignals {
         x_robots_tag: parse_x_robots_tag(x_robots_tag),
         ..PageSignals::default()
@@ -67,7 +67,7 @@ pub fn analyze(
     let mut in_template = 0usize;
     let mut shape = main_content::Shape::default();
     let mut depth = 0usize;
-    for edge in doc.tree.root().traverse() {
+    for edge in doc.root().traverse() {
         let node = match edge {
             Edge::Open(n) => n,
             Edge::Close(n) => {
@@ -186,7 +186,7 @@ pub fn analyze(
 }
 
 fn observe(
-    node: NodeRef<'_, Node>,
+    node: NodeRef<'_>,
     href: &str,
     resolved: Option<Url>,
     ordinal: usize,
@@ -230,7 +230,7 @@ fn observe(
 
 /// Anchor text: visible text; else the `alt` of images inside (an image link); else
 /// `title`/`aria-label`.
-fn anchor_text(node: NodeRef<'_, Node>) -> (String, bool) {
+fn anchor_text(node: NodeRef<'_>) -> (String, bool) {
     let visible = text::visible_text(node);
     let has_image = node
         .descendants()
@@ -269,7 +269,7 @@ fn collapse(s: &str) -> String {
 
 /// Why the link is invisible to readers, from inline styles and attributes on the link or an
 /// ancestor (stylesheets are not evaluated).
-fn hidden_reason(node: NodeRef<'_, Node>) -> Option<String> {
+fn hidden_reason(node: NodeRef<'_>) -> Option<String> {
     let mut cur = Some(node);
     while let Some(n) = cur {
         if let Some(el) = n.value().as_element() {
@@ -346,14 +346,14 @@ fn hiding_style(style: &str) -> Option<String> {
     }
 }
 
-fn has_ancestor(node: NodeRef<'_, Node>, name: &str) -> bool {
+fn has_ancestor(node: NodeRef<'_>, name: &str) -> bool {
     node.ancestors()
         .any(|a| a.value().as_element().is_some_and(|e| e.name() == name))
 }
 
 /// The document base: the first `<base href>`, resolved against the page URL.
-fn base_url(doc: &Html, page_url: Option<&Url>) -> Option<Url> {
-    for node in doc.tree.root().descendants() {
+fn base_url(doc: &Document<'_>, page_url: Option<&Url>) -> Option<Url> {
+    for node in doc.root().descendants() {
         if let Some(el) = node.value().as_element()
             && el.name() == "base"
             && let Some(href) = el.attr("href")

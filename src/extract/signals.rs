@@ -15,12 +15,10 @@
 
 pub mod terms;
 
+use super::dom::{Document, Edge, NodeRef};
 use super::{LinkFilter, content, text};
 use crate::model::{LinkObservation, PageSignals, TargetText};
 use aho_corasick::{AhoCorasick, MatchKind};
-use ego_tree::NodeRef;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use url::Url;
@@ -102,7 +100,7 @@ fn normalize(s: &str) -> String {
 /// selected, in document order; `base` is the document's base URL.
 pub(super) fn collect(
     html: &str,
-    doc: &Html,
+    doc: &Document<'_>,
     main: &str,
     base: Option<&Url>,
     filter: LinkFilter<'_>,
@@ -270,7 +268,7 @@ fn mix64(mut h: u64) -> u64 {
 /// One walk over the links of the document: the paragraph around each selected link, and
 /// links that reach the target through another host's redirect.
 fn walk_links(
-    doc: &Html,
+    doc: &Document<'_>,
     base: Option<&Url>,
     filter: LinkFilter<'_>,
     links: &[LinkObservation],
@@ -283,7 +281,7 @@ fn walk_links(
     };
     let mut next = 0usize;
     let mut in_template = 0usize;
-    for edge in doc.tree.root().traverse() {
+    for edge in doc.root().traverse() {
         let node = match edge {
             Edge::Open(n) => n,
             Edge::Close(n) => {
@@ -337,7 +335,7 @@ fn walk_links(
 
 /// The text of the block around a link, without the anchor text itself (so that a keyword
 /// anchor does not make its own paragraph look relevant).
-fn paragraph(link: NodeRef<'_, Node>, anchor: &str) -> String {
+fn paragraph(link: NodeRef<'_>, anchor: &str) -> String {
     let block = link.ancestors().find(|a| {
         a.value().as_element().is_some_and(|e| {
             matches!(
@@ -413,10 +411,9 @@ fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
 /// The words of one of the target's own pages (for its topical profile): language, editorial
 /// word count and the most frequent stems of its title and editorial text.
 pub fn target_text(html: &str, url: &Url) -> TargetText {
-    let doc = Html::parse_document(html);
-    let main = content::main_text(&doc, MAX_TEXT);
+    let doc = Document::parse(html);
+    let main = content::main_text(html, &doc, MAX_TEXT);
     let title = doc
-        .tree
         .root()
         .descendants()
         .find(|n| n.value().as_element().is_some_and(|e| e.name() == "title"))
