@@ -14,9 +14,9 @@ use super::placement;
 use super::text::{is_invisible_container, push_collapsed};
 use crate::model::Placement;
 
-/// Visible editorial text of `doc` (parsed from `html`), whitespace collapsed, at most
-/// `max_chars` bytes (cut at a character boundary).
-pub fn main_text(html: &str, doc: &Document<'_>, max_chars: usize) -> String {
+/// Visible editorial text of `doc`, whitespace collapsed, at most `max_chars` bytes (cut at a
+/// character boundary).
+pub fn main_text(doc: &Document<'_>, max_chars: usize) -> String {
     let mut shape = Shape::default();
     let mut depth = 0usize;
     for edge in doc.root().traverse() {
@@ -30,7 +30,7 @@ pub fn main_text(html: &str, doc: &Document<'_>, max_chars: usize) -> String {
             _ => {}
         }
     }
-    let article = main_content::detect(html, shape, &[]).ok().map(|m| m.text);
+    let article = main_content::detect(doc, shape, &[]).ok().map(|m| m.text);
     editorial_text(doc, article, max_chars)
 }
 
@@ -107,13 +107,13 @@ mod tests {
              <div class=story>{para}{para}{para}</div><div id=footer>Copyright 2024</div></body></html>"
         );
         let doc = Document::parse(&html);
-        let text = main_text(&html, &doc, 10_000);
+        let text = main_text(&doc, 10_000);
         assert!(text.starts_with("Trail running shoes"), "{text}");
         assert!(
             !text.contains("Home") && !text.contains("Copyright"),
             "{text}"
         );
-        assert_eq!(main_text(&html, &doc, 11), "Trail runni");
+        assert_eq!(main_text(&doc, 11), "Trail runni");
     }
 
     #[test]

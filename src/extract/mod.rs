@@ -60,7 +60,9 @@ pub fn analyze(
         .map(registrable_domain)
         .unwrap_or_default();
     let base = base_url(&doc, page_url);
-    // Every link in document order (its raw href), and the kept ones with their ordinal.
+    // Every link in document order (its node and raw href), and the kept ones with their
+    // ordinal.
+    let mut link_nodes = Vec::new();
     let mut hrefs: Vec<&str> = Vec::new();
     let mut selected = Vec::new();
     let mut external_domains = std::collections::HashSet::new();
@@ -149,6 +151,7 @@ pub fn analyze(
                     selected.push((node, hrefs.len(), resolved));
                 }
                 hrefs.push(href);
+                link_nodes.push(node.id());
             }
             _ => {}
         }
@@ -163,7 +166,7 @@ pub fn analyze(
     let (links, article) = if selected.is_empty() {
         (Vec::new(), None)
     } else {
-        let main = main_content::detect(html, shape, &hrefs);
+        let main = main_content::detect(&doc, shape, &link_nodes);
         let article = main.as_ref().ok().map(|m| m.text.clone());
         let ctx = placement::PageContext::new(main, placement::Signals::from_env());
         let links = selected

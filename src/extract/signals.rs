@@ -412,7 +412,7 @@ fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
 /// word count and the most frequent stems of its title and editorial text.
 pub fn target_text(html: &str, url: &Url) -> TargetText {
     let doc = Document::parse(html);
-    let main = content::main_text(html, &doc, MAX_TEXT);
+    let main = content::main_text(&doc, MAX_TEXT);
     let title = doc
         .root()
         .descendants()
