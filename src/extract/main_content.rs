@@ -220,11 +220,7 @@ impl<'d> Overlay<'d> {
     fn name(&self, i: u32) -> &'d str {
         match self.n[i as usize].name {
             OName::Tag(t) => t.as_str(),
-            OName::Other => self
-                .doc
-                .get(NodeId(i))
-                .element()
-                .map_or("", |e| e.name()),
+            OName::Other => self.doc.get(NodeId(i)).element().map_or("", |e| e.name()),
             OName::NotElement => "",
         }
     }
@@ -414,6 +410,82 @@ impl<'d> Overlay<'d> {
             c -= 1;
         }
         c
+    }
+
+    /// [`Self::char_count`] of every node under `root`, in one bottom-up pass: the collapsed
+    /// count of a concatenation only depends on whether the first part ends and the second
+    /// starts with whitespace.
+    fn char_counts(&self, root: u32) -> Vec<usize> {
+        #[derive(Clone, Copy, Default)]
+        struct Agg {
+            nonempty: bool,
+            first_ws: bool,
+            last_ws: bool,
+            /// Count starting after a non-whitespace character.
+            raw: usize,
+        }
+        fn join(a: Agg, b: Agg) -> Agg {
+            if !a.nonempty {
+                return b;
+            }
+            if !b.nonempty {
+                return a;
+            }
+            Agg {
+                nonempty: true,
+                first_ws: a.first_ws,
+                last_ws: b.last_ws,
+                raw: a.raw + b.raw - usize::from(a.last_ws && b.first_ws),
+            }
+        }
+        let mut agg = vec![Agg::default(); self.n.len()];
+        let mut out = vec![0usize; self.n.len()];
+        // Post-order: children are done before their parent.
+        let mut stack: Vec<(u32, bool)> = vec![(root, false)];
+        while let Some((i, expanded)) = stack.pop() {
+            if !expanded {
+                stack.push((i, true));
+                let mut c = self.n[i as usize].last;
+                while c != NONE {
+                    stack.push((c, false));
+                    c = self.n[c as usize].prev;
+                }
+                continue;
+            }
+            let a = if let Some(t) = self.text_of(i) {
+                let mut raw = 0;
+                let mut prev = false;
+                for ch in t.chars() {
+                    let ws = ch.is_whitespace();
+                    if !(prev && ws) {
+                        raw += 1;
+                    }
+                    prev = ws;
+                }
+                Agg {
+                    nonempty: !t.is_empty(),
+                    first_ws: t.starts_with(char::is_whitespace),
+                    last_ws: t.ends_with(char::is_whitespace),
+                    raw,
+                }
+            } else {
+                let mut acc = Agg::default();
+                let mut c = self.n[i as usize].first;
+                while c != NONE {
+                    acc = join(acc, agg[c as usize]);
+                    c = self.n[c as usize].next;
+                }
+                acc
+            };
+            agg[i as usize] = a;
+            out[i as usize] = if a.nonempty {
+                let c = a.raw - usize::from(a.first_ws);
+                if a.last_ws && c > 0 { c - 1 } else { c }
+            } else {
+                0
+            };
+        }
+        out
     }
 
     fn has_nonempty_text(&self, i: u32) -> bool {
@@ -887,7 +959,14 @@ impl Overlay<'_> {
             Some(Tag::Div) => 5.0,
             Some(Tag::Pre | Tag::Td | Tag::Blockquote) => 3.0,
             Some(
-                Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form,
+                Tag::Address
+                | Tag::Ol
+                | Tag::Ul
+                | Tag::Dl
+                | Tag::Dd
+                | Tag::Dt
+                | Tag::Li
+                | Tag::Form,
             ) => -3.0,
             Some(Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 | Tag::Th) => -5.0,
             _ => 0.0,
@@ -1079,7 +1158,9 @@ impl Overlay<'_> {
 
     fn is_valid_byline(&self, i: u32) -> bool {
         let mut byline = self.attr(i, "rel") == Some("author")
-            || self.attr(i, "itemprop").is_some_and(|v| v.contains("author"));
+            || self
+                .attr(i, "itemprop")
+                .is_some_and(|v| v.contains("author"));
         if !byline {
             let s = self.matching_string(i);
             byline = BYLINE_PATTERNS.iter().any(|p| s.contains(p));
@@ -1105,7 +1186,11 @@ impl Overlay<'_> {
     }
 
     fn is_element_without_content(&self, i: u32) -> bool {
-        if self.subtree(i).into_iter().any(|d| self.has_nonempty_text(d)) {
+        if self
+            .subtree(i)
+            .into_iter()
+            .any(|d| self.has_nonempty_text(d))
+        {
             return false;
         }
         let elements = self.element_children(i).len();
@@ -1123,7 +1208,9 @@ impl Overlay<'_> {
         if s.is_empty() || !match_unlikely(&s) {
             return false;
         }
-        !self.has_ancestor(i, 3, |o, a| matches!(o.tag(a), Some(Tag::Table | Tag::Code)))
+        !self.has_ancestor(i, 3, |o, a| {
+            matches!(o.tag(a), Some(Tag::Table | Tag::Code))
+        })
     }
 
     /// Wraps runs of phrasing content of a `<div>` in paragraphs.
@@ -1276,8 +1363,9 @@ impl Overlay<'_> {
     fn score_elements(&mut self, elements: &[u32], flags: Flags) -> Vec<u32> {
         let mut scores: HashMap<u32, f32> = HashMap::new();
         let mut order: Vec<u32> = Vec::new();
-        let mut counts: HashMap<u32, usize> = HashMap::new();
-        let mut char_count = |o: &Self, i: u32| *counts.entry(i).or_insert_with(|| o.char_count(i));
+        // The tree does not change while scoring: count every subtree's text once.
+        let counts = self.char_counts(0);
+        let char_count = |_: &Self, i: u32| counts[i as usize];
         for &el in elements {
             let len = char_count(self, el);
             if len < 25 {
@@ -1485,7 +1573,8 @@ impl Overlay<'_> {
             let share = |v: Option<&str>| {
                 v.is_some_and(|v| {
                     v.split([' ', '_']).any(|part| {
-                        part.eq_ignore_ascii_case("share") || part.eq_ignore_ascii_case("sharedaddy")
+                        part.eq_ignore_ascii_case("share")
+                            || part.eq_ignore_ascii_case("sharedaddy")
                     })
                 })
             };
@@ -1582,7 +1671,9 @@ impl Overlay<'_> {
                         let raw = self.attr(td, "colspan").unwrap_or("1");
                         let span = match raw.parse::<usize>() {
                             Ok(v) => v.clamp(1, 1000),
-                            Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
+                            Err(_)
+                                if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) =>
+                            {
                                 1000
                             }
                             Err(_) => 1,
@@ -1705,8 +1796,13 @@ impl Overlay<'_> {
         let char_count = self.char_count(node);
         let mut is_list = matches!(self.tag(node), Some(Tag::Ul | Tag::Ol));
         if !is_list {
-            is_list =
-                self.text_density_cmp(node, &[Tag::Ul, Tag::Ol], char_count, 0.9, Ordering::Greater);
+            is_list = self.text_density_cmp(
+                node,
+                &[Tag::Ul, Tag::Ol],
+                char_count,
+                0.9,
+                Ordering::Greater,
+            );
         }
         let img = self.count(node, &[Tag::Img]);
         let remove = || {
@@ -1864,7 +1960,8 @@ fn has_byline_meta(o: &Overlay<'_>) -> bool {
                     found = true;
                 }
                 if name == "article:author"
-                    && !(content.trim().starts_with("http://") || content.trim().starts_with("https://"))
+                    && !(content.trim().starts_with("http://")
+                        || content.trim().starts_with("https://"))
                 {
                     found = true;
                 }
@@ -2114,7 +2211,11 @@ mod tests {
         let doc = Document::parse("<div>one<br><br>two <b>bold</b><br><br>three</div>");
         let mut o = Overlay::new(&doc);
         o.prepare();
-        let div = o.subtree(0).into_iter().find(|i| o.is(*i, Tag::Div)).unwrap();
+        let div = o
+            .subtree(0)
+            .into_iter()
+            .find(|i| o.is(*i, Tag::Div))
+            .unwrap();
         let ps: Vec<String> = o
             .element_children(div)
             .into_iter()
@@ -2122,6 +2223,24 @@ mod tests {
             .map(|p| o.text(p))
             .collect();
         assert_eq!(ps, ["two bold", "three"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn subtree_counts_in_one_pass(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", " ", "  a ", "b", "\n c\t",
+                "<br>", "x y", " \u{a0}", "é ",
+            ]), 0..30)
+        ) {
+            let html = pieces.concat();
+            let doc = Document::parse(&html);
+            let o = Overlay::new(&doc);
+            let all = o.char_counts(0);
+            for i in o.subtree(0) {
+                proptest::prop_assert_eq!(all[i as usize], o.char_count(i), "{}", html);
+            }
+        }
     }
 
     #[test]

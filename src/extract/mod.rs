@@ -149,6 +149,12 @@ pub fn analyze(
                 }
                 if filter.keeps(resolved.as_ref()) {
                     selected.push((node, hrefs.len(), resolved));
+                } else if let (LinkFilter::Target(t), Some(u)) = (filter, &resolved)
+                    && signals.redirected_links.len() < signals::MAX_REDIRECTED
+                    && signals::carries_target(u, t)
+                {
+                    // A link to another host that reaches the target through a redirect.
+                    signals.redirected_links.push(u.to_string());
                 }
                 hrefs.push(href);
                 link_nodes.push(node.id());
@@ -163,6 +169,7 @@ pub fn analyze(
     // a link to place (most pages of an audit that lost their link have none).
     // The article text doubles as the editorial text of the content signals, so the scorer
     // runs once per page; pages without a selected link use the cheaper region walk.
+    let selected_nodes: Vec<NodeRef<'_>> = selected.iter().map(|(n, _, _)| *n).collect();
     let (links, article) = if selected.is_empty() {
         (Vec::new(), None)
     } else {
@@ -176,15 +183,7 @@ pub fn analyze(
         (links, article)
     };
     let editorial = content::editorial_text(&doc, article, signals::MAX_TEXT);
-    signals::collect(
-        html,
-        &doc,
-        &editorial,
-        base.as_ref(),
-        filter,
-        &links,
-        &mut signals,
-    );
+    signals::collect(html, &editorial, &selected_nodes, &links, &mut signals);
     PageAnalysis { signals, links }
 }
 
