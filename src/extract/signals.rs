@@ -367,7 +367,22 @@ fn paragraph(link: NodeRef<'_>, anchor: &str) -> String {
     let Some(block) = block else {
         return String::new();
     };
-    let full = text::visible_text(block);
+    // Long blocks (a whole table-layout cell) are only read as far as the window needs: up to
+    // the anchor's first occurrence and a window beyond it. The cut text is a prefix of the
+    // whole, so the window is the same.
+    let mut limit = 4 * MAX_PARAGRAPH;
+    let full = loop {
+        let (text, complete) = text::visible_text_upto(block, limit);
+        if complete {
+            break text;
+        }
+        if let Some(at) = text.find(anchor)
+            && text.len() > at.saturating_sub(MAX_PARAGRAPH / 2) + MAX_PARAGRAPH + 1
+        {
+            break text;
+        }
+        limit = limit.saturating_mul(4);
+    };
     let (mut start, mut end) = (0, full.len());
     if full.len() > MAX_PARAGRAPH {
         let at = full.find(anchor).unwrap_or(0);
@@ -566,6 +581,37 @@ mod tests {
                 "ca-pub-1234567890123456"
             ]
         );
+    }
+
+    #[test]
+    fn long_blocks_give_the_same_window() {
+        let filler = "Words about trail running shoes and the mountains they were tested in. ";
+        for (before, anchor) in [(3, "Example"), (200, "Example"), (200, ""), (0, "Example")] {
+            let html = format!(
+                "<table><tr><td>{} <a href='https://example.com/'>{anchor}</a> {} Example again</td></tr></table>",
+                filler.repeat(before),
+                filler.repeat(300)
+            );
+            let doc = Document::parse(&html);
+            let link = doc
+                .root()
+                .descendants()
+                .find(|n| n.element().is_some_and(|e| e.name() == "a"))
+                .unwrap();
+            let td = link.parent().unwrap();
+            let full = text::visible_text(td);
+            let expected = {
+                let (mut start, mut end) = (0, full.len());
+                if full.len() > MAX_PARAGRAPH {
+                    let at = full.find(anchor).unwrap_or(0);
+                    start = at.saturating_sub(MAX_PARAGRAPH / 2);
+                    end = (start + MAX_PARAGRAPH).min(full.len());
+                }
+                let w = &full[start..end];
+                if anchor.is_empty() { w.to_string() } else { w.replacen(anchor, " ", 1) }
+            };
+            assert_eq!(paragraph(link, anchor), expected);
+        }
     }
 
     #[test]

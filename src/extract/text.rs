@@ -72,6 +72,13 @@ pub fn push_collapsed(out: &mut String, s: &str) {
 /// Visible text of a node's subtree, whitespace collapsed and trimmed. Text inside `script`,
 /// `style`, `noscript`, `template`... is skipped.
 pub fn visible_text(node: NodeRef<'_>) -> String {
+    visible_text_upto(node, usize::MAX).0
+}
+
+/// [`visible_text`], stopping once at least `limit` bytes are collected: `(text, true)` for the
+/// whole (trimmed) text, `(prefix, false)` for a prefix of it (untrimmed, so it may end with the
+/// one space the whole text would have trimmed off).
+pub fn visible_text_upto(node: NodeRef<'_>, limit: usize) -> (String, bool) {
     let mut out = String::new();
     let mut skip_depth = 0usize;
     for edge in node.traverse() {
@@ -81,7 +88,12 @@ pub fn visible_text(node: NodeRef<'_>) -> String {
                     skip_depth += 1;
                 }
                 Node::Element(e) if e.name() == "br" => out.push(' '),
-                Node::Text(t) if skip_depth == 0 => push_collapsed(&mut out, t),
+                Node::Text(t) if skip_depth == 0 => {
+                    push_collapsed(&mut out, t);
+                    if out.len() >= limit {
+                        return (out, false);
+                    }
+                }
                 _ => {}
             },
             Edge::Close(n) => {
@@ -93,7 +105,7 @@ pub fn visible_text(node: NodeRef<'_>) -> String {
             }
         }
     }
-    out.trim().to_string()
+    (out.trim().to_string(), true)
 }
 
 /// Whether a text node's parent hides it.
