@@ -32,8 +32,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Semaphore, mpsc};
-use tokio::task::JoinSet;
+use tokio::sync::mpsc;
 
 /// Every candidate with what became of it.
 type Verdicts = Vec<(Candidate, PageVerdict)>;
@@ -503,9 +502,13 @@ fn notify(cmd: &str, audit: &Audit, snapshot: Option<SnapshotId>) {
     }
 }
 
-/// Fetches every candidate and extracts its links. Fetching is async; parsing runs on the
-/// blocking pool, at most one parse per core at a time, so that bodies waiting to be parsed
-/// stay bounded by the crawl's concurrency.
+/// Fetches every candidate and extracts its links. Fetching is async; parsing runs on one
+/// thread per core, fed by the crawler's bounded channel, so bodies waiting to be parsed stay
+/// bounded by the crawl's concurrency.
+///
+/// A fixed pool rather than tokio's blocking pool: `spawn_blocking` starts a new thread
+/// whenever none is idle, and a few dozen threads each keeping the memory of the pages they
+/// parsed made the peak resident memory grow with the number of pages.
 async fn crawl(
     crawler: Arc<Crawler>,
     candidates: Vec<Candidate>,
@@ -513,39 +516,49 @@ async fn crawl(
     bar: &indicatif::ProgressBar,
 ) -> anyhow::Result<Vec<(Candidate, PageVerdict)>> {
     let urls = candidates.iter().map(|c| c.url.clone()).collect();
-    let (tx, mut rx) = mpsc::channel(64);
+    let (tx, rx) = mpsc::channel(64);
     let crawl = tokio::spawn(crawler.run(urls, tx));
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let cpu = Arc::new(Semaphore::new(cores));
-    let mut parsing = JoinSet::new();
-    let mut verdicts: Vec<Option<PageVerdict>> = vec![None; candidates.len()];
-    loop {
-        tokio::select! {
-            Some((i, page)) = rx.recv() => {
-                let permit = Arc::clone(&cpu).acquire_owned().await.expect("never closed");
-                let target = Arc::clone(&target);
-                parsing.spawn_blocking(move || {
+    let rx = Arc::new(std::sync::Mutex::new(rx));
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+    for n in 0..cores {
+        let rx = Arc::clone(&rx);
+        let done_tx = done_tx.clone();
+        let target = Arc::clone(&target);
+        std::thread::Builder::new()
+            .name(format!("parse-{n}"))
+            .spawn(move || {
+                loop {
+                    // One worker waits on the channel at a time; the others wait for the lock.
+                    let next = rx
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .blocking_recv();
+                    let Some((i, page)) = next else { break };
                     let v = guarded_verdict(page, &target, extract::verdict);
-                    drop(permit);
-                    (i, v)
-                });
-            }
-            Some(done) = parsing.join_next() => {
-                let (i, v) = done.context("a page parser crashed")?;
-                verdicts[i] = Some(v);
-                bar.inc(1);
-            }
-            else => break,
-        }
+                    if done_tx.send((i, v)).is_err() {
+                        break; // the run was cancelled
+                    }
+                }
+            })
+            .context("cannot start a parsing thread")?;
+    }
+    drop(done_tx);
+    let mut verdicts: Vec<Option<PageVerdict>> = vec![None; candidates.len()];
+    while let Some((i, v)) = done_rx.recv().await {
+        verdicts[i] = Some(v);
+        bar.inc(1);
     }
     crawl.await.context("the crawler crashed")?;
     let missing = verdicts.iter().filter(|v| v.is_none()).count();
     if missing > 0 {
         bail!("internal error: {missing} pages were never processed");
     }
+    // `map` rather than `flatten` keeps the exact length known: one allocation, not a
+    // doubling series of copies of every verdict at the end of the crawl.
     Ok(candidates
         .into_iter()
-        .zip(verdicts.into_iter().flatten())
+        .zip(verdicts.into_iter().map(|v| v.expect("counted above")))
         .collect())
 }
 

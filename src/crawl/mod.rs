@@ -161,6 +161,9 @@ pub(crate) enum Hop {
     Done(FetchOutcome),
 }
 
+/// Idle keep-alive connections kept per host.
+const IDLE_PER_HOST: usize = 8;
+
 impl Crawler {
     /// Builds the client. Fails only if the TLS backend cannot be initialised.
     pub fn new(settings: CrawlSettings) -> Result<Crawler, reqwest::Error> {
@@ -180,7 +183,10 @@ impl Crawler {
             )))
             .referer(false)
             .tls_danger_accept_invalid_certs(settings.insecure)
-            .pool_idle_timeout(Duration::from_secs(30));
+            // Idle connections keep their read buffers (and TLS state): an audit visits each
+            // host's pages together and rarely comes back, so only a few are kept, briefly.
+            .pool_max_idle_per_host(IDLE_PER_HOST)
+            .pool_idle_timeout(Duration::from_secs(10));
         let builder = match &settings.proxy {
             // Proxies from the environment are opt-in: a proxy resolves names itself, out of
             // reach of the resolver-level SSRF guard.
@@ -215,12 +221,18 @@ impl Crawler {
             groups[g].push_back((i, url));
         }
         let active = self.settings.concurrency.max(1).saturating_mul(4);
+        // Pages being fetched or waiting to be handed over. Without this bound, when the
+        // consumer (parsing) is slower than the network, every worker of every active group
+        // holds a fetched body while it waits for the channel: most of the crawl in memory.
+        let in_hand = Arc::new(Semaphore::new(
+            self.settings.concurrency.max(1).saturating_mul(2),
+        ));
         let mut set = JoinSet::new();
         let mut groups = groups.into_iter();
         loop {
             while set.len() < active {
                 let Some(group) = groups.next() else { break };
-                set.spawn(Arc::clone(&self).crawl_group(group, tx.clone()));
+                set.spawn(Arc::clone(&self).crawl_group(group, tx.clone(), Arc::clone(&in_hand)));
             }
             if set.join_next().await.is_none() {
                 break;
@@ -232,6 +244,7 @@ impl Crawler {
         self: Arc<Self>,
         group: VecDeque<(usize, Url)>,
         tx: mpsc::Sender<(usize, FetchedPage)>,
+        in_hand: Arc<Semaphore>,
     ) {
         let workers = self.settings.per_host.max(1).min(group.len());
         let queue = Arc::new(Mutex::new(group));
@@ -240,8 +253,10 @@ impl Crawler {
             let me = Arc::clone(&self);
             let queue = Arc::clone(&queue);
             let tx = tx.clone();
+            let in_hand = Arc::clone(&in_hand);
             set.spawn(async move {
                 loop {
+                    let _slot = in_hand.acquire().await.expect("never closed");
                     let next = queue
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)

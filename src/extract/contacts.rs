@@ -4,8 +4,8 @@
 //! path in the common languages. At most [`MAX_PER_KIND`] of each kind, each at most
 //! [`MAX_VALUE`] characters, so a page full of addresses costs a few hundred bytes.
 
+use super::dom::{Document, NodeRef, Tag};
 use crate::model::{ContactKind, ContactRoute, registrable_domain};
-use scraper::{Html, Selector};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use url::Url;
@@ -85,15 +85,16 @@ const MAX_TEXT: usize = 64;
 
 /// The link's text, whitespace collapsed and lower-cased, when it is short enough to be a
 /// contact or imprint link's (longer texts are not collected at all).
-fn short_text(el: scraper::ElementRef<'_>) -> Option<String> {
+fn short_text(el: NodeRef<'_>) -> Option<String> {
+    let texts = || el.descendants().filter_map(|n| n.as_text());
     let mut len = 0;
-    for t in el.text() {
+    for t in texts() {
         len += t.len();
         if len > MAX_TEXT {
             return None;
         }
     }
-    let joined: String = el.text().collect();
+    let joined: String = texts().collect();
     Some(
         joined
             .split_whitespace()
@@ -114,20 +115,18 @@ fn path_words() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
-fn links() -> &'static Selector {
-    static S: OnceLock<Selector> = OnceLock::new();
-    S.get_or_init(|| Selector::parse("a[href]").expect("a valid selector"))
-}
-
 /// The contact routes of a document fetched from `page_url` (`base` resolves relative links).
-pub fn find(doc: &Html, page_url: Option<&Url>, base: Option<&Url>) -> Vec<ContactRoute> {
+pub fn find(doc: &Document<'_>, page_url: Option<&Url>, base: Option<&Url>) -> Vec<ContactRoute> {
     let site = page_url.and_then(Url::host_str).map(registrable_domain);
     let mut found: BTreeSet<ContactRoute> = BTreeSet::new();
     let count = |kind: ContactKind, found: &BTreeSet<ContactRoute>| {
         found.iter().filter(|c| c.kind == kind).count()
     };
-    for el in doc.select(links()) {
-        let href = el.value().attr("href").unwrap_or_default().trim();
+    let links = doc.root().descendants().filter_map(|n| {
+        let href = n.element().filter(|e| e.is(Tag::A))?.attr("href")?;
+        Some((n, href.trim()))
+    });
+    for (el, href) in links {
         if let Some(rest) = strip_prefix_ci(href, "mailto:") {
             for addr in emails(rest) {
                 if count(ContactKind::Email, &found) < MAX_PER_KIND {
@@ -241,7 +240,7 @@ mod tests {
 
     fn routes(html: &str) -> Vec<(&'static str, String)> {
         let page = Url::parse("https://www.blog.test/2024/post").unwrap();
-        find(&Html::parse_document(html), Some(&page), Some(&page))
+        find(&Document::parse(html), Some(&page), Some(&page))
             .into_iter()
             .map(|c| (c.kind.as_str(), c.value))
             .collect()

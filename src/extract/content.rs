@@ -8,19 +8,18 @@
 //! signals: an element whose region signal ([`placement::region_signal`]) is not `content` is
 //! left out with everything inside it.
 
+use super::dom::{Document, Edge, Node};
 use super::main_content::{self, Shape};
 use super::placement;
 use super::text::{is_invisible_container, push_collapsed};
 use crate::model::Placement;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
 
 /// Visible editorial text of `doc`, whitespace collapsed, at most `max_chars` bytes (cut at a
 /// character boundary).
-pub fn main_text(doc: &Html, max_chars: usize) -> String {
+pub fn main_text(doc: &Document<'_>, max_chars: usize) -> String {
     let mut shape = Shape::default();
     let mut depth = 0usize;
-    for edge in doc.tree.root().traverse() {
+    for edge in doc.root().traverse() {
         match edge {
             Edge::Open(n) if n.value().is_element() => {
                 depth += 1;
@@ -31,15 +30,13 @@ pub fn main_text(doc: &Html, max_chars: usize) -> String {
             _ => {}
         }
     }
-    let article = main_content::detect(&doc.html(), shape, &[])
-        .ok()
-        .map(|m| m.text);
+    let article = main_content::detect(doc, shape, &[]).ok().map(|m| m.text);
     editorial_text(doc, article, max_chars)
 }
 
 /// The editorial text when the main-content scorer already ran on this page (`article`, its
 /// text), without running it again: the article text if there is one, else the region walk.
-pub fn editorial_text(doc: &Html, article: Option<String>, max_chars: usize) -> String {
+pub fn editorial_text(doc: &Document<'_>, article: Option<String>, max_chars: usize) -> String {
     match article {
         Some(text) if !text.is_empty() => truncate(text, max_chars),
         _ => truncate(region_text(doc, max_chars), max_chars),
@@ -56,11 +53,11 @@ fn truncate(mut out: String, max_chars: usize) -> String {
 }
 
 /// Text outside every non-content region.
-fn region_text(doc: &Html, max_chars: usize) -> String {
+fn region_text(doc: &Document<'_>, max_chars: usize) -> String {
     let mut out = String::new();
     // Depth of the skipped subtree we are in (0 = not skipping).
     let mut skipping = 0usize;
-    for edge in doc.tree.root().traverse() {
+    for edge in doc.root().traverse() {
         match edge {
             Edge::Open(n) => match n.value() {
                 Node::Element(_) if skipping > 0 => skipping += 1,
@@ -105,10 +102,11 @@ mod tests {
         let para = "<p>Trail running shoes need grip, cushioning and a good fit, and we tested \
                     twelve pairs over three months of muddy, rocky and wet trails in the hills, \
                     writing down how each one felt on the descents.</p>";
-        let doc = Html::parse_document(&format!(
+        let html = format!(
             "<html><body><div class=menu><a href=/>Home</a> <a href=/a>About</a></div>\
              <div class=story>{para}{para}{para}</div><div id=footer>Copyright 2024</div></body></html>"
-        ));
+        );
+        let doc = Document::parse(&html);
         let text = main_text(&doc, 10_000);
         assert!(text.starts_with("Trail running shoes"), "{text}");
         assert!(
@@ -120,7 +118,7 @@ mod tests {
 
     #[test]
     fn boilerplate_is_left_out() {
-        let doc = Html::parse_document(
+        let doc = Document::parse(
             "<html><head><title>T</title></head><body><nav>Menu Home</nav>\
              <article><p>The body text.</p><p>Second <b>para</b>.</p>\
              <div class='comments'>spam comment</div></article>\

@@ -1,25 +1,30 @@
 //! Extract stage: an HTML document → its links and page signals ([`PageAnalysis`]).
 //!
-//! Synchronous and pure: `&str` in, data out, no I/O. The parsed tree (`scraper::Html`) never
+//! Synchronous and pure: `&str` in, data out, no I/O. The parsed tree ([`dom::Document`]) never
 //! leaves this module, so it never lives across an `.await`. One walk over the tree finds
 //! every `<a href>` and `<area href>` in document order, skipping `<template>` contents; links
 //! in comments, scripts and `<textarea>`s are not elements and so are never seen. Each selected
 //! link gets its anchor text, `rel` tokens, placement with evidence, surrounding words and a
 //! hidden-link check.
+//!
+//! Pages are parsed once, into [`dom::Document`]: by the fast parser of [`parse`] when it takes
+//! the page (it builds exactly the tree html5ever would, about five times faster), else by
+//! html5ever after [`nesting`] has cut hostile structure down. Main-content scoring, placement,
+//! signals and contact routes all read that one tree.
 
 pub mod contacts;
 pub mod content;
+pub mod dom;
 pub mod main_content;
 pub mod nesting;
+pub mod parse;
 mod placement;
 pub mod signals;
 mod text;
 mod vocabulary;
 
 use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
-use ego_tree::NodeRef;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
+use dom::{Document, Edge, NodeRef};
 use url::Url;
 
 /// Characters of context kept on each side of a link.
@@ -52,9 +57,7 @@ pub fn analyze(
     x_robots_tag: &[String],
     filter: LinkFilter<'_>,
 ) -> PageAnalysis {
-    // Hostile nesting would make the parser itself quadratic (issue 10).
-    let html = &*nesting::limit_nesting(html);
-    let doc = Html::parse_document(html);
+    let doc = Document::parse(html);
     let mut signals = PageSignals {
         x_robots_tag: parse_x_robots_tag(x_robots_tag),
         ..PageSignals::default()
@@ -64,14 +67,16 @@ pub fn analyze(
         .map(registrable_domain)
         .unwrap_or_default();
     let base = base_url(&doc, page_url);
-    // Every link in document order (its raw href), and the kept ones with their ordinal.
+    // Every link in document order (its node and raw href), and the kept ones with their
+    // ordinal.
+    let mut link_nodes = Vec::new();
     let mut hrefs: Vec<&str> = Vec::new();
     let mut selected = Vec::new();
     let mut external_domains = std::collections::HashSet::new();
     let mut in_template = 0usize;
     let mut shape = main_content::Shape::default();
     let mut depth = 0usize;
-    for edge in doc.tree.root().traverse() {
+    for edge in doc.root().traverse() {
         let node = match edge {
             Edge::Open(n) => n,
             Edge::Close(n) => {
@@ -151,8 +156,15 @@ pub fn analyze(
                 }
                 if filter.keeps(resolved.as_ref()) {
                     selected.push((node, hrefs.len(), resolved));
+                } else if let (LinkFilter::Target(t), Some(u)) = (filter, &resolved)
+                    && signals.redirected_links.len() < signals::MAX_REDIRECTED
+                    && signals::carries_target(u, t)
+                {
+                    // A link to another host that reaches the target through a redirect.
+                    signals.redirected_links.push(u.to_string());
                 }
                 hrefs.push(href);
+                link_nodes.push(node.id());
             }
             _ => {}
         }
@@ -164,10 +176,11 @@ pub fn analyze(
     // a link to place (most pages of an audit that lost their link have none).
     // The article text doubles as the editorial text of the content signals, so the scorer
     // runs once per page; pages without a selected link use the cheaper region walk.
+    let selected_nodes: Vec<NodeRef<'_>> = selected.iter().map(|(n, _, _)| *n).collect();
     let (links, article) = if selected.is_empty() {
         (Vec::new(), None)
     } else {
-        let main = main_content::detect(html, shape, &hrefs);
+        let main = main_content::detect(&doc, shape, &link_nodes);
         let article = main.as_ref().ok().map(|m| m.text.clone());
         let ctx = placement::PageContext::new(main, placement::Signals::from_env());
         let links = selected
@@ -177,15 +190,7 @@ pub fn analyze(
         (links, article)
     };
     let editorial = content::editorial_text(&doc, article, signals::MAX_TEXT);
-    signals::collect(
-        html,
-        &doc,
-        &editorial,
-        base.as_ref(),
-        filter,
-        &links,
-        &mut signals,
-    );
+    signals::collect(html, &editorial, &selected_nodes, &links, &mut signals);
     // Contact routes matter only where there is a link to ask about.
     if !links.is_empty() {
         signals.contacts = contacts::find(&doc, page_url, base.as_ref());
@@ -194,7 +199,7 @@ pub fn analyze(
 }
 
 fn observe(
-    node: NodeRef<'_, Node>,
+    node: NodeRef<'_>,
     href: &str,
     resolved: Option<Url>,
     ordinal: usize,
@@ -238,7 +243,7 @@ fn observe(
 
 /// Anchor text: visible text; else the `alt` of images inside (an image link); else
 /// `title`/`aria-label`.
-fn anchor_text(node: NodeRef<'_, Node>) -> (String, bool) {
+fn anchor_text(node: NodeRef<'_>) -> (String, bool) {
     let visible = text::visible_text(node);
     let has_image = node
         .descendants()
@@ -277,7 +282,7 @@ fn collapse(s: &str) -> String {
 
 /// Why the link is invisible to readers, from inline styles and attributes on the link or an
 /// ancestor (stylesheets are not evaluated).
-fn hidden_reason(node: NodeRef<'_, Node>) -> Option<String> {
+fn hidden_reason(node: NodeRef<'_>) -> Option<String> {
     let mut cur = Some(node);
     while let Some(n) = cur {
         if let Some(el) = n.value().as_element() {
@@ -354,14 +359,14 @@ fn hiding_style(style: &str) -> Option<String> {
     }
 }
 
-fn has_ancestor(node: NodeRef<'_, Node>, name: &str) -> bool {
+fn has_ancestor(node: NodeRef<'_>, name: &str) -> bool {
     node.ancestors()
         .any(|a| a.value().as_element().is_some_and(|e| e.name() == name))
 }
 
 /// The document base: the first `<base href>`, resolved against the page URL.
-fn base_url(doc: &Html, page_url: Option<&Url>) -> Option<Url> {
-    for node in doc.tree.root().descendants() {
+fn base_url(doc: &Document<'_>, page_url: Option<&Url>) -> Option<Url> {
+    for node in doc.root().descendants() {
         if let Some(el) = node.value().as_element()
             && el.name() == "base"
             && let Some(href) = el.attr("href")

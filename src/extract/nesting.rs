@@ -1181,8 +1181,12 @@ mod tests {
     fn the_parser_builds_a_bounded_tree_from_a_reconstruction_bomb() {
         let html: String = (0..20_000).map(|i| format!("<p><b id={i}>x</p>")).collect();
         let out = limit_nesting(&html);
-        let doc = scraper::Html::parse_document(&out);
-        let elements = doc.tree.nodes().filter(|n| n.value().is_element()).count();
+        let doc = crate::extract::dom::Document::parse_html5ever(&out);
+        let elements = doc
+            .root()
+            .descendants()
+            .filter(|n| n.value().is_element())
+            .count();
         // 20,000 paragraphs, a few formatting elements each at most.
         assert!(
             elements < 20_000 + MAX_RECONSTRUCTED * 2,

@@ -23,14 +23,11 @@
 //! verdict (pages too deep or large for the scorer) the region signals decide, then editorial
 //! containers (`<article>`, `<main>`, `entry-content`...), then running text.
 
+use super::dom::{Edge, Element, Node, NodeId, NodeRef};
 use super::main_content::{MainContent, Unavailable};
 use super::text::is_invisible_container;
 use super::vocabulary;
 use crate::model::Placement;
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::Node;
-use scraper::node::Element;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -180,11 +177,7 @@ struct Region {
 
 /// Classifies the link element `link` (an `<a>` or `<area>`), the `ordinal`-th link of its
 /// page in document order.
-pub fn classify(
-    link: NodeRef<'_, Node>,
-    ordinal: usize,
-    ctx: &PageContext,
-) -> (Placement, Vec<String>) {
+pub fn classify(link: NodeRef<'_>, ordinal: usize, ctx: &PageContext) -> (Placement, Vec<String>) {
     let s = ctx.signals;
     let region = nearest_region(link, s);
     let reply = if s.on(Signal::Replies) {
@@ -284,7 +277,7 @@ pub fn classify(
 /// Placement without a main-content verdict: regions, then editorial containers, then running
 /// text.
 fn fallback(
-    link: NodeRef<'_, Node>,
+    link: NodeRef<'_>,
     ordinal: usize,
     ctx: &PageContext,
     region: Option<(Placement, String)>,
@@ -320,7 +313,7 @@ fn fallback(
     )
 }
 
-fn has_rel(link: NodeRef<'_, Node>, token: &str) -> bool {
+fn has_rel(link: NodeRef<'_>, token: &str) -> bool {
     link.value()
         .as_element()
         .and_then(|e| e.attr("rel"))
@@ -331,7 +324,7 @@ fn has_rel(link: NodeRef<'_, Node>, token: &str) -> bool {
 }
 
 /// The nearest ancestor's region signal (the link itself included, for `rel=author`).
-fn nearest_region(link: NodeRef<'_, Node>, s: Signals) -> Option<Region> {
+fn nearest_region(link: NodeRef<'_>, s: Signals) -> Option<Region> {
     if s.on(Signal::Schema) && has_rel(link, "author") {
         return Some(Region {
             placement: Placement::AuthorBio,
@@ -364,11 +357,11 @@ fn nearest_region(link: NodeRef<'_, Node>, s: Signals) -> Option<Region> {
 
 /// The region an element marks by itself (landmark, role, itemtype or class/id vocabulary), with
 /// its evidence; `None` for elements that say nothing about placement.
-pub fn region_signal(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
+pub fn region_signal(el: Element<'_>, node: NodeRef<'_>) -> Option<(Placement, String)> {
     region_with(el, node, Signals::ALL).map(|r| (r.placement, r.evidence))
 }
 
-fn region_with(el: &Element, node: NodeRef<'_, Node>, s: Signals) -> Option<Region> {
+fn region_with(el: Element<'_>, node: NodeRef<'_>, s: Signals) -> Option<Region> {
     // Classes of <body> and <html> describe the page (`single-post`, `has-sidebar`,
     // `comments-open`), not a region of it.
     if matches!(el.name(), "body" | "html") {
@@ -414,11 +407,11 @@ fn region_with(el: &Element, node: NodeRef<'_, Node>, s: Signals) -> Option<Regi
     None
 }
 
-fn is_link(el: &Element) -> bool {
+fn is_link(el: Element<'_>) -> bool {
     matches!(el.name(), "a" | "area")
 }
 
-fn landmark(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)> {
+fn landmark(el: Element<'_>, node: NodeRef<'_>) -> Option<(Placement, String)> {
     match el.name() {
         "nav" => return Some((Placement::Navigation, "ancestor <nav>".into())),
         "aside" => return Some((Placement::Sidebar, "ancestor <aside>".into())),
@@ -443,7 +436,7 @@ fn landmark(el: &Element, node: NodeRef<'_, Node>) -> Option<(Placement, String)
     Some((p, format!("ancestor role=\"{role}\"")))
 }
 
-fn schema(el: &Element) -> Option<(Placement, String)> {
+fn schema(el: Element<'_>) -> Option<(Placement, String)> {
     if let Some(t) = el.attr("itemtype") {
         for one in t.split_whitespace() {
             let short = one.trim_end_matches('/').rsplit('/').next().unwrap_or(one);
@@ -467,7 +460,7 @@ fn schema(el: &Element) -> Option<(Placement, String)> {
     }
 }
 
-fn has_sectioning_ancestor(node: NodeRef<'_, Node>) -> bool {
+fn has_sectioning_ancestor(node: NodeRef<'_>) -> bool {
     node.ancestors().any(|a| {
         a.value()
             .as_element()
@@ -475,7 +468,7 @@ fn has_sectioning_ancestor(node: NodeRef<'_, Node>) -> bool {
     })
 }
 
-fn content_signal(el: &Element, s: Signals) -> Option<String> {
+fn content_signal(el: Element<'_>, s: Signals) -> Option<String> {
     if s.on(Signal::Landmarks) {
         match el.name() {
             "article" => return Some("inside <article>".into()),
@@ -515,7 +508,7 @@ fn is_paragraph_block(name: &str) -> bool {
 
 /// The running-text fallback: the nearest `<p>`, `<li>`, `<td>`, `<dd>` or `<blockquote>`
 /// holds at least [`MIN_PARAGRAPH_CHARS`] of text, less than half of it link text.
-fn running_text(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<String> {
+fn running_text(link: NodeRef<'_>, ctx: &PageContext) -> Option<String> {
     let block = link.ancestors().find(|a| {
         a.value()
             .as_element()
@@ -536,14 +529,10 @@ fn running_text(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<String> {
 }
 
 /// Structural class of a link outside the main content with no region signal.
-fn structural(
-    link: NodeRef<'_, Node>,
-    ordinal: usize,
-    ctx: &PageContext,
-) -> Option<(Placement, String)> {
+fn structural(link: NodeRef<'_>, ordinal: usize, ctx: &PageContext) -> Option<(Placement, String)> {
     // The nearest block holding several links: the link list the link belongs to. A small
     // block with a copyright notice is the footer.
-    let mut nearest: Option<(NodeRef<'_, Node>, BlockStats)> = None;
+    let mut nearest: Option<(NodeRef<'_>, BlockStats)> = None;
     let mut blocks = 0;
     for anc in link.ancestors() {
         let Some(el) = anc.value().as_element() else {
@@ -613,7 +602,7 @@ fn is_layout_block(name: &str) -> bool {
 }
 
 /// A link to the site's home page (`/`, `index.html`, `https://host/`).
-fn is_home_link(link: NodeRef<'_, Node>) -> bool {
+fn is_home_link(link: NodeRef<'_>) -> bool {
     let Some(href) = link.value().as_element().and_then(|e| e.attr("href")) else {
         return false;
     };
@@ -634,7 +623,7 @@ fn is_home_link(link: NodeRef<'_, Node>) -> bool {
 /// Old table layouts put the menu and the link column in cells next to the text cell, and
 /// Readability keeps the whole row: a cell of nothing but links beside a cell of running text
 /// is navigation before it and a sidebar after it.
-fn link_column(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(Placement, String)> {
+fn link_column(link: NodeRef<'_>, ctx: &PageContext) -> Option<(Placement, String)> {
     let cell = link
         .ancestors()
         .take(6)
@@ -675,7 +664,7 @@ fn link_column(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(Placement,
 }
 
 /// Text, link text and links of a block (cached per block).
-fn block_stats(block: NodeRef<'_, Node>, ctx: &PageContext) -> BlockStats {
+fn block_stats(block: NodeRef<'_>, ctx: &PageContext) -> BlockStats {
     if let Some(s) = ctx.blocks.borrow().get(&block.id()) {
         return *s;
     }
@@ -749,7 +738,7 @@ fn is_copyright(text: &str) -> bool {
 
 /// A link in the second or later of a run of look-alike sibling blocks that each name an
 /// author is in a reply (forum posts, comment threads with unknown class names).
-fn reply_structure(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(usize, String)> {
+fn reply_structure(link: NodeRef<'_>, ctx: &PageContext) -> Option<(usize, String)> {
     for anc in link.ancestors().take(REPLY_SEARCH_DEPTH) {
         let Some(el) = anc.value().as_element() else {
             continue;
@@ -765,7 +754,7 @@ fn reply_structure(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(usize,
         } else {
             3
         };
-        let first = parent.tree().get(first)?;
+        let first = parent.document().get(first);
         if count >= min && rank > 0 && is_authored(anc, ctx) && is_authored(first, ctx) {
             return Some((
                 count,
@@ -782,7 +771,7 @@ fn reply_structure(link: NodeRef<'_, Node>, ctx: &PageContext) -> Option<(usize,
 
 /// The signature of a block for look-alike comparison: name and class words (ids and numbers
 /// differ between replies and are left out).
-fn signature(el: &Element) -> String {
+fn signature(el: Element<'_>) -> String {
     let mut words: Vec<String> = el
         .attr("class")
         .unwrap_or_default()
@@ -798,8 +787,8 @@ fn signature(el: &Element) -> String {
 /// (number of element siblings with `child`'s signature, `child`'s rank among them, the first
 /// of them).
 fn sibling_rank(
-    parent: NodeRef<'_, Node>,
-    child: NodeRef<'_, Node>,
+    parent: NodeRef<'_>,
+    child: NodeRef<'_>,
     ctx: &PageContext,
 ) -> Option<(usize, usize, NodeId)> {
     if let Some(m) = ctx.siblings.borrow().get(&parent.id()) {
@@ -824,7 +813,7 @@ fn sibling_rank(
 
 /// Whether a block names an author and a date the way comments and forum posts do, and has
 /// no headline of its own (which would make it an article teaser).
-fn is_authored(block: NodeRef<'_, Node>, ctx: &PageContext) -> bool {
+fn is_authored(block: NodeRef<'_>, ctx: &PageContext) -> bool {
     if let Some(a) = ctx.authored.borrow().get(&block.id()) {
         return *a;
     }
@@ -906,14 +895,13 @@ fn looks_like_date(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::Html;
+    use crate::extract::dom::Document;
 
     /// Placement of every link of `html`, without the main-content scorer.
     fn placements(html: &str) -> Vec<(Placement, Vec<String>)> {
-        let doc = Html::parse_document(html);
+        let doc = Document::parse(html);
         let ctx = PageContext::new(Err(Unavailable::NoArticle), Signals::ALL);
-        doc.tree
-            .root()
+        doc.root()
             .descendants()
             .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "a"))
             .enumerate()
@@ -1001,12 +989,11 @@ mod tests {
 
     #[test]
     fn ablation_switches_signals_off() {
-        let doc = Html::parse_document("<nav><a href=/>x</a></nav>");
+        let doc = Document::parse("<nav><a href=/>x</a></nav>");
         let mut s = Signals::ALL;
         s.off[1] = true;
         let ctx = PageContext::new(Err(Unavailable::NoArticle), s);
         let a = doc
-            .tree
             .root()
             .descendants()
             .find(|n| n.value().as_element().is_some_and(|e| e.name() == "a"))

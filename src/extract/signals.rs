@@ -15,24 +15,23 @@
 
 pub mod terms;
 
-use super::{LinkFilter, content, text};
+use super::dom::{Document, NodeRef};
+use super::{content, text};
 use crate::model::{LinkObservation, PageSignals, TargetText};
 use aho_corasick::{AhoCorasick, MatchKind};
-use ego_tree::NodeRef;
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use url::Url;
 
 /// Bytes of editorial text analysed per page (a long article's first ~8,000 words).
 pub(super) const MAX_TEXT: usize = 50_000;
-/// Bytes of text given to language detection (plenty for a reliable answer).
-const LANG_SAMPLE: usize = 4_000;
+/// Bytes of text given to language detection: a few hundred words, plenty for a reliable
+/// answer (whatlang's cost grows with the sample; 4 KB made it a seventh of an audit's CPU).
+const LANG_SAMPLE: usize = 2_000;
 /// Most terms of one vocabulary recorded per page.
 const MAX_TERMS: usize = 10;
 /// Most redirected links recorded per page.
-const MAX_REDIRECTED: usize = 5;
+pub(super) const MAX_REDIRECTED: usize = 5;
 /// Links whose paragraph is analysed per page (a page with hundreds of links to the target
 /// is judged by its first ones).
 const MAX_PARAGRAPHS: usize = 50;
@@ -82,13 +81,23 @@ fn vocabularies() -> &'static Vocabularies {
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = true;
-    for c in s.chars().flat_map(char::to_lowercase) {
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() || c == '\'' || c == '-' {
             out.push(c);
             space = false;
         } else if !space {
             out.push(' ');
             space = true;
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            // Lower-casing ASCII is ASCII: no need for the general mapping.
+            push(c.to_ascii_lowercase(), &mut out);
+        } else {
+            for l in c.to_lowercase() {
+                push(l, &mut out);
+            }
         }
     }
     if out.ends_with(' ') {
@@ -97,15 +106,26 @@ fn normalize(s: &str) -> String {
     out
 }
 
-/// Collects the content signals of `doc` into `signals`. `main` is its editorial text
-/// ([`content::editorial_text`]); `links` are the links [`super::analyze`]
-/// selected, in document order; `base` is the document's base URL.
+/// `normalize(&format!("{a} {b}"))` from the two normalised parts.
+fn join_normalized(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a} {b}"),
+    }
+}
+
+/// Collects the content signals of a page into `signals`. `main` is its editorial text
+/// ([`content::editorial_text`]); `selected` are the nodes of the links [`super::analyze`]
+/// selected and `links` their observations, in document order.
+///
+/// The tracking IDs, the fingerprint and the term profile only serve pages that link to the
+/// target (network rules and relevance are about links): on a page without selected links they
+/// are left empty, which saves about a third of the work on lost pages.
 pub(super) fn collect(
     html: &str,
-    doc: &Html,
     main: &str,
-    base: Option<&Url>,
-    filter: LinkFilter<'_>,
+    selected: &[NodeRef<'_>],
     links: &[LinkObservation],
     signals: &mut PageSignals,
 ) {
@@ -113,12 +133,25 @@ pub(super) fn collect(
     signals.text_words = count_words(main);
     let language = language(main);
     let lang = language.as_deref();
-    let normalized = normalize(&format!("{title} {main}"));
-    match_vocabularies(&normalized, signals);
-    signals.tracking_ids = tracking_ids(html);
-    signals.simhash = simhash(&normalize(main));
-    signals.terms = terms::vector(&format!("{title} {main}"), lang, terms::PAGE_TERMS);
-    walk_links(doc, base, filter, links, lang, signals);
+    let normalized_main = normalize(main);
+    match_vocabularies(
+        &join_normalized(&normalize(&title), &normalized_main),
+        signals,
+    );
+    if !links.is_empty() {
+        signals.tracking_ids = tracking_ids(html);
+        signals.simhash = simhash(&normalized_main);
+        signals.terms = terms::vector(&format!("{title} {main}"), lang, terms::PAGE_TERMS);
+    }
+    signals.link_terms = selected
+        .iter()
+        .zip(links)
+        .take(MAX_PARAGRAPHS)
+        .map(|(node, link)| {
+            let para = paragraph(*node, &link.anchor_text);
+            terms::vector(&para, lang, terms::PARAGRAPH_TERMS)
+        })
+        .collect();
     signals.language = language;
 }
 
@@ -181,7 +214,10 @@ fn tracking_ids(html: &str) -> Vec<String> {
         AhoCorasick::new(["UA-", "G-", "GTM-", "ca-pub-"]).expect("static patterns")
     });
     let bytes = html.as_bytes();
-    let has_gtag = html.contains("gtag") || html.contains("googletagmanager");
+    // Only asked when a `G-` ID turns up (two scans of the page otherwise).
+    let mut gtag: Option<bool> = None;
+    let mut has_gtag =
+        || *gtag.get_or_insert_with(|| html.contains("gtag") || html.contains("googletagmanager"));
     let mut ids = BTreeSet::new();
     for hit in m.find_iter(html) {
         if hit.start() > 0 && bytes[hit.start() - 1].is_ascii_alphanumeric() {
@@ -198,12 +234,13 @@ fn tracking_ids(html: &str) -> Vec<String> {
                     ids.insert(format!("UA-{}", ascii(&rest[..digits])));
                 }
             }
-            1 if has_gtag => {
+            1 => {
                 let n = run(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
                 let id = &rest[..n];
                 if (8..=12).contains(&n)
                     && id.iter().any(u8::is_ascii_digit)
                     && id.iter().any(u8::is_ascii_uppercase)
+                    && has_gtag()
                 {
                     ids.insert(format!("G-{}", ascii(id)));
                 }
@@ -236,7 +273,32 @@ pub fn simhash(normalized: &str) -> Option<u64> {
     if words.len() < 3 {
         return None;
     }
-    let mut v = [0i32; 64];
+    // Per bit, how many shingle hashes have it set: eight byte-wide counters in each of eight
+    // words (bit-sliced), added a byte of the hash at a time and spilled before they overflow.
+    static SPREAD: OnceLock<[u64; 256]> = OnceLock::new();
+    let spread = SPREAD.get_or_init(|| {
+        let mut t = [0u64; 256];
+        for (b, slot) in t.iter_mut().enumerate() {
+            for bit in 0..8 {
+                if b >> bit & 1 == 1 {
+                    *slot |= 1 << (8 * bit);
+                }
+            }
+        }
+        t
+    });
+    let mut ones = [0u32; 64];
+    let mut lanes = [0u64; 8];
+    let mut pending = 0;
+    let spill = |lanes: &mut [u64; 8], ones: &mut [u32; 64]| {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            for bit in 0..8 {
+                ones[8 * k + bit] += ((*lane >> (8 * bit)) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+    };
+    let shingles = words.len() - 2;
     for w in words.windows(3) {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for part in w {
@@ -246,14 +308,21 @@ pub fn simhash(normalized: &str) -> Option<u64> {
             }
         }
         let h = mix64(h);
-        for (bit, slot) in v.iter_mut().enumerate() {
-            *slot += if h >> bit & 1 == 1 { 1 } else { -1 };
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += spread[((h >> (8 * k)) & 0xff) as usize];
+        }
+        pending += 1;
+        if pending == 255 {
+            spill(&mut lanes, &mut ones);
+            pending = 0;
         }
     }
+    spill(&mut lanes, &mut ones);
+    // The sum of ±1 votes is positive when more than half of the shingles set the bit.
     Some(
-        v.iter()
+        ones.iter()
             .enumerate()
-            .filter(|(_, n)| **n > 0)
+            .filter(|(_, n)| 2 * **n as usize > shingles)
             .fold(0u64, |acc, (bit, _)| acc | 1 << bit),
     )
 }
@@ -267,77 +336,9 @@ fn mix64(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-/// One walk over the links of the document: the paragraph around each selected link, and
-/// links that reach the target through another host's redirect.
-fn walk_links(
-    doc: &Html,
-    base: Option<&Url>,
-    filter: LinkFilter<'_>,
-    links: &[LinkObservation],
-    lang: Option<&str>,
-    signals: &mut PageSignals,
-) {
-    let target = match filter {
-        LinkFilter::Target(t) => Some(t),
-        LinkFilter::All => None,
-    };
-    let mut next = 0usize;
-    let mut in_template = 0usize;
-    for edge in doc.tree.root().traverse() {
-        let node = match edge {
-            Edge::Open(n) => n,
-            Edge::Close(n) => {
-                if n.value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "template")
-                {
-                    in_template -= 1;
-                }
-                continue;
-            }
-        };
-        let Some(el) = node.value().as_element() else {
-            continue;
-        };
-        if el.name() == "template" {
-            in_template += 1;
-            continue;
-        }
-        if in_template > 0 || !matches!(el.name(), "a" | "area") {
-            continue;
-        }
-        let Some(href) = el.attr("href") else {
-            continue;
-        };
-        let resolved = super::resolve(base, href);
-        let shown = resolved
-            .as_ref()
-            .map_or_else(|| href.trim().to_string(), Url::to_string);
-        if let Some(link) = links.get(next)
-            && link.href == shown
-        {
-            next += 1;
-            if signals.link_terms.len() < MAX_PARAGRAPHS {
-                let para = paragraph(node, &link.anchor_text);
-                signals
-                    .link_terms
-                    .push(terms::vector(&para, lang, terms::PARAGRAPH_TERMS));
-            }
-            continue;
-        }
-        if let (Some(t), Some(u)) = (target, resolved.as_ref())
-            && signals.redirected_links.len() < MAX_REDIRECTED
-            && !t.matches_url(u)
-            && carries_target(u, t)
-        {
-            signals.redirected_links.push(u.to_string());
-        }
-    }
-}
-
 /// The text of the block around a link, without the anchor text itself (so that a keyword
 /// anchor does not make its own paragraph look relevant).
-fn paragraph(link: NodeRef<'_, Node>, anchor: &str) -> String {
+fn paragraph(link: NodeRef<'_>, anchor: &str) -> String {
     let block = link.ancestors().find(|a| {
         a.value().as_element().is_some_and(|e| {
             matches!(
@@ -367,7 +368,22 @@ fn paragraph(link: NodeRef<'_, Node>, anchor: &str) -> String {
     let Some(block) = block else {
         return String::new();
     };
-    let full = text::visible_text(block);
+    // Long blocks (a whole table-layout cell) are only read as far as the window needs: up to
+    // the anchor's first occurrence and a window beyond it. The cut text is a prefix of the
+    // whole, so the window is the same.
+    let mut limit = 4 * MAX_PARAGRAPH;
+    let full = loop {
+        let (text, complete) = text::visible_text_upto(block, limit);
+        if complete {
+            break text;
+        }
+        if let Some(at) = text.find(anchor)
+            && text.len() > at.saturating_sub(MAX_PARAGRAPH / 2) + MAX_PARAGRAPH + 1
+        {
+            break text;
+        }
+        limit = limit.saturating_mul(4);
+    };
     let (mut start, mut end) = (0, full.len());
     if full.len() > MAX_PARAGRAPH {
         let at = full.find(anchor).unwrap_or(0);
@@ -389,7 +405,13 @@ fn paragraph(link: NodeRef<'_, Node>, anchor: &str) -> String {
 }
 
 /// Whether `url` carries a URL of the target in its query, path or fragment.
-fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
+pub(super) fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
+    // Decoding only turns `%XX` (and `+`) into other characters: without `http` or `%` after
+    // the host there is nothing to find (most links), and nothing to decode.
+    let after_host = &url[url::Position::BeforePath..];
+    if !after_host.contains("http") && !after_host.contains('%') {
+        return false;
+    }
     let mut texts: Vec<String> = url.query_pairs().map(|(_, v)| v.into_owned()).collect();
     texts.push(
         percent_encoding::percent_decode_str(url.path())
@@ -413,10 +435,9 @@ fn carries_target(url: &Url, target: &crate::model::Target) -> bool {
 /// The words of one of the target's own pages (for its topical profile): language, editorial
 /// word count and the most frequent stems of its title and editorial text.
 pub fn target_text(html: &str, url: &Url) -> TargetText {
-    let doc = Html::parse_document(&super::nesting::limit_nesting(html));
+    let doc = Document::parse(html);
     let main = content::main_text(&doc, MAX_TEXT);
     let title = doc
-        .tree
         .root()
         .descendants()
         .find(|n| n.value().as_element().is_some_and(|e| e.name() == "title"))
@@ -427,10 +448,7 @@ pub fn target_text(html: &str, url: &Url) -> TargetText {
     TargetText {
         url: url.to_string(),
         words: count_words(&main),
-        stems: terms::counted(
-            terms::tokenize(&all, language.as_deref()),
-            terms::PAGE_TERMS * 2,
-        ),
+        stems: terms::counted_terms(&all, language.as_deref(), terms::PAGE_TERMS * 2),
         language,
     }
 }
@@ -438,7 +456,7 @@ pub fn target_text(html: &str, url: &Url) -> TargetText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::analyze;
+    use crate::extract::{LinkFilter, analyze};
     use crate::model::Target;
 
     fn signals(html: &str) -> PageSignals {
@@ -475,13 +493,59 @@ mod tests {
     #[test]
     fn language_words_and_fingerprint() {
         let text = "Las zapatillas de trail que probamos este año en la montaña son ligeras, \
-                    cómodas y resistentes; recomendamos las de Example para carreras largas.";
+                    cómodas y resistentes; recomendamos las de <a href='https://example.com/'>\
+                    Example</a> para carreras largas.";
         let s = signals(&format!("<article><p>{text}</p></article>"));
         assert_eq!(s.language.as_deref(), Some("spa"));
         assert!(s.text_words > 20);
         assert!(s.simhash.is_some());
         assert!(!s.terms.terms.is_empty());
         assert_eq!(signals("<p>hi</p>").language, None);
+        // A page without a link to the target is reported by its title, language and page
+        // flags only: what serves links alone is not computed.
+        let lost = signals(&format!(
+            "<article><p>{}</p></article>",
+            text.replace("https://example.com/", "https://other.test/")
+        ));
+        assert_eq!(lost.language.as_deref(), Some("spa"));
+        assert!(lost.text_words > 20);
+        assert!(lost.simhash.is_none() && lost.terms.terms.is_empty());
+    }
+
+    /// The straightforward ±1 vote per bit.
+    fn simhash_reference(normalized: &str) -> Option<u64> {
+        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.len() < 3 {
+            return None;
+        }
+        let mut v = [0i32; 64];
+        for w in words.windows(3) {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for part in w {
+                for b in part.bytes().chain([b' ']) {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            }
+            let h = mix64(h);
+            for (bit, slot) in v.iter_mut().enumerate() {
+                *slot += if h >> bit & 1 == 1 { 1 } else { -1 };
+            }
+        }
+        Some(
+            v.iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .fold(0u64, |acc, (bit, _)| acc | 1 << bit),
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn simhash_counts_votes_exactly(words in proptest::collection::vec("[a-e]{1,3}", 0..700)) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(simhash(&text), simhash_reference(&text));
+        }
     }
 
     #[test]
@@ -506,7 +570,8 @@ mod tests {
             "<script async src='https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ9'></script>\
              <script>ga('create', 'UA-1234567-3', 'auto'); var x='NOTUA-99999-1';</script>\
              <ins data-ad-client=\"ca-pub-1234567890123456\"></ins>\
-             <script>(function(w,d,s,l,i){})(window,document,'script','dataLayer','GTM-AB12CD');</script>",
+             <script>(function(w,d,s,l,i){})(window,document,'script','dataLayer','GTM-AB12CD');</script>\
+             <p><a href='https://example.com/'>Example</a></p>",
         );
         assert_eq!(
             s.tracking_ids,
@@ -517,6 +582,41 @@ mod tests {
                 "ca-pub-1234567890123456"
             ]
         );
+    }
+
+    #[test]
+    fn long_blocks_give_the_same_window() {
+        let filler = "Words about trail running shoes and the mountains they were tested in. ";
+        for (before, anchor) in [(3, "Example"), (200, "Example"), (200, ""), (0, "Example")] {
+            let html = format!(
+                "<table><tr><td>{} <a href='https://example.com/'>{anchor}</a> {} Example again</td></tr></table>",
+                filler.repeat(before),
+                filler.repeat(300)
+            );
+            let doc = Document::parse(&html);
+            let link = doc
+                .root()
+                .descendants()
+                .find(|n| n.element().is_some_and(|e| e.name() == "a"))
+                .unwrap();
+            let td = link.parent().unwrap();
+            let full = text::visible_text(td);
+            let expected = {
+                let (mut start, mut end) = (0, full.len());
+                if full.len() > MAX_PARAGRAPH {
+                    let at = full.find(anchor).unwrap_or(0);
+                    start = at.saturating_sub(MAX_PARAGRAPH / 2);
+                    end = (start + MAX_PARAGRAPH).min(full.len());
+                }
+                let w = &full[start..end];
+                if anchor.is_empty() {
+                    w.to_string()
+                } else {
+                    w.replacen(anchor, " ", 1)
+                }
+            };
+            assert_eq!(paragraph(link, anchor), expected);
+        }
     }
 
     #[test]

@@ -2,9 +2,7 @@
 //! Every walk here is iterative, so a document nested 100,000 levels deep cannot overflow the
 //! stack.
 
-use ego_tree::NodeRef;
-use ego_tree::iter::Edge;
-use scraper::Node;
+use super::dom::{Edge, Node, NodeRef};
 
 /// Elements whose text is never visible page text.
 pub fn is_invisible_container(name: &str) -> bool {
@@ -73,7 +71,14 @@ pub fn push_collapsed(out: &mut String, s: &str) {
 
 /// Visible text of a node's subtree, whitespace collapsed and trimmed. Text inside `script`,
 /// `style`, `noscript`, `template`... is skipped.
-pub fn visible_text(node: NodeRef<'_, Node>) -> String {
+pub fn visible_text(node: NodeRef<'_>) -> String {
+    visible_text_upto(node, usize::MAX).0
+}
+
+/// [`visible_text`], stopping once at least `limit` bytes are collected: `(text, true)` for the
+/// whole (trimmed) text, `(prefix, false)` for a prefix of it (untrimmed, so it may end with the
+/// one space the whole text would have trimmed off).
+pub fn visible_text_upto(node: NodeRef<'_>, limit: usize) -> (String, bool) {
     let mut out = String::new();
     let mut skip_depth = 0usize;
     for edge in node.traverse() {
@@ -83,7 +88,12 @@ pub fn visible_text(node: NodeRef<'_, Node>) -> String {
                     skip_depth += 1;
                 }
                 Node::Element(e) if e.name() == "br" => out.push(' '),
-                Node::Text(t) if skip_depth == 0 => push_collapsed(&mut out, t),
+                Node::Text(t) if skip_depth == 0 => {
+                    push_collapsed(&mut out, t);
+                    if out.len() >= limit {
+                        return (out, false);
+                    }
+                }
                 _ => {}
             },
             Edge::Close(n) => {
@@ -95,11 +105,11 @@ pub fn visible_text(node: NodeRef<'_, Node>) -> String {
             }
         }
     }
-    out.trim().to_string()
+    (out.trim().to_string(), true)
 }
 
 /// Whether a text node's parent hides it.
-fn text_is_hidden(n: NodeRef<'_, Node>) -> bool {
+fn text_is_hidden(n: NodeRef<'_>) -> bool {
     n.parent()
         .and_then(|p| {
             p.value()
@@ -109,12 +119,12 @@ fn text_is_hidden(n: NodeRef<'_, Node>) -> bool {
         .unwrap_or(false)
 }
 
-fn element_name<'a>(n: &NodeRef<'a, Node>) -> Option<&'a str> {
+fn element_name<'a>(n: &NodeRef<'a>) -> Option<&'a str> {
     n.value().as_element().map(|e| e.name())
 }
 
 /// Up to `max_chars` of text before `node` in its block, walking backwards in document order.
-pub fn text_before(node: NodeRef<'_, Node>, max_chars: usize) -> String {
+pub fn text_before(node: NodeRef<'_>, max_chars: usize) -> String {
     let mut pieces: Vec<&str> = Vec::new();
     let mut len = 0;
     let mut cur = node;
@@ -162,7 +172,7 @@ pub fn text_before(node: NodeRef<'_, Node>, max_chars: usize) -> String {
 }
 
 /// Up to `max_chars` of text after `node` in its block.
-pub fn text_after(node: NodeRef<'_, Node>, max_chars: usize) -> String {
+pub fn text_after(node: NodeRef<'_>, max_chars: usize) -> String {
     let mut out = String::new();
     let mut cur = node;
     'walk: loop {
@@ -200,7 +210,7 @@ pub fn text_after(node: NodeRef<'_, Node>, max_chars: usize) -> String {
     head_chars(out.trim(), max_chars)
 }
 
-fn visible_text_bounded(node: NodeRef<'_, Node>, max_chars: usize) -> String {
+fn visible_text_bounded(node: NodeRef<'_>, max_chars: usize) -> String {
     let mut out = String::new();
     for d in node.descendants() {
         if let Node::Text(t) = d.value()
