@@ -187,6 +187,114 @@ pub(crate) struct Attr {
     pub(crate) value: Span,
 }
 
+/// One of the links that place an arena node in its tree.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Link {
+    Parent,
+    Prev,
+    Next,
+    First,
+    Last,
+}
+
+/// An arena node with tree links. The document's nodes and the main-content scorer's editable
+/// overlay of them are both edited by the three functions below.
+pub(crate) trait Linked {
+    fn link(&self, l: Link) -> u32;
+    fn set_link(&mut self, l: Link, to: u32);
+}
+
+/// Implements [`Linked`] for a node type with `parent`, `prev`, `next`, `first` and `last`
+/// fields.
+macro_rules! impl_linked {
+    ($t:ty) => {
+        impl $crate::extract::dom::Linked for $t {
+            fn link(&self, l: $crate::extract::dom::Link) -> u32 {
+                use $crate::extract::dom::Link;
+                match l {
+                    Link::Parent => self.parent,
+                    Link::Prev => self.prev,
+                    Link::Next => self.next,
+                    Link::First => self.first,
+                    Link::Last => self.last,
+                }
+            }
+            fn set_link(&mut self, l: $crate::extract::dom::Link, to: u32) {
+                use $crate::extract::dom::Link;
+                *match l {
+                    Link::Parent => &mut self.parent,
+                    Link::Prev => &mut self.prev,
+                    Link::Next => &mut self.next,
+                    Link::First => &mut self.first,
+                    Link::Last => &mut self.last,
+                } = to;
+            }
+        }
+    };
+}
+pub(crate) use impl_linked;
+
+impl_linked!(NodeData);
+
+/// Takes `node` out of its parent's children (nothing when it has no parent).
+pub(crate) fn detach<T: Linked>(nodes: &mut [T], node: u32) {
+    let n = &nodes[node as usize];
+    let (parent, prev, next) = (n.link(Link::Parent), n.link(Link::Prev), n.link(Link::Next));
+    if parent == NONE {
+        return;
+    }
+    if prev == NONE {
+        nodes[parent as usize].set_link(Link::First, next);
+    } else {
+        nodes[prev as usize].set_link(Link::Next, next);
+    }
+    if next == NONE {
+        nodes[parent as usize].set_link(Link::Last, prev);
+    } else {
+        nodes[next as usize].set_link(Link::Prev, prev);
+    }
+    let c = &mut nodes[node as usize];
+    c.set_link(Link::Parent, NONE);
+    c.set_link(Link::Prev, NONE);
+    c.set_link(Link::Next, NONE);
+}
+
+/// Makes `child` the last child of `parent` (moving it when it has a parent).
+pub(crate) fn append<T: Linked>(nodes: &mut [T], parent: u32, child: u32) {
+    detach(nodes, child);
+    let last = nodes[parent as usize].link(Link::Last);
+    let c = &mut nodes[child as usize];
+    c.set_link(Link::Parent, parent);
+    c.set_link(Link::Prev, last);
+    c.set_link(Link::Next, NONE);
+    if last == NONE {
+        nodes[parent as usize].set_link(Link::First, child);
+    } else {
+        nodes[last as usize].set_link(Link::Next, child);
+    }
+    nodes[parent as usize].set_link(Link::Last, child);
+}
+
+/// Puts `child` just before `sibling` (nothing when `sibling` has no parent).
+pub(crate) fn insert_before<T: Linked>(nodes: &mut [T], sibling: u32, child: u32) {
+    detach(nodes, child);
+    let s = &nodes[sibling as usize];
+    let (parent, prev) = (s.link(Link::Parent), s.link(Link::Prev));
+    if parent == NONE {
+        return;
+    }
+    let c = &mut nodes[child as usize];
+    c.set_link(Link::Parent, parent);
+    c.set_link(Link::Prev, prev);
+    c.set_link(Link::Next, sibling);
+    if prev == NONE {
+        nodes[parent as usize].set_link(Link::First, child);
+    } else {
+        nodes[prev as usize].set_link(Link::Next, child);
+    }
+    nodes[sibling as usize].set_link(Link::Prev, child);
+}
+
 /// A parsed HTML document.
 #[derive(Debug, Clone)]
 pub struct Document<'s> {
@@ -328,19 +436,7 @@ impl<'s> Document<'s> {
     }
 
     pub(crate) fn append(&mut self, parent: u32, child: u32) {
-        let last = self.nodes[parent as usize].last;
-        {
-            let c = &mut self.nodes[child as usize];
-            c.parent = parent;
-            c.prev = last;
-            c.next = NONE;
-        }
-        if last == NONE {
-            self.nodes[parent as usize].first = child;
-        } else {
-            self.nodes[last as usize].next = child;
-        }
-        self.nodes[parent as usize].last = child;
+        append(&mut self.nodes, parent, child);
     }
 
     /// Appends text to `parent`, merged into its last child when that is text (as html5ever
@@ -389,40 +485,11 @@ impl<'s> Document<'s> {
     }
 
     pub(crate) fn detach(&mut self, node: u32) {
-        let n = self.nodes[node as usize];
-        if n.parent == NONE {
-            return;
-        }
-        if n.prev == NONE {
-            self.nodes[n.parent as usize].first = n.next;
-        } else {
-            self.nodes[n.prev as usize].next = n.next;
-        }
-        if n.next == NONE {
-            self.nodes[n.parent as usize].last = n.prev;
-        } else {
-            self.nodes[n.next as usize].prev = n.prev;
-        }
-        let c = &mut self.nodes[node as usize];
-        c.parent = NONE;
-        c.prev = NONE;
-        c.next = NONE;
+        detach(&mut self.nodes, node);
     }
 
     pub(crate) fn insert_before(&mut self, sibling: u32, child: u32) {
-        let s = self.nodes[sibling as usize];
-        {
-            let c = &mut self.nodes[child as usize];
-            c.parent = s.parent;
-            c.prev = s.prev;
-            c.next = sibling;
-        }
-        if s.prev == NONE {
-            self.nodes[s.parent as usize].first = child;
-        } else {
-            self.nodes[s.prev as usize].next = child;
-        }
-        self.nodes[sibling as usize].prev = child;
+        insert_before(&mut self.nodes, sibling, child);
     }
 
     pub(crate) fn element_attrs(&self, id: u32) -> &[Attr] {

@@ -26,7 +26,7 @@
 //! [`MAX_DEPTH`] or [`MAX_ELEMENTS`] are not scored, and placement falls back on its own
 //! structural signals.
 
-use super::dom::{Document, Node, NodeId, Tag};
+use super::dom::{self, Document, Node, NodeId, Tag};
 use super::text::push_collapsed;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -148,6 +148,8 @@ struct ONode {
     /// `<font>` turned `<span>` loses its attributes.
     no_attrs: bool,
 }
+
+dom::impl_linked!(ONode);
 
 /// An editable copy of a document's structure. Ids below the document's length are its nodes;
 /// new elements get ids after them.
@@ -499,60 +501,15 @@ impl<'d> Overlay<'d> {
     }
 
     fn detach(&mut self, i: u32) {
-        let n = self.n[i as usize];
-        if n.parent == NONE {
-            return;
-        }
-        if n.prev == NONE {
-            self.n[n.parent as usize].first = n.next;
-        } else {
-            self.n[n.prev as usize].next = n.next;
-        }
-        if n.next == NONE {
-            self.n[n.parent as usize].last = n.prev;
-        } else {
-            self.n[n.next as usize].prev = n.prev;
-        }
-        let m = &mut self.n[i as usize];
-        m.parent = NONE;
-        m.prev = NONE;
-        m.next = NONE;
+        dom::detach(&mut self.n, i);
     }
 
     fn append(&mut self, parent: u32, child: u32) {
-        self.detach(child);
-        let last = self.n[parent as usize].last;
-        {
-            let c = &mut self.n[child as usize];
-            c.parent = parent;
-            c.prev = last;
-        }
-        if last == NONE {
-            self.n[parent as usize].first = child;
-        } else {
-            self.n[last as usize].next = child;
-        }
-        self.n[parent as usize].last = child;
+        dom::append(&mut self.n, parent, child);
     }
 
     fn insert_before(&mut self, sibling: u32, child: u32) {
-        self.detach(child);
-        let s = self.n[sibling as usize];
-        if s.parent == NONE {
-            return;
-        }
-        {
-            let c = &mut self.n[child as usize];
-            c.parent = s.parent;
-            c.prev = s.prev;
-            c.next = sibling;
-        }
-        if s.prev == NONE {
-            self.n[s.parent as usize].first = child;
-        } else {
-            self.n[s.prev as usize].next = child;
-        }
-        self.n[sibling as usize].prev = child;
+        dom::insert_before(&mut self.n, sibling, child);
     }
 
     /// `new` takes `i`'s place and `i` leaves the tree.

@@ -331,7 +331,10 @@ impl<'x> Parser<'x> {
 
     fn doctype(&mut self, body: &str) -> R<()> {
         if self.mode != Mode::Initial {
-            return Ok(()); // a doctype elsewhere is ignored
+            // A doctype elsewhere is ignored, but as a token it still reaches html5ever's tree
+            // builder, which then forgets a pending newline skip after `<pre>`.
+            self.ignore_lf = false;
+            return Ok(());
         }
         let rest = body.trim_start_matches(|c: char| is_ws(c as u8) && c.is_ascii());
         let name_end = rest.bytes().position(is_ws).unwrap_or(rest.len());
@@ -2686,6 +2689,7 @@ mod tests {
             "<!-- c --><!--> <!---> <!-- a -- b --!> <! bogus > <? pi ?></x <",
             "<div class=a class=b ID=C data-x = 'y' z>dup</div>",
             "<p>x</p></p></br></div></span>text",
+            "<pre><!DOCTYPE html>\n<img>",
             "<body class=a><body id=b><html lang=en>x",
             "<table> <tr> <td> x </td> </tr> </table>",
             "<table>x</table>",
