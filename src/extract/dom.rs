@@ -263,16 +263,7 @@ pub(crate) fn detach<T: Linked>(nodes: &mut [T], node: u32) {
 pub(crate) fn append<T: Linked>(nodes: &mut [T], parent: u32, child: u32) {
     detach(nodes, child);
     let last = nodes[parent as usize].link(Link::Last);
-    let c = &mut nodes[child as usize];
-    c.set_link(Link::Parent, parent);
-    c.set_link(Link::Prev, last);
-    c.set_link(Link::Next, NONE);
-    if last == NONE {
-        nodes[parent as usize].set_link(Link::First, child);
-    } else {
-        nodes[last as usize].set_link(Link::Next, child);
-    }
-    nodes[parent as usize].set_link(Link::Last, child);
+    splice(nodes, child, parent, last, NONE);
 }
 
 /// Puts `child` just before `sibling` (nothing when `sibling` has no parent).
@@ -280,19 +271,28 @@ pub(crate) fn insert_before<T: Linked>(nodes: &mut [T], sibling: u32, child: u32
     detach(nodes, child);
     let s = &nodes[sibling as usize];
     let (parent, prev) = (s.link(Link::Parent), s.link(Link::Prev));
-    if parent == NONE {
-        return;
+    if parent != NONE {
+        splice(nodes, child, parent, prev, sibling);
     }
+}
+
+/// Links a detached `child` into `parent`'s children between `prev` and `next` (`NONE` for
+/// the ends of the list).
+fn splice<T: Linked>(nodes: &mut [T], child: u32, parent: u32, prev: u32, next: u32) {
     let c = &mut nodes[child as usize];
     c.set_link(Link::Parent, parent);
     c.set_link(Link::Prev, prev);
-    c.set_link(Link::Next, sibling);
+    c.set_link(Link::Next, next);
     if prev == NONE {
         nodes[parent as usize].set_link(Link::First, child);
     } else {
         nodes[prev as usize].set_link(Link::Next, child);
     }
-    nodes[sibling as usize].set_link(Link::Prev, child);
+    if next == NONE {
+        nodes[parent as usize].set_link(Link::Last, child);
+    } else {
+        nodes[next as usize].set_link(Link::Prev, child);
+    }
 }
 
 /// A parsed HTML document.

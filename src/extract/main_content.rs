@@ -309,18 +309,15 @@ impl<'d> Overlay<'d> {
     }
 
     fn first_element_child(&self, i: u32) -> Option<u32> {
-        let mut c = self.n[i as usize].first;
-        while c != NONE {
-            if self.is_elem(c) {
-                return Some(c);
-            }
-            c = self.n[c as usize].next;
-        }
-        None
+        self.element_from(self.n[i as usize].first)
     }
 
     fn next_element_sibling(&self, i: u32) -> Option<u32> {
-        let mut c = self.n[i as usize].next;
+        self.element_from(self.n[i as usize].next)
+    }
+
+    /// The first element among `c` and its following siblings.
+    fn element_from(&self, mut c: u32) -> Option<u32> {
         while c != NONE {
             if self.is_elem(c) {
                 return Some(c);

@@ -500,9 +500,16 @@ impl<'x> Parser<'x> {
     }
 
     fn attr_value(&mut self, start: usize, end: usize) -> Span {
+        self.decode_refs(start, end, true)
+    }
+
+    /// `src[start..end]` with its character references decoded: a span of the source when it
+    /// has none, else of the buffer. `in_attribute` selects the attribute-value rules for
+    /// references without a semicolon. A reference never runs past `end` (the value's or
+    /// element's delimiter stops it).
+    fn decode_refs(&mut self, start: usize, end: usize, in_attribute: bool) -> Span {
         let src = self.src;
-        let b = &src.as_bytes()[start..end];
-        if memchr::memchr(b'&', b).is_none() {
+        if memchr::memchr(b'&', &src.as_bytes()[start..end]).is_none() {
             return Span::src(start, end);
         }
         let buf_start = self.doc.buf.len();
@@ -510,8 +517,7 @@ impl<'x> Parser<'x> {
         let mut i = start;
         while let Some(off) = memchr::memchr(b'&', &src.as_bytes()[i..end]) {
             i += off;
-            // A reference never runs past the end of the value (its delimiter stops it).
-            match char_ref(&src[..end], i + 1, true) {
+            match char_ref(&src[..end], i + 1, in_attribute) {
                 Some((chars, ref_end)) => {
                     self.doc.buf.push_str(&src[seg..i]);
                     push_chars(&mut self.doc.buf, chars);
@@ -591,27 +597,7 @@ impl<'x> Parser<'x> {
     }
 
     fn rcdata(&mut self, start: usize, end: usize) -> Span {
-        let src = self.src;
-        if memchr::memchr(b'&', &src.as_bytes()[start..end]).is_none() {
-            return Span::src(start, end);
-        }
-        let buf_start = self.doc.buf.len();
-        let mut seg = start;
-        let mut i = start;
-        while let Some(off) = memchr::memchr(b'&', &src.as_bytes()[i..end]) {
-            i += off;
-            match char_ref(&src[..end], i + 1, false) {
-                Some((chars, ref_end)) => {
-                    self.doc.buf.push_str(&src[seg..i]);
-                    push_chars(&mut self.doc.buf, chars);
-                    i = ref_end;
-                    seg = ref_end;
-                }
-                None => i += 1,
-            }
-        }
-        self.doc.buf.push_str(&src[seg..end]);
-        Span::buf(buf_start, self.doc.buf.len())
+        self.decode_refs(start, end, false)
     }
 
     fn chars(&mut self, mut span: Span) -> R<()> {
