@@ -1,7 +1,7 @@
 //! `audit` end to end against the local server: what counts as a link, rel, charsets,
 //! compression, redirects, HTTP errors, timeouts, output formats.
 
-use crate::support::{Reply, Run, Server, backlinks, page, run, write};
+use crate::support::{Reply, Run, Server, audit_cmd, codes, page, run, write};
 use std::time::Duration;
 
 /// Runs `audit example.com` over the given page URLs, with every `.test` host used here
@@ -10,24 +10,12 @@ fn audit<S: AsRef<str>>(server: &Server, urls: &[S], extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let lines: Vec<&str> = urls.iter().map(AsRef::as_ref).collect();
     let list = write(dir.path(), "links.txt", &lines.join("\n"));
-    let mut cmd = backlinks();
-    cmd.arg("audit")
-        .arg("example.com")
-        .arg("--from")
+    let mut cmd = audit_cmd();
+    cmd.arg("--from")
         .arg(&list)
-        .args([
-            "--allow-private",
-            "--delay",
-            "0",
-            "--retries",
-            "0",
-            "--format",
-            "json",
-        ]);
-    for host in HOSTS {
-        cmd.arg("--resolve").arg(server.resolve(host));
-    }
-    cmd.args(extra);
+        .args(["--allow-private", "--delay", "0", "--retries", "0"])
+        .args(server.pins(&HOSTS))
+        .args(extra);
     run(&mut cmd)
 }
 
@@ -145,13 +133,10 @@ fn x_robots_tag_header_is_a_page_signal() {
     );
     let url = s.url("blog.referrer.test", "/x");
     let j = audit(&s, &[&url], &[]).json();
-    let codes: Vec<&str> = page(&j, &url)["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["noindex-page", "page-nofollow"]);
+    assert_eq!(
+        codes(&page(&j, &url)["flags"]),
+        ["noindex-page", "page-nofollow"]
+    );
 }
 
 #[test]

@@ -1,28 +1,19 @@
 //! Crawl behaviour: politeness, robots.txt, retries and the SSRF guard.
 
-use crate::support::{Reply, Run, Server, backlinks, page, run, write};
+use crate::support::{Reply, Run, Server, audit_cmd, page, run, write};
 use std::time::Duration;
 
 fn audit_with<S: AsRef<str>>(server: &Server, urls: &[S], hosts: &[&str], extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let lines: Vec<&str> = urls.iter().map(AsRef::as_ref).collect();
     let list = write(dir.path(), "links.txt", &lines.join("\n"));
-    let mut cmd = backlinks();
+    let mut cmd = audit_cmd();
     // The target's own pages are not served here: don't look for them (no internet in tests).
-    cmd.args([
-        "audit",
-        "example.com",
-        "--format",
-        "json",
-        "--target-pages",
-        "0",
-    ])
-    .arg("--from")
-    .arg(&list);
-    for h in hosts {
-        cmd.arg("--resolve").arg(server.resolve(h));
-    }
-    cmd.args(extra);
+    cmd.args(["--target-pages", "0"])
+        .arg("--from")
+        .arg(&list)
+        .args(server.pins(hosts))
+        .args(extra);
     run(&mut cmd)
 }
 

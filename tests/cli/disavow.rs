@@ -3,7 +3,7 @@
 //! into an existing file without losing the user's lines, the keep list, `validate` with line
 //! numbers and exit code 2, and `diff`.
 
-use crate::support::{Reply, Run, Server, backlinks, fixture, run, write};
+use crate::support::{Reply, Run, Server, audit_cmd, backlinks, fixture, run, write};
 use std::path::Path;
 
 pub const HOSTS: [&str; 7] = [
@@ -59,16 +59,14 @@ pub fn serve(s: &Server) {
 pub fn audit(s: &Server, dir: &Path, db: &Path) -> serde_json::Value {
     let list: Vec<String> = HOSTS.iter().map(|h| s.url(h, "/page")).collect();
     let from = write(dir, "links.txt", &list.join("\n"));
-    let mut cmd = backlinks();
-    cmd.args(["audit", "example.com", "--allow-private", "--delay", "0"])
-        .args(["--target-pages", "0", "--retries", "0", "--format", "json"])
+    let mut cmd = audit_cmd();
+    cmd.args(["--allow-private", "--delay", "0"])
+        .args(["--target-pages", "0", "--retries", "0"])
         .arg("--db")
         .arg(db)
         .arg("--from")
-        .arg(from);
-    for h in HOSTS {
-        cmd.arg("--resolve").arg(s.resolve(h));
-    }
+        .arg(from)
+        .args(s.pins(&HOSTS));
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.json()

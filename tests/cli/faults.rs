@@ -63,8 +63,7 @@ fn ctrl_c_during_a_crawl_stops_fetching_writes_nothing_and_exits_130() {
         "0",
     ])
     .args(["--delay", "0", "--per-host", "1", "--format", "json"])
-    .arg("--resolve")
-    .arg(s.resolve("slow.test"))
+    .args(s.pins(&["slow.test"]))
     .arg("--from")
     .arg(&list)
     .arg("-o")

@@ -324,8 +324,7 @@ fn concurrent_runs_on_one_store_take_turns() {
     let db = dir.path().join("h.sqlite3");
     let runs: Vec<_> = (0..3)
         .map(|_| {
-            let (list, db) = (list.clone(), db.clone());
-            let port = s.port;
+            let (list, db, pins) = (list.clone(), db.clone(), s.pins(&HOSTS));
             std::thread::spawn(move || {
                 let mut cmd = backlinks();
                 cmd.args(["audit", "example.com", "--allow-private", "--delay", "0"])
@@ -334,10 +333,8 @@ fn concurrent_runs_on_one_store_take_turns() {
                     .args(["--format", "json", "--db"])
                     .arg(&db)
                     .arg("--from")
-                    .arg(&list);
-                for host in HOSTS {
-                    cmd.arg("--resolve").arg(format!("{host}:{port}:127.0.0.1"));
-                }
+                    .arg(&list)
+                    .args(pins);
                 run(&mut cmd)
             })
         })
@@ -384,10 +381,8 @@ fn a_run_killed_while_saving_leaves_the_previous_state() {
         .arg(&list)
         .env(backlinks::store::TEST_PAUSE_ENV, &marker)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-        for host in HOSTS {
-            cmd.arg("--resolve").arg(s.resolve(host));
-        }
+        .stderr(std::process::Stdio::null())
+        .args(s.pins(&HOSTS));
         let mut child = cmd.spawn().unwrap();
         let start = Instant::now();
         while !marker.exists() {

@@ -3,7 +3,7 @@
 //! spammy pages appearing), then `history` and `diff` in every format. Every run uses its own
 //! temporary `--db`.
 
-use crate::support::{Reply, Run, Server, backlinks, run, write};
+use crate::support::{Reply, Run, Server, audit_cmd, backlinks, run, write};
 use std::path::Path;
 
 pub const HOSTS: [&str; 7] = [
@@ -18,21 +18,18 @@ pub const HOSTS: [&str; 7] = [
 
 /// `backlinks audit example.com` against the server, saving to `db`, JSON on stdout.
 pub fn audit(server: &Server, db: &Path, from: Option<&Path>, extra: &[&str]) -> Run {
-    let mut cmd = backlinks();
-    cmd.args(["audit", "example.com", "--allow-private", "--delay", "0"])
+    let mut cmd = audit_cmd();
+    cmd.args(["--allow-private", "--delay", "0"])
         // The target's own pages are not served here: never look for them on the internet.
         .args(["--target-pages", "0"])
-        .args(["--retries", "0", "--format", "json"]);
+        .args(["--retries", "0"]);
     if !extra.contains(&"--no-store") {
         cmd.arg("--db").arg(db);
     }
     if let Some(list) = from {
         cmd.arg("--from").arg(list);
     }
-    for host in HOSTS {
-        cmd.arg("--resolve").arg(server.resolve(host));
-    }
-    cmd.args(extra);
+    cmd.args(server.pins(&HOSTS)).args(extra);
     run(&mut cmd)
 }
 
@@ -369,8 +366,7 @@ fn no_store_writes_nothing_and_the_default_store_is_in_the_data_dir() {
         ])
         .arg("--from")
         .arg(&list)
-        .arg("--resolve")
-        .arg(s.resolve("blog.alpha.test"));
+        .args(s.pins(&["blog.alpha.test"]));
     assert_eq!(run(&mut cmd).code, 0);
     assert!(!data.exists());
     let mut cmd = backlinks();
@@ -380,8 +376,7 @@ fn no_store_writes_nothing_and_the_default_store_is_in_the_data_dir() {
         .args(["--target-pages", "0"])
         .arg("--from")
         .arg(&list)
-        .arg("--resolve")
-        .arg(s.resolve("blog.alpha.test"));
+        .args(s.pins(&["blog.alpha.test"]));
     assert_eq!(run(&mut cmd).code, 0);
     assert!(data.join("history.sqlite3").is_file());
     let r = run(backlinks()

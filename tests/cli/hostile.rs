@@ -4,7 +4,7 @@
 //! within a bounded amount of memory.
 
 use crate::support::bombs::{brotli_gib, gzip_gib};
-use crate::support::{Misbehave, Reply, Server, backlinks, page, run_measured, write};
+use crate::support::{Misbehave, Reply, Server, audit_cmd, backlinks, page, run_measured, write};
 use std::time::Duration;
 
 const LINK: &str = "<p>A fine article. <a href='https://example.com/'>Example</a></p>";
@@ -244,34 +244,29 @@ fn audit(
     extra: &[&str],
 ) -> std::process::Command {
     let list = write(dir, "links.txt", &urls.join("\n"));
-    let mut cmd = backlinks();
-    cmd.args(["audit", "example.com", "--format", "json", "--from"])
-        .arg(&list)
-        .args([
-            "--allow-private",
-            "--target-pages",
-            "0",
-            "--delay",
-            "0",
-            "--retries",
-            "0",
-            "--timeout",
-            "3",
-            // The 50,000-link page is 3.5 MB.
-            "--max-body",
-            "4M",
-            "--concurrency",
-            "64",
-            "--per-host",
-            "4",
-        ]);
+    let mut cmd = audit_cmd();
+    cmd.arg("--from").arg(&list).args([
+        "--allow-private",
+        "--target-pages",
+        "0",
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+        "--timeout",
+        "3",
+        // The 50,000-link page is 3.5 MB.
+        "--max-body",
+        "4M",
+        "--concurrency",
+        "64",
+        "--per-host",
+        "4",
+    ]);
     let mut pinned: Vec<&str> = hosts.to_vec();
     pinned.sort_unstable();
     pinned.dedup();
-    for h in pinned {
-        cmd.arg("--resolve").arg(server.resolve(h));
-    }
-    cmd.args(extra);
+    cmd.args(server.pins(&pinned)).args(extra);
     cmd
 }
 

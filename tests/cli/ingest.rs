@@ -1,7 +1,7 @@
 //! `audit --from` with backlink tools' exports against the local server: provenance with the
 //! vendors' claims, domain-level candidates, reconciliation findings, `--columns`.
 
-use crate::support::{Reply, Run, Server, backlinks, page, run, write};
+use crate::support::{Reply, Run, Server, backlinks, codes, page, run, write};
 use std::path::{Path, PathBuf};
 
 const HOSTS: [&str; 3] = ["blog.referrer.test", "news.other.test", "example.com"];
@@ -20,10 +20,7 @@ fn audit(server: &Server, from: &[PathBuf], extra: &[&str]) -> Run {
     for f in from {
         cmd.arg("--from").arg(f);
     }
-    for h in HOSTS {
-        cmd.arg("--resolve").arg(server.resolve(h));
-    }
-    cmd.args(extra);
+    cmd.args(server.pins(&HOSTS)).args(extra);
     run(&mut cmd)
 }
 
@@ -34,15 +31,6 @@ fn write_utf16(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p
-}
-
-fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -136,21 +124,21 @@ fn exports_are_merged_with_provenance_and_reconciled_with_the_live_pages() {
 
     // Reconciliation.
     assert_eq!(a["status"], "live");
-    assert_eq!(codes(a), ["vendor-rel-mismatch"]);
+    assert_eq!(codes(&a["flags"]), ["vendor-rel-mismatch"]);
     let ev = a["flags"][0]["evidence"].as_str().unwrap();
     assert!(
         ev.contains("ahrefs.tsv:2 says not nofollow; the live link has rel=\"nofollow\""),
         "{ev}"
     );
     assert_eq!(b["status"], "lost");
-    assert_eq!(codes(b), ["link-lost", "vendor-link-missing"]);
+    assert_eq!(codes(&b["flags"]), ["link-lost", "vendor-link-missing"]);
     let ev = b["flags"][1]["evidence"].as_str().unwrap();
     assert!(
         ev.contains("ahrefs.tsv:3 reported a live link") && !ev.contains("semrush"),
         "{ev}"
     );
     assert_eq!(c["status"], "live");
-    assert_eq!(codes(c), ["missing-from-gsc"]);
+    assert_eq!(codes(&c["flags"]), ["missing-from-gsc"]);
 
     // Domain-level candidates: listed, counted, never fetched.
     let dc = j["domain_candidates"].as_array().unwrap();
@@ -254,8 +242,7 @@ fn an_old_json_report_seeds_a_new_audit() {
     ])
     .arg("--from")
     .arg(&list)
-    .arg("--resolve")
-    .arg(s.resolve("blog.referrer.test"));
+    .args(s.pins(&["blog.referrer.test"]));
     let old = run(&mut cmd);
     assert_eq!(old.code, 0, "{}", old.stderr);
     let old_path = write(dir.path(), "old.json", &old.stdout);
@@ -269,7 +256,7 @@ fn an_old_json_report_seeds_a_new_audit() {
     assert_eq!(p["provenance"][0]["lost"], false);
     assert!(p["provenance"][0]["line"].as_u64().unwrap() > 1);
     // Our own report is not a vendor: no reconciliation finding comes from it.
-    assert!(codes(p).is_empty(), "{p}");
+    assert!(codes(&p["flags"]).is_empty(), "{p}");
 }
 
 #[test]

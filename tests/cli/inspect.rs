@@ -64,12 +64,8 @@ fn inspect_fetches_urls_and_reports_failures_as_data() {
         Reply::html("<a href='https://example.com/'>Example</a>"),
     );
     let r = run(backlinks()
-        .args([
-            "inspect",
-            "--allow-private",
-            "--resolve",
-            &s.resolve("blog.referrer.test"),
-        ])
+        .args(["inspect", "--allow-private"])
+        .args(s.pins(&["blog.referrer.test"]))
         .arg(s.url("blog.referrer.test", "/p"))
         .arg(s.url("blog.referrer.test", "/missing")));
     assert_eq!(r.code, 0, "{}", r.stderr);

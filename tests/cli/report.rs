@@ -43,10 +43,7 @@ fn audit_hostile(dir: &Path, format: &str, extra: &[&str]) -> (crate::support::R
         .arg(&list)
         .arg("-o")
         .arg(&out)
-        .arg("--resolve")
-        .arg(s.resolve("evil.test"))
-        .arg("--resolve")
-        .arg(s.resolve("blog.alpha.test"))
+        .args(s.pins(&["evil.test", "blog.alpha.test"]))
         .args(extra);
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -306,10 +303,8 @@ fn reclamation_finds_broken_and_chained_target_urls() {
         "1",
         "--from",
     ])
-    .arg(&list);
-    for h in [site, "blog.alpha.test", "news.beta.test"] {
-        cmd.arg("--resolve").arg(s.resolve(h));
-    }
+    .arg(&list)
+    .args(s.pins(&[site, "blog.alpha.test", "news.beta.test"]));
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
@@ -370,10 +365,8 @@ fn reclamation_finds_broken_and_chained_target_urls() {
         "0",
         "--from",
     ])
-    .arg(&list);
-    for h in [site, "blog.alpha.test", "news.beta.test"] {
-        cmd.arg("--resolve").arg(s.resolve(h));
-    }
+    .arg(&list)
+    .args(s.pins(&[site, "blog.alpha.test", "news.beta.test"]));
     let r = run(&mut cmd);
     assert!(r.json()["actions"]["reclamation"].is_null());
     assert_eq!(s.hits(site, "/old-guide").len(), 1);

@@ -1,7 +1,7 @@
 //! The bundled sample (`fixtures/sample/`): its WARC archive is generated from the hand-made
 //! pages and `manifest.tsv`, and the README's first command must audit it correctly.
 
-use crate::support::{backlinks, fixture, page, run};
+use crate::support::{backlinks, codes, fixture, page, run};
 use std::io::Write;
 
 /// Builds `sample.warc.gz` from the manifest: a warcinfo record, then one response record
@@ -189,13 +189,10 @@ fn sample_audit_finds_every_case() {
     assert_eq!(lost["flags"][0]["code"], "link-lost");
 
     let spam = page(&j, "http://cheap-seo-links.xyz/links/page-7.html");
-    let codes: Vec<&str> = spam["links"][1]["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["hidden-link", "link-farm", "spam-tld"]);
+    assert_eq!(
+        codes(&spam["links"][1]["flags"]),
+        ["hidden-link", "link-farm", "spam-tld"]
+    );
     assert_eq!(spam["links"][1]["toxicity"], 100);
     assert!(s["toxic"].as_u64().unwrap() >= 2);
 

@@ -3,7 +3,7 @@
 //! Spanish page linking to a Spanish site is not foreign); authority from an imported rank
 //! list; relevance from the target's own pages; backlinks.toml overrides; determinism.
 
-use crate::support::{Reply, Run, Server, backlinks, page, run, write};
+use crate::support::{Reply, Run, Server, backlinks, codes, page, run, write};
 use serde_json::Value;
 use std::path::Path;
 
@@ -69,11 +69,9 @@ impl Scenario {
         ])
         .arg(&list)
         .arg("--data-dir")
-        .arg(self.dir.path().join("data"));
-        for h in &self.hosts {
-            cmd.arg("--resolve").arg(self.server.resolve(h));
-        }
-        cmd.args(extra);
+        .arg(self.dir.path().join("data"))
+        .args(self.server.pins(&self.hosts))
+        .args(extra);
         run(&mut cmd)
     }
 
@@ -82,15 +80,6 @@ impl Scenario {
         assert_eq!(r.code, 0, "{}", r.stderr);
         r.json()
     }
-}
-
-fn codes(flags: &Value) -> Vec<String> {
-    flags
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 /// Codes of the flags of the first link of a page (page, domain and link findings).

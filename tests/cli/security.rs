@@ -8,7 +8,7 @@
 //! a broken guard sends the request to 127.0.0.1 where the test sees it.
 
 use crate::support::tls::TlsServer;
-use crate::support::{Reply, Run, Server, backlinks, page, run, write};
+use crate::support::{Reply, Run, Server, audit_cmd, page, run, write};
 use reqwest::dns::Resolve;
 use std::str::FromStr;
 
@@ -22,18 +22,11 @@ fn audit(urls: &[String], extra: &[String]) -> Run {
 fn audit_env(urls: &[String], extra: &[String], env: &[(&str, String)]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let list = write(dir.path(), "links.txt", &urls.join("\n"));
-    let mut cmd = backlinks();
-    cmd.args([
-        "audit",
-        "example.com",
-        "--format",
-        "json",
-        "--target-pages",
-        "0",
-    ])
-    .args(["--delay", "0", "--retries", "0", "--timeout", "5", "--from"])
-    .arg(&list)
-    .args(extra);
+    let mut cmd = audit_cmd();
+    cmd.args(["--target-pages", "0"])
+        .args(["--delay", "0", "--retries", "0", "--timeout", "5", "--from"])
+        .arg(&list)
+        .args(extra);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -93,15 +86,9 @@ fn every_spelling_of_a_private_address_is_refused() {
         redirects.push(s.url("redir.test", &path));
     }
     let urls: Vec<String> = direct.iter().chain(&redirects).cloned().collect();
-    let pins = [
-        "--resolve".to_string(),
-        s.resolve("evil.test"),
-        "--resolve".to_string(),
-        s.resolve("redir.test"),
-        // The redirecting site itself may be private; where it sends us may not.
-        "--allow-private-host".to_string(),
-        "redir.test".to_string(),
-    ];
+    let mut pins = s.pins(&["evil.test", "redir.test"]);
+    // The redirecting site itself may be private; where it sends us may not.
+    pins.extend(strings(&["--allow-private-host", "redir.test"]));
     let r = audit(&urls, &pins);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
@@ -199,12 +186,8 @@ fn proxies_are_used_only_when_asked_and_stay_guarded() {
     );
     let proxy = format!("http://127.0.0.1:{}", s.port);
     let page_url = s.url("site.test", "/p");
-    let pin = vec![
-        "--resolve".to_string(),
-        s.resolve("site.test"),
-        "--allow-private-host".to_string(),
-        "site.test".to_string(),
-    ];
+    let mut pin = s.pins(&["site.test"]);
+    pin.extend(strings(&["--allow-private-host", "site.test"]));
 
     // Direct by default, even with proxy variables set.
     let env = [
@@ -292,10 +275,7 @@ fn third_party_sites_get_no_cookies_referrers_or_credentials() {
         format!("http://user:secret@creds.test:{}/p", s.port),
     ];
     let mut flags = strings(&["--allow-private", "--per-host", "1"]);
-    for h in ["first.test", "third.test", "creds.test"] {
-        flags.push("--resolve".into());
-        flags.push(s.resolve(h));
-    }
+    flags.extend(s.pins(&["first.test", "third.test", "creds.test"]));
     let r = audit(&urls, &flags);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();

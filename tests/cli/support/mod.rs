@@ -86,6 +86,24 @@ pub fn page<'a>(report: &'a serde_json::Value, url: &str) -> &'a serde_json::Val
         .unwrap_or_else(|| panic!("no page {url} in {report:#}"))
 }
 
+/// The codes of a JSON array of flags (`[{"code": ...}, ...]`), in order.
+pub fn codes(flags: &serde_json::Value) -> Vec<String> {
+    flags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `backlinks audit example.com --format json`, for the modules' audit helpers to add their
+/// own flags to.
+pub fn audit_cmd() -> Command {
+    let mut cmd = backlinks();
+    cmd.args(["audit", "example.com", "--format", "json"]);
+    cmd
+}
+
 /// A finished child with its peak resident memory.
 pub struct Measured {
     pub run: Run,

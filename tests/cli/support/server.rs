@@ -196,6 +196,15 @@ impl Server {
         format!("{host}:{}:127.0.0.1", self.port)
     }
 
+    /// `--resolve host:port:127.0.0.1` for each host, in order, as arguments: pins those
+    /// names to this server (`cmd.args(s.pins(&hosts))`).
+    pub fn pins<S: AsRef<str>>(&self, hosts: &[S]) -> Vec<String> {
+        hosts
+            .iter()
+            .flat_map(|h| ["--resolve".to_string(), self.resolve(h.as_ref())])
+            .collect()
+    }
+
     /// Every request received, in arrival order.
     pub fn all_hits(&self) -> Vec<Hit> {
         self.hits.lock().unwrap().clone()
