@@ -440,7 +440,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// A domain entry: lower-case ASCII (IDNA) host, `*.` and dots trimmed.
-fn domain(s: &str) -> Option<String> {
+pub(crate) fn domain(s: &str) -> Option<String> {
     let s = s.trim().trim_start_matches("*.").trim_matches('.');
     if s.is_empty() || s.contains(['/', ':', ' ', '@']) {
         return None;

@@ -73,18 +73,20 @@ pub fn keep_list(config: &Config, files: &[PathBuf]) -> anyhow::Result<Vec<Strin
                 continue;
             }
             let l = l.strip_prefix("domain:").unwrap_or(l);
-            let ok = !l.contains(['/', ':', ' ', '*', '@'])
-                && l.contains('.')
-                && url::Url::parse(&format!("http://{l}/")).is_ok();
-            if !ok {
+            // The same normalisation as `[disavow] keep` (IDNA, so `bücher.example` matches
+            // the hosts of the audit), without its `*.` leniency: a file line is exact.
+            let host = (!l.contains('*') && l.contains('.'))
+                .then(|| crate::config::domain(l))
+                .flatten();
+            let Some(host) = host else {
                 bail!(
                     "{}:{}: `{}` is not a domain name (one domain per line, e.g. partner.example)",
                     file.display(),
                     i + 1,
                     strip_controls(l)
                 );
-            }
-            keep.push(l.trim_end_matches('.').to_ascii_lowercase());
+            };
+            keep.push(host);
         }
     }
     keep.sort();
@@ -158,11 +160,7 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
 fn read_existing(path: &Path) -> anyhow::Result<(PathBuf, DisavowFile)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = crate::ingest::decode::utf8_error_line(e.as_bytes(), &e.utf8_error());
         anyhow::anyhow!("{}:{line}: not UTF-8 text", path.display())
     })?;
     let file = DisavowFile::parse(&text);
@@ -185,29 +183,20 @@ fn read_existing(path: &Path) -> anyhow::Result<(PathBuf, DisavowFile)> {
 fn summarize(plan: &Plan, report: &MergeReport, merged: Option<&str>, items: &[OutreachItem]) {
     let name = merged.unwrap_or("the existing file");
     let line = |s: String| output::verdict(&format!("disavow: {s}"));
-    for c in &report.covered {
-        line(format!(
-            "dropped {name}:{} `{}`: {}",
-            c.line,
-            strip_controls(&c.entry.to_string()),
-            c.reason
-        ));
-    }
-    for c in &report.pruned {
-        line(format!(
-            "pruned {name}:{} `{}`: {}",
-            c.line,
-            strip_controls(&c.entry.to_string()),
-            c.reason
-        ));
-    }
-    for c in &report.stale {
-        line(format!(
-            "kept {name}:{} `{}`: {} (--prune removes it)",
-            c.line,
-            strip_controls(&c.entry.to_string()),
-            c.reason
-        ));
+    let changes = [
+        ("dropped", &report.covered, ""),
+        ("pruned", &report.pruned, ""),
+        ("kept", &report.stale, " (--prune removes it)"),
+    ];
+    for (what, list, note) in changes {
+        for c in list {
+            line(format!(
+                "{what} {name}:{} `{}`: {}{note}",
+                c.line,
+                strip_controls(&c.entry.to_string()),
+                c.reason
+            ));
+        }
     }
     for url in &plan.kept {
         line(format!(
@@ -322,4 +311,27 @@ fn run_diff(args: &DisavowDiffArgs) -> anyhow::Result<ExitStatus> {
         )
     })?;
     Ok(ExitStatus::Pass)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_file_domains_are_normalised_like_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("keep.txt");
+        std::fs::write(
+            &file,
+            "# partners\nBücher.Example.\ndomain:partner.example\n",
+        )
+        .unwrap();
+        let keep = keep_list(&Config::default(), std::slice::from_ref(&file)).unwrap();
+        assert_eq!(keep, ["partner.example", "xn--bcher-kva.example"]);
+        std::fs::write(&file, "ok.example\n*.wild.example\n").unwrap();
+        let err = keep_list(&Config::default(), &[file])
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with(":2: `*.wild.example` is not a domain name (one domain per line, e.g. partner.example)"), "{err}");
+    }
 }

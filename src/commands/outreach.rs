@@ -50,7 +50,7 @@ fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
                 "generated_at": latest.generated_at,
                 "outreach": items,
             });
-            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            crate::report::sanitize::write_json(&mut *w, &doc, true)?;
             w.write_all(b"\n")
         }
         WorklistFormat::Csv => csv(&items, w),

@@ -166,45 +166,53 @@ impl GuardedResolver {
     /// Whether `host` resolves (through the pins, else the system) only to addresses the
     /// policy refuses. A name that does not resolve is not refused here.
     pub async fn refuses(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        let addrs: Vec<IpAddr> = match self.pins.get(&host) {
-            Some(ip) => vec![*ip],
-            None => match tokio::net::lookup_host((host.as_str(), 0)).await {
-                Ok(a) => a.map(|a| a.ip()).collect(),
-                Err(_) => return false,
-            },
-        };
-        !addrs.is_empty() && addrs.iter().all(|ip| !self.policy.allows(&host, *ip))
+        let host = normalize_host(host);
+        match lookup(&self.pins, &host).await {
+            Ok(addrs) => {
+                !addrs.is_empty() && addrs.iter().all(|ip| !self.policy.allows(&host, *ip))
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// A host name as pins and policies know it: lower case, no trailing dot.
+fn normalize_host(host: &str) -> String {
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The addresses of `host` (normalised): its pin, else the system resolver's answer.
+async fn lookup(pins: &HashMap<String, IpAddr>, host: &str) -> std::io::Result<Vec<IpAddr>> {
+    match pins.get(host) {
+        Some(ip) => Ok(vec![*ip]),
+        None => Ok(tokio::net::lookup_host((host, 0))
+            .await?
+            .map(|a| a.ip())
+            .collect()),
     }
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
+        let host = normalize_host(name.as_str());
         let pins = Arc::clone(&self.pins);
         let policy = Arc::clone(&self.policy);
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = match pins.get(&host) {
-                Some(ip) => vec![SocketAddr::new(*ip, 0)],
-                None => tokio::net::lookup_host((host.as_str(), 0))
-                    .await
-                    .map_err(|e| DnsError {
-                        host: host.clone(),
-                        reason: e.to_string(),
-                    })?
-                    .collect(),
-            };
-            if addrs.is_empty() {
+            let addrs = lookup(&pins, &host).await.map_err(|e| DnsError {
+                host: host.clone(),
+                reason: e.to_string(),
+            })?;
+            let Some(&first) = addrs.first() else {
                 return Err(DnsError {
                     host,
                     reason: "no addresses".into(),
                 }
                 .into());
-            }
-            let first = addrs[0].ip();
+            };
             let public: Vec<SocketAddr> = addrs
                 .into_iter()
-                .filter(|a| policy.allows(&host, a.ip()))
+                .filter(|ip| policy.allows(&host, *ip))
+                .map(|ip| SocketAddr::new(ip, 0))
                 .collect();
             if public.is_empty() {
                 return Err(PrivateAddressError { host, addr: first }.into());

@@ -79,11 +79,7 @@ pub fn validate(bytes: &[u8], name: &str) -> Report {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
+            let line = crate::ingest::decode::utf8_error_line(bytes, &e);
             bad_line = Some(line);
             findings.push(Finding {
                 line: Some(line),

@@ -70,19 +70,15 @@ pub struct MainContent {
     pub kept: Vec<Option<bool>>,
     /// The article's text, whitespace collapsed.
     pub text: String,
+    /// Whether the article is long enough (at least [`CONFIDENT_CHARS`] characters) for its
+    /// verdict to overrule region signals.
+    pub confident: bool,
 }
 
 /// Article text below which Readability itself retries with looser rules (its
 /// `char_threshold`): a shorter article is its best guess on a page with little prose, and
 /// region signals are trusted over it.
 pub const CONFIDENT_CHARS: usize = 500;
-
-impl MainContent {
-    /// Whether the article is long enough for its verdict to overrule region signals.
-    pub fn confident(&self) -> bool {
-        self.text.chars().count() >= CONFIDENT_CHARS
-    }
-}
 
 /// Shape of a parsed document, measured before deciding to run the scorer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -117,12 +113,14 @@ pub fn detect(
             push_collapsed(&mut text, t);
         }
     }
+    let text = text.trim().to_string();
     Ok(MainContent {
         kept: links
             .iter()
             .map(|l| Some(inside.get(l.0 as usize).copied().unwrap_or(false)))
             .collect(),
-        text: text.trim().to_string(),
+        confident: text.chars().count() >= CONFIDENT_CHARS,
+        text,
     })
 }
 

@@ -180,8 +180,9 @@ pub fn analyze(
     let (links, article) = if selected.is_empty() {
         (Vec::new(), None)
     } else {
-        let main = main_content::detect(&doc, shape, &link_nodes);
-        let article = main.as_ref().ok().map(|m| m.text.clone());
+        let mut main = main_content::detect(&doc, shape, &link_nodes);
+        // Placement reads only the verdicts and `confident`: the text moves on to the signals.
+        let article = main.as_mut().ok().map(|m| std::mem::take(&mut m.text));
         let ctx = placement::PageContext::new(main, placement::Signals::from_env());
         let links = selected
             .into_iter()

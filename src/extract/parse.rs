@@ -2247,7 +2247,7 @@ fn is_default_scope_boundary(t: Tag) -> bool {
 }
 
 /// html5ever's "special" elements.
-fn is_special_tag(t: Tag) -> bool {
+pub(super) fn is_special_tag(t: Tag) -> bool {
     use Tag::*;
     matches!(
         t,

@@ -229,7 +229,7 @@ pub fn classify(link: NodeRef<'_>, ordinal: usize, ctx: &PageContext) -> (Placem
                     vec![e, "inside the main content block, but a link column".into()],
                 );
             }
-            let confident = ctx.main.as_ref().is_ok_and(MainContent::confident);
+            let confident = ctx.main.as_ref().is_ok_and(|m| m.confident);
             if !confident && let Some((p, e)) = region.clone() {
                 return (p, vec![e, "overrules a short main content block".into()]);
             }

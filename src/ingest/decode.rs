@@ -173,6 +173,15 @@ pub fn utf8_stream<'a>(
     )
 }
 
+/// The line (1-based) of the first byte that is not UTF-8, for errors naming the line.
+pub fn utf8_error_line(bytes: &[u8], e: &std::str::Utf8Error) -> usize {
+    bytes[..e.valid_up_to()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

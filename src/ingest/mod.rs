@@ -117,8 +117,6 @@ pub struct Ingested {
     /// Referring domains known only at domain level (Search Console top linking sites),
     /// sorted by domain.
     pub domains: Vec<DomainCandidate>,
-    /// What each input was read as, with its counts.
-    pub inputs: Vec<InputReport>,
     /// Problems that did not stop the run (skipped rows, notes), for stderr.
     pub warnings: Vec<String>,
 }
@@ -191,7 +189,6 @@ pub fn read_candidates(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingest
     Ok(Ingested {
         candidates,
         domains,
-        inputs,
         warnings,
     })
 }
@@ -749,12 +746,10 @@ fn read_json(
         reason,
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        invalid(line, "is not UTF-8 text".into())
+        invalid(
+            decode::utf8_error_line(bytes, &e) as u64,
+            "is not UTF-8 text".into(),
+        )
     })?;
     if !own_report::looks_like_report(&text[..text.len().min(SNIFF_BYTES)]) {
         return Err(invalid(

@@ -394,7 +394,8 @@ fn site_domain(text: &str) -> Option<String> {
         .then(|| registrable_domain(host))
 }
 
-fn quote(text: &str) -> String {
+/// Quotes user text for an error message, shortened and without control characters.
+pub(super) fn quote(text: &str) -> String {
     let mut s: String = text.chars().filter(|c| !c.is_control()).take(80).collect();
     if text.chars().count() > 80 {
         s.push('…');

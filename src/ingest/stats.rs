@@ -244,11 +244,6 @@ impl Tally {
         self.skipped.values().map(|r| r.count).sum()
     }
 
-    /// Rows listed (pages and sites) so far.
-    pub fn listed(&self) -> u64 {
-        self.listed
-    }
-
     /// Writes the counts into `report`.
     pub fn finish(self, report: &mut InputReport) {
         let (pages, domains, sites) = self.distinct.counts();

@@ -3,7 +3,7 @@
 //! `links`...) skipped. Read line by line, so a list of any size streams.
 
 use super::IngestError;
-use super::schema::{Skip, header_key};
+use super::schema::{Skip, header_key, quote};
 use super::stats::Tally;
 use std::io::{BufRead, Read};
 use url::Url;
@@ -155,15 +155,6 @@ pub fn parse_page_url(text: &str) -> Result<Url, String> {
         return Err(format!("not an http(s) URL: {shown} (no host)"));
     }
     Ok(url)
-}
-
-/// Quotes user text for an error message, shortened and without control characters.
-fn quote(text: &str) -> String {
-    let mut s: String = text.chars().filter(|c| !c.is_control()).take(80).collect();
-    if text.chars().count() > 80 {
-        s.push('…');
-    }
-    format!("\"{s}\"")
 }
 
 #[cfg(test)]

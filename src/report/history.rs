@@ -18,7 +18,7 @@ pub fn render_history(
     let opt = |v: Option<i64>| v.map_or(String::new(), |n| n.to_string());
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, h)?;
+            super::sanitize::write_json(&mut *out, h, true)?;
             out.write_all(b"\n")
         }
         Format::Markdown => markdown::render_history(h, out),
@@ -145,7 +145,7 @@ pub fn render_diff(
 ) -> io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, d)?;
+            super::sanitize::write_json(&mut *out, d, true)?;
             out.write_all(b"\n")
         }
         Format::Markdown => markdown::render_diff(d, out),

@@ -279,6 +279,10 @@ fn page_report(
                     signals: &signals,
                     inherited: &inherited,
                     authority: &authority,
+                    relevance: ctx
+                        .profile
+                        .as_ref()
+                        .map(|p| p.page_relevance(&signals.terms)),
                     ctx,
                 };
                 report.links = links
@@ -404,6 +408,8 @@ struct PageContext<'a> {
     signals: &'a PageSignals,
     inherited: &'a [Flag],
     authority: &'a Authority,
+    /// The page's relevance, which its links combine with their paragraphs'.
+    relevance: Option<relevance::Relevance>,
     ctx: &'a ScoringContext,
 }
 
@@ -431,7 +437,8 @@ fn link_report(
     let relevance = ctx
         .profile
         .as_ref()
-        .map(|p| p.relevance(&signals.terms, paragraph));
+        .zip(page.relevance.as_ref())
+        .map(|(p, r)| p.with_paragraph(r, paragraph));
 
     let mut components = Vec::new();
     let a = page.authority;

@@ -26,13 +26,14 @@ pub struct TargetProfile {
     /// The target's language (ISO 639-3): configured, else the language most of the target's
     /// editorial words are in.
     pub language: Option<String>,
-    /// Target pages that went into the profile.
-    pub pages: usize,
-    /// Topic terms that went into it.
-    pub topics: usize,
     weights: HashMap<u32, (f64, String)>,
     norm: f64,
+    /// The strongest stems, strongest first (at most [`EXPLAINED_TERMS`]), for explanations.
+    strongest: Vec<String>,
 }
+
+/// Profile stems kept for explanations.
+const EXPLAINED_TERMS: usize = 10;
 
 /// A relevance value with its explanation.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,24 +95,22 @@ impl TargetProfile {
             return None;
         }
         let norm = top.iter().map(|(_, (w, _))| w * w).sum::<f64>().sqrt();
+        let strongest = top
+            .iter()
+            .take(EXPLAINED_TERMS)
+            .map(|(_, (_, stem))| stem.clone())
+            .collect();
         Some(TargetProfile {
             language,
-            pages: used.len(),
-            topics: topic_stems.len(),
             weights: top.into_iter().collect(),
             norm,
+            strongest,
         })
     }
 
     /// The profile's strongest stems (for explanations), at most `n`.
     pub fn top_terms(&self, n: usize) -> Vec<&str> {
-        let mut v: Vec<(&f64, &str)> = self
-            .weights
-            .values()
-            .map(|(w, s)| (w, s.as_str()))
-            .collect();
-        v.sort_by(|a, b| b.0.total_cmp(a.0).then_with(|| a.1.cmp(b.1)));
-        v.into_iter().take(n).map(|(_, s)| s).collect()
+        self.strongest.iter().take(n).map(String::as_str).collect()
     }
 
     /// Cosine similarity of a text's stems to the profile, and the shared stems, strongest
@@ -138,25 +137,41 @@ impl TargetProfile {
     /// Relevance of a link from a page with stems `page` whose paragraph has stems
     /// `paragraph`.
     pub fn relevance(&self, page: &TermVector, paragraph: Option<&TermVector>) -> Relevance {
+        self.with_paragraph(&self.page_relevance(page), paragraph)
+    }
+
+    /// The page's own relevance (no paragraph): the part every link on the page shares, so
+    /// it is worked out once per page.
+    pub fn page_relevance(&self, page: &TermVector) -> Relevance {
         let (pc, shared) = self.cosine(page);
-        let page_value = scale(pc);
-        let para = paragraph
-            .filter(|p| p.terms.len() >= 3)
-            .map(|p| scale(self.cosine(p).0));
-        let value = match para {
-            Some(p) => (PAGE_WEIGHT * f64::from(page_value) + (1.0 - PAGE_WEIGHT) * f64::from(p))
-                .round() as u8,
-            None => page_value,
-        };
         Relevance {
-            value,
-            page: page_value,
-            paragraph: para,
+            value: scale(pc),
+            page: scale(pc),
+            paragraph: None,
             shared: shared
                 .into_iter()
                 .take(5)
                 .map(|(_, s)| s.to_string())
                 .collect(),
+        }
+    }
+
+    /// A link's relevance from its page's ([`TargetProfile::page_relevance`]) and the
+    /// paragraph around it.
+    pub fn with_paragraph(&self, page: &Relevance, paragraph: Option<&TermVector>) -> Relevance {
+        let para = paragraph
+            .filter(|p| p.terms.len() >= 3)
+            .map(|p| scale(self.cosine(p).0));
+        let value = match para {
+            Some(p) => (PAGE_WEIGHT * f64::from(page.page) + (1.0 - PAGE_WEIGHT) * f64::from(p))
+                .round() as u8,
+            None => page.page,
+        };
+        Relevance {
+            value,
+            page: page.page,
+            paragraph: para,
+            shared: page.shared.clone(),
         }
     }
 }
