@@ -31,24 +31,10 @@ pub fn target_urls(target: &Target, verdicts: &[(Candidate, PageVerdict)], max: 
     if max == 0 {
         return Vec::new();
     }
-    let mut counts: HashMap<Url, usize> = HashMap::new();
-    for (_, v) in verdicts {
-        if let VerdictOutcome::Analyzed(a) = &v.outcome {
-            for l in &a.links {
-                if let Ok(u) = Url::parse(&l.href)
-                    && matches!(u.scheme(), "http" | "https")
-                    && target.matches_url(&u)
-                {
-                    *counts.entry(normalize_url(u)).or_default() += 1;
-                }
-            }
-        }
-    }
     let home = Url::parse(&format!("https://{}/", target.domain)).ok();
-    let mut ranked: Vec<(usize, Url)> = counts.into_iter().map(|(u, n)| (n, u)).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let ranked = ranked(linked_targets(target, verdicts), |(links, _)| *links);
     let mut out: Vec<Url> = home.into_iter().collect();
-    for (_, u) in ranked {
+    for u in ranked {
         if out.len() >= max {
             break;
         }
@@ -232,7 +218,19 @@ pub fn linked_target_urls(
     verdicts: &[(Candidate, PageVerdict)],
     max: usize,
 ) -> (Vec<Url>, usize) {
-    let mut pages: HashMap<Url, BTreeSet<&Url>> = HashMap::new();
+    let linked = linked_targets(target, verdicts);
+    let total = linked.len();
+    let ranked = ranked(linked, |(_, pages)| pages.len());
+    (ranked.into_iter().take(max).collect(), total)
+}
+
+/// Every target URL the referring pages link to (normalised): how many links point to it,
+/// and from which pages.
+fn linked_targets<'v>(
+    target: &Target,
+    verdicts: &'v [(Candidate, PageVerdict)],
+) -> HashMap<Url, (usize, BTreeSet<&'v Url>)> {
+    let mut linked: HashMap<Url, (usize, BTreeSet<&Url>)> = HashMap::new();
     for (c, v) in verdicts {
         if let VerdictOutcome::Analyzed(a) = &v.outcome {
             for l in &a.links {
@@ -240,18 +238,21 @@ pub fn linked_target_urls(
                     && matches!(u.scheme(), "http" | "https")
                     && target.matches_url(&u)
                 {
-                    pages.entry(normalize_url(u)).or_default().insert(&c.url);
+                    let e = linked.entry(normalize_url(u)).or_default();
+                    e.0 += 1;
+                    e.1.insert(&c.url);
                 }
             }
         }
     }
-    let total = pages.len();
-    let mut ranked: Vec<(usize, Url)> = pages.into_iter().map(|(u, p)| (p.len(), u)).collect();
+    linked
+}
+
+/// The URLs by `score`, highest first, ties in URL order.
+fn ranked<V>(linked: HashMap<Url, V>, score: impl Fn(&V) -> usize) -> Vec<Url> {
+    let mut ranked: Vec<(usize, Url)> = linked.into_iter().map(|(u, v)| (score(&v), u)).collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    (
-        ranked.into_iter().take(max).map(|(_, u)| u).collect(),
-        total,
-    )
+    ranked.into_iter().map(|(_, u)| u).collect()
 }
 
 /// Requests each URL once through the crawler (robots.txt, politeness and the SSRF guard as

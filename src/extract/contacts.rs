@@ -4,7 +4,7 @@
 //! path in the common languages. At most [`MAX_PER_KIND`] of each kind, each at most
 //! [`MAX_VALUE`] characters, so a page full of addresses costs a few hundred bytes.
 
-use super::dom::{Document, NodeRef, Tag};
+use super::dom::{NodeRef, Tag};
 use crate::model::{ContactKind, ContactRoute, registrable_domain};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -115,18 +115,24 @@ fn path_words() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
-/// The contact routes of a document fetched from `page_url` (`base` resolves relative links).
-pub fn find(doc: &Document<'_>, page_url: Option<&Url>, base: Option<&Url>) -> Vec<ContactRoute> {
+/// The contact routes among a page's links (`<a>`/`<area>` nodes with their raw `href`, as
+/// the extract stage's walk collected them) fetched from `page_url` (`base` resolves relative
+/// links). Only `<a>` links count.
+pub fn find<'d>(
+    links: impl IntoIterator<Item = (NodeRef<'d>, &'d str)>,
+    page_url: Option<&Url>,
+    base: Option<&Url>,
+) -> Vec<ContactRoute> {
     let site = page_url.and_then(Url::host_str).map(registrable_domain);
     let mut found: BTreeSet<ContactRoute> = BTreeSet::new();
     let count = |kind: ContactKind, found: &BTreeSet<ContactRoute>| {
         found.iter().filter(|c| c.kind == kind).count()
     };
-    let links = doc.root().descendants().filter_map(|n| {
-        let href = n.element().filter(|e| e.is(Tag::A))?.attr("href")?;
-        Some((n, href.trim()))
-    });
     for (el, href) in links {
+        if !el.is(Tag::A) {
+            continue;
+        }
+        let href = href.trim();
         if let Some(rest) = strip_prefix_ci(href, "mailto:") {
             for addr in emails(rest) {
                 if count(ContactKind::Email, &found) < MAX_PER_KIND {
@@ -153,8 +159,7 @@ pub fn find(doc: &Document<'_>, page_url: Option<&Url>, base: Option<&Url>) -> V
         if by_text.is_none() && !path_words().is_match(href) {
             continue;
         }
-        let Some(mut url) = base.map_or_else(|| Url::parse(href).ok(), |b| b.join(href).ok())
-        else {
+        let Some(mut url) = super::resolve(base, href) else {
             continue;
         };
         // Only the referring site's own pages: a "Contact" link to a widget vendor is not a
@@ -237,10 +242,16 @@ fn is_email(a: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::dom::Document;
 
     fn routes(html: &str) -> Vec<(&'static str, String)> {
         let page = Url::parse("https://www.blog.test/2024/post").unwrap();
-        find(&Document::parse(html), Some(&page), Some(&page))
+        let doc = Document::parse(html);
+        let links = doc.root().descendants().filter_map(|n| {
+            let href = n.element()?.attr("href")?;
+            Some((n, href))
+        });
+        find(links, Some(&page), Some(&page))
             .into_iter()
             .map(|c| (c.kind.as_str(), c.value))
             .collect()

@@ -17,20 +17,9 @@ use crate::model::Placement;
 /// Visible editorial text of `doc`, whitespace collapsed, at most `max_chars` bytes (cut at a
 /// character boundary).
 pub fn main_text(doc: &Document<'_>, max_chars: usize) -> String {
-    let mut shape = Shape::default();
-    let mut depth = 0usize;
-    for edge in doc.root().traverse() {
-        match edge {
-            Edge::Open(n) if n.value().is_element() => {
-                depth += 1;
-                shape.depth = shape.depth.max(depth);
-                shape.elements += 1;
-            }
-            Edge::Close(n) if n.value().is_element() => depth -= 1,
-            _ => {}
-        }
-    }
-    let article = main_content::detect(doc, shape, &[]).ok().map(|m| m.text);
+    let article = main_content::detect(doc, Shape::measure(doc), &[])
+        .ok()
+        .map(|m| m.text);
     editorial_text(doc, article, max_chars)
 }
 

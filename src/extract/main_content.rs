@@ -26,7 +26,7 @@
 //! [`MAX_DEPTH`] or [`MAX_ELEMENTS`] are not scored, and placement falls back on its own
 //! structural signals.
 
-use super::dom::{self, Document, Node, NodeId, Tag};
+use super::dom::{self, Document, Edge, Node, NodeId, Tag};
 use super::text::push_collapsed;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -65,9 +65,8 @@ impl std::fmt::Display for Unavailable {
 /// The scorer's verdict on one page.
 #[derive(Debug, Clone, Default)]
 pub struct MainContent {
-    /// For each link given to [`detect`], in order: whether the article kept it (always
-    /// `Some`; `None` is kept for callers that tolerate an unmatched link).
-    pub kept: Vec<Option<bool>>,
+    /// For each link given to [`detect`], in order: whether the article kept it.
+    pub kept: Vec<bool>,
     /// The article's text, whitespace collapsed.
     pub text: String,
     /// Whether the article is long enough (at least [`CONFIDENT_CHARS`] characters) for its
@@ -87,6 +86,27 @@ pub struct Shape {
     pub depth: usize,
     /// Number of elements.
     pub elements: usize,
+}
+
+impl Shape {
+    /// Measures `doc` in a walk of its own (the extract stage measures it during its link
+    /// walk instead).
+    pub fn measure(doc: &Document<'_>) -> Shape {
+        let mut shape = Shape::default();
+        let mut depth = 0usize;
+        for edge in doc.root().traverse() {
+            match edge {
+                Edge::Open(n) if n.value().is_element() => {
+                    depth += 1;
+                    shape.depth = shape.depth.max(depth);
+                    shape.elements += 1;
+                }
+                Edge::Close(n) if n.value().is_element() => depth -= 1,
+                _ => {}
+            }
+        }
+        shape
+    }
 }
 
 /// Runs the scorer on `doc`. `links` are the page's links (`<a href>`/`<area href>` outside
@@ -117,7 +137,7 @@ pub fn detect(
     Ok(MainContent {
         kept: links
             .iter()
-            .map(|l| Some(inside.get(l.0 as usize).copied().unwrap_or(false)))
+            .map(|l| inside.get(l.0 as usize).copied().unwrap_or(false))
             .collect(),
         confident: text.chars().count() >= CONFIDENT_CHARS,
         text,
@@ -2101,10 +2121,7 @@ mod tests {
         );
         let doc = Document::parse(&html);
         let m = detect(&doc, shape(), &links(&doc)).unwrap();
-        assert_eq!(
-            m.kept,
-            vec![Some(false), Some(false), Some(true), Some(true), Some(true)]
-        );
+        assert_eq!(m.kept, vec![false, false, true, true, true]);
         assert!(m.text.starts_with("Trail running shoes"), "{}", m.text);
     }
 

@@ -194,7 +194,11 @@ pub fn analyze(
     signals::collect(html, &editorial, &selected_nodes, &links, &mut signals);
     // Contact routes matter only where there is a link to ask about.
     if !links.is_empty() {
-        signals.contacts = contacts::find(&doc, page_url, base.as_ref());
+        let links = link_nodes
+            .iter()
+            .map(|&id| doc.get(id))
+            .zip(hrefs.iter().copied());
+        signals.contacts = contacts::find(links, page_url, base.as_ref());
     }
     PageAnalysis { signals, links }
 }

@@ -136,8 +136,8 @@ impl PageContext {
             Err(Unavailable::NoArticle)
         };
         let main_span = main.as_ref().ok().and_then(|m| {
-            let first = m.kept.iter().position(|k| *k == Some(true))?;
-            let last = m.kept.iter().rposition(|k| *k == Some(true))?;
+            let first = m.kept.iter().position(|k| *k)?;
+            let last = m.kept.iter().rposition(|k| *k)?;
             Some((first, last))
         });
         PageContext {
@@ -156,13 +156,7 @@ impl PageContext {
     }
 
     fn kept(&self, ordinal: usize) -> Option<bool> {
-        self.main
-            .as_ref()
-            .ok()?
-            .kept
-            .get(ordinal)
-            .copied()
-            .flatten()
+        self.main.as_ref().ok()?.kept.get(ordinal).copied()
     }
 }
 
