@@ -368,17 +368,15 @@ impl Config {
                 let s = config.scoring.rule_mut(rule);
                 match key.get_ref().as_str() {
                     "level" => {
-                        s.level = match value.get_ref().as_str() {
+                        let level = value.get_ref().as_str();
+                        s.level = match level {
                             Some("allow") => None,
-                            Some("info") => Some(Severity::Info),
-                            Some("warn") => Some(Severity::Warn),
-                            Some("deny") => Some(Severity::Deny),
-                            _ => {
-                                return Err(bad(
+                            _ => Some(level.and_then(Severity::parse).ok_or_else(|| {
+                                bad(
                                     "must be one of \"allow\" (off), \"info\", \"warn\", \"deny\""
                                         .into(),
-                                ));
-                            }
+                                )
+                            })?),
                         }
                     }
                     "points" => {

@@ -3,7 +3,7 @@
 //! default `~/.local/share`) + `/backlinks`, on every Unix including macOS, so that a cron job
 //! and an interactive shell agree on one place.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -29,14 +29,19 @@ impl DataDirArgs {
         )
     }
 
-    /// The data directory, created if missing; an error when it cannot be determined or made.
-    pub fn create(&self) -> anyhow::Result<PathBuf> {
-        let Some(dir) = self.resolve() else {
-            bail!(
+    /// The data directory (it may not exist yet); an error when it cannot be determined.
+    pub fn require(&self) -> anyhow::Result<PathBuf> {
+        self.resolve().with_context(|| {
+            format!(
                 "cannot find a data directory: there is no home directory; \
                  give one with --data-dir DIR or {DATA_DIR_ENV}"
-            );
-        };
+            )
+        })
+    }
+
+    /// The data directory, created if missing; an error when it cannot be determined or made.
+    pub fn create(&self) -> anyhow::Result<PathBuf> {
+        let dir = self.require()?;
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create the data directory `{}`", dir.display()))?;
         Ok(dir)

@@ -85,7 +85,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     }
     let db = match args.no_store {
         true => None,
-        false => Some(super::history::db_path(&args.db, &args.data)?),
+        false => Some(crate::store::resolve_db(args.db.db.as_deref(), &args.data)?),
     };
     let nothing = "nothing to audit: give the candidate referring pages with --from FILE (your \
                    backlink tool's export, or a URL list) or --archive FILE.warc";
@@ -216,7 +216,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     );
     let store_comparison = previous.compare(&mut audit)?;
     // What the audit leads to: the removal worklist and the reclamation section.
-    audit.summary.toxicity_distribution = disavow::toxicity_distribution(&audit);
     audit.actions.outreach = disavow::audit_worklist(
         &audit,
         &contacts,

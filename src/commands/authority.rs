@@ -14,6 +14,7 @@
 
 use crate::cli::{AuthorityArgs, AuthorityCommand, AuthorityImportArgs, AuthorityShowArgs};
 use crate::exit::ExitStatus;
+use crate::ingest::decode::{Container, container};
 use crate::output;
 use crate::score::ranks::{self, INFO_FILE, RankInfo, RankTable, TABLE_FILE, rank_authority};
 use anyhow::{Context, bail};
@@ -125,24 +126,21 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
         bail!("`{name}` holds no ranks");
     }
 
-    let table = tempfile::Builder::new()
-        .prefix(".authority-")
-        .suffix(".fst.tmp")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot write in `{}`", dir.display()))?;
-    let mut max_rank = 0;
-    let entries = {
-        let writer = BufWriter::new(table.as_file());
-        let merged: Box<dyn Iterator<Item = (Vec<u8>, u64)>> = if spilled.is_empty() {
-            sort_dedup(&mut chunk);
-            Box::new(std::mem::take(&mut chunk).into_iter())
-        } else {
-            spilled.push(spill(&mut chunk, work.path(), spilled.len())?);
-            Box::new(Merge::open(&spilled)?)
-        };
-        ranks::build(writer, merged.inspect(|(_, r)| max_rank = max_rank.max(*r)))
-            .with_context(|| format!("cannot write the rank table in `{}`", dir.display()))?
+    let merged: Box<dyn Iterator<Item = (Vec<u8>, u64)>> = if spilled.is_empty() {
+        sort_dedup(&mut chunk);
+        Box::new(std::mem::take(&mut chunk).into_iter())
+    } else {
+        spilled.push(spill(&mut chunk, work.path(), spilled.len())?);
+        Box::new(Merge::open(&spilled)?)
     };
+    // Both files are written completely before either replaces the old one.
+    let mut max_rank = 0;
+    let mut entries = 0;
+    let table = output::stage(&dir.join(TABLE_FILE), |w| {
+        entries = ranks::build(w, merged.inspect(|(_, r)| max_rank = max_rank.max(*r)))
+            .map_err(std::io::Error::other)?;
+        Ok(())
+    })?;
     let info = RankInfo {
         source: crate::ingest::display_name(&args.file),
         format: format.name().into(),
@@ -150,23 +148,11 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
         max_rank,
         imported_at: jiff::Timestamp::now().to_string(),
     };
-    let mut info_tmp = tempfile::Builder::new()
-        .prefix(".authority-")
-        .suffix(".json.tmp")
-        .tempfile_in(&dir)?;
-    serde_json::to_writer_pretty(&mut info_tmp, &info)?;
-    table
-        .as_file()
-        .sync_all()
-        .context("cannot write the rank table")?;
-    table
-        .persist(dir.join(TABLE_FILE))
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write `{}`", dir.join(TABLE_FILE).display()))?;
-    info_tmp
-        .persist(dir.join(INFO_FILE))
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write `{}`", dir.join(INFO_FILE).display()))?;
+    let info_file = output::stage(&dir.join(INFO_FILE), |w| {
+        serde_json::to_writer_pretty(w, &info).map_err(std::io::Error::from)
+    })?;
+    table.commit()?;
+    info_file.commit()?;
     let size = std::fs::metadata(dir.join(TABLE_FILE)).map_or(0, |m| m.len());
     output::write_report(None, |w| {
         writeln!(
@@ -194,16 +180,17 @@ fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     let head = reader
         .fill_buf()
         .with_context(|| format!("cannot read `{name}`"))?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        return Ok(Box::new(BufReader::with_capacity(
+    match container(head) {
+        Container::Gzip => Ok(Box::new(BufReader::with_capacity(
             1 << 20,
             flate2::bufread::MultiGzDecoder::new(reader),
-        )));
+        ))),
+        Container::Zip => {
+            bail!("`{name}` is a zip archive; unzip it first (e.g. `unzip top-1m.csv.zip`)")
+        }
+        // Anything else is read as text, and a binary file fails as "not a rank list".
+        _ => Ok(Box::new(reader)),
     }
-    if head.starts_with(b"PK\x03\x04") {
-        bail!("`{name}` is a zip archive; unzip it first (e.g. `unzip top-1m.csv.zip`)");
-    }
-    Ok(Box::new(reader))
 }
 
 fn detect(first: &str) -> Result<Format, String> {
@@ -363,9 +350,7 @@ impl Iterator for Merge {
 }
 
 fn show(args: &AuthorityShowArgs) -> anyhow::Result<ExitStatus> {
-    let Some(dir) = args.data.resolve() else {
-        bail!("cannot find a data directory: give one with --data-dir DIR or BACKLINKS_DATA_DIR");
-    };
+    let dir = args.data.require()?;
     let Some(table) = RankTable::open(&dir)? else {
         bail!(
             "no rank table in `{}`; import one with `backlinks authority import FILE`",

@@ -3,7 +3,6 @@
 //! NEW`. The decisions are made by [`crate::disavow`]; this command reads the store and the
 //! files, and reports on standard error what it added, dropped and kept.
 
-use super::history::db_path;
 use crate::cli::{DisavowArgs, DisavowCommand, DisavowDiffArgs, DisavowValidateArgs};
 use crate::config::Config;
 use crate::disavow::merge::{self, MergeReport};
@@ -13,7 +12,6 @@ use crate::disavow::{DisavowFile, validate};
 use crate::exit::ExitStatus;
 use crate::model::{OutreachItem, Target};
 use crate::output::{self, warn};
-use crate::paths::DataDirArgs;
 use crate::report::sanitize::strip_controls;
 use crate::store::{SnapshotId, Store};
 use anyhow::{Context, bail};
@@ -106,7 +104,7 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => Some(read_existing(path)?),
         None => None,
     };
-    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let store = Store::open_existing_at(args.db.db.as_deref())?;
     let latest = latest(&store, &target.domain)?;
     let threshold = args.threshold.unwrap_or(config.disavow.threshold);
     let items = worklist::worklist(

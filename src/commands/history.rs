@@ -1,29 +1,19 @@
 //! `backlinks history` and `backlinks diff`: read the history store, never write it (beyond
 //! upgrading its schema), so they need no lock and run while an audit is saving (WAL).
 
-use crate::cli::{DbArgs, DiffArgs, HistoryArgs};
+use crate::cli::{DiffArgs, HistoryArgs};
 use crate::compare::compare;
 use crate::exit::ExitStatus;
 use crate::model::{Diff, History, PreviousAudit, Target};
 use crate::output;
-use crate::paths::DataDirArgs;
 use crate::report::{RenderOptions, history};
 use crate::store::{self, Store};
 use anyhow::bail;
-use std::path::PathBuf;
-
-/// The database to use: `--db`, else the default location.
-pub fn db_path(db: &DbArgs, data: &DataDirArgs) -> anyhow::Result<PathBuf> {
-    match &db.db {
-        Some(p) => Ok(p.clone()),
-        None => Ok(store::default_db_path(data)?),
-    }
-}
 
 /// Runs `history`.
 pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let store = Store::open_existing_at(args.db.db.as_deref())?;
     let doc = History {
         snapshots: store.snapshots(&target.domain)?,
         target: target.domain,
@@ -41,7 +31,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
 /// Runs `diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let store = Store::open_existing_at(args.db.db.as_deref())?;
     let shown = store.path().display().to_string();
     let snaps = store.snapshots(&target.domain)?;
     let find = |id: i64| {
@@ -84,7 +74,7 @@ pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let (from, to) = (&snaps[from], &snaps[to]);
     let previous = store.load(&target.domain, from.id)?;
     let current = store.load(&target.domain, to.id)?;
-    let history = store.intervals(&target.domain, from.id)?;
+    let history = store::intervals_of(&snaps, from.id);
     let comparison = compare(
         &previous,
         &current,

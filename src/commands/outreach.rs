@@ -3,13 +3,11 @@
 //! `backlinks outreach mark URL --requested`, which records a request in the store.
 
 use super::disavow::{keep_list, latest};
-use super::history::db_path;
 use crate::cli::{OutreachArgs, OutreachCommand, OutreachMarkArgs, WorklistFormat};
 use crate::disavow::worklist::{self, Request};
 use crate::exit::ExitStatus;
 use crate::model::{OutreachItem, Target, normalize_url};
 use crate::output;
-use crate::paths::DataDirArgs;
 use crate::report::color;
 use crate::report::sanitize::{csv_cell, strip_controls, truncate};
 use crate::store::Store;
@@ -32,7 +30,7 @@ fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
         output::check_output_path(out)?;
     }
     let keep = keep_list(&config, &args.keep)?;
-    let store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let store = Store::open_existing_at(args.db.db.as_deref())?;
     let latest = latest(&store, &target.domain)?;
     let items = worklist::worklist(
         &latest.pages,
@@ -196,7 +194,7 @@ fn mark(args: OutreachMarkArgs) -> anyhow::Result<ExitStatus> {
         Some(d) => parse_date(d)?,
         None => jiff::Timestamp::now().to_string(),
     };
-    let mut store = Store::open_existing(&db_path(&args.db, &DataDirArgs::default())?)?;
+    let mut store = Store::open_existing_at(args.db.db.as_deref())?;
     let known = store.targets_of_page(url.as_str())?;
     let target = match &args.target {
         Some(t) => {

@@ -17,33 +17,10 @@ pub mod reclaim;
 pub mod validate;
 pub mod worklist;
 
-use crate::model::{Audit, OutreachItem, ToxicityBucket};
-use std::collections::{BTreeMap, HashSet};
+use crate::model::{Audit, OutreachItem};
+pub use crate::score::settings::host_in;
+use std::collections::BTreeMap;
 use std::fmt;
-
-/// Links per toxicity band of ten (90-100 the last), counting a page's links once when two
-/// candidates end on it (as `summary.backlinks` does).
-pub fn toxicity_distribution(audit: &Audit) -> Vec<ToxicityBucket> {
-    let mut counts = [0usize; 10];
-    let mut pages = HashSet::new();
-    for p in &audit.pages {
-        if !pages.insert(p.final_url.as_deref().unwrap_or(&p.source_url)) {
-            continue;
-        }
-        for l in &p.links {
-            counts[usize::from(l.toxicity / 10).min(9)] += 1;
-        }
-    }
-    counts
-        .iter()
-        .enumerate()
-        .map(|(i, &links)| ToxicityBucket {
-            from: (i * 10) as u8,
-            to: if i == 9 { 100 } else { (i * 10 + 9) as u8 },
-            links,
-        })
-        .collect()
-}
 
 /// The removal worklist of a freshly scored audit: its pages with the contact routes found
 /// during the crawl (`contacts`, by page URL) and the requests recorded so far.
@@ -108,15 +85,6 @@ pub fn url_host(url: &str) -> Option<String> {
     }
     u.host_str()
         .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
-}
-
-/// Whether `host` is `domain` or one of its subdomains.
-pub fn host_in(host: &str, domain: &str) -> bool {
-    let host = host.trim_end_matches('.');
-    host.eq_ignore_ascii_case(domain)
-        || (host.len() > domain.len()
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
-            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
 }
 
 /// What one line of a disavow file is.
@@ -409,6 +377,8 @@ mod tests {
             "[ -~]{0,40}".prop_map(|s| Line::comment(&s)),
             "[a-z0-9]{1,12}\\.(test|example|com)".prop_map(|d| Line::entry(Entry::Domain(d))),
             ("[a-z0-9-]{1,12}\\.test", "[a-zA-Z0-9/_.-]{0,30}")
+                // An `xn--` label must be valid punycode, which random letters are not.
+                .prop_filter("not an IDNA label", |(h, _)| !h.starts_with("xn--"))
                 .prop_map(|(h, p)| Line::entry(Entry::Url(format!("https://{h}/{p}")))),
         ]
     }

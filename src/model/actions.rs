@@ -1,8 +1,8 @@
 //! What an audit ends in besides its scores: the pages to ask for a link's removal (with the
 //! contact routes found on them and the requests already made), the target URLs that lose
 //! links to 404s or redirect chains (reclamation), and the toxicity distribution the reports
-//! chart. The `actions` field of the JSON report, computed by [`crate::disavow`] and the audit
-//! command before anything is rendered.
+//! chart (counted by the score stage with the summary). The `actions` field of the JSON
+//! report, computed by [`crate::disavow`] and the audit command before anything is rendered.
 
 use super::{ContactRoute, RedirectHop};
 use serde::Serialize;

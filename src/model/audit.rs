@@ -3,7 +3,7 @@
 //! Field order here is the key order in the JSON.
 
 use super::{Placement, Provenance, RedirectHop};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Version of the JSON document. Bumped only on breaking changes (renamed or removed fields,
 /// changed meaning); new fields do not bump it.
@@ -241,7 +241,7 @@ impl PlacementMix {
 }
 
 /// Status of a candidate page (see the README for exact meanings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageStatus {
     /// Fetched and links to the target.
@@ -263,6 +263,18 @@ impl PageStatus {
             PageStatus::Unreachable => "unreachable",
             PageStatus::Skipped => "skipped",
         }
+    }
+
+    /// Parses [`PageStatus::as_str`].
+    pub fn parse(s: &str) -> Option<PageStatus> {
+        [
+            PageStatus::Live,
+            PageStatus::Lost,
+            PageStatus::Unreachable,
+            PageStatus::Skipped,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 }
 
@@ -286,6 +298,13 @@ impl Severity {
             Severity::Warn => "warn",
             Severity::Deny => "deny",
         }
+    }
+
+    /// Parses [`Severity::as_str`].
+    pub fn parse(s: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warn, Severity::Deny]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
@@ -354,6 +373,13 @@ pub struct LinkReport {
     pub components: Vec<ScoreComponent>,
     /// Findings on this link, sorted.
     pub flags: Vec<Flag>,
+}
+
+impl LinkReport {
+    /// Whether a finding with this rule code is on the link.
+    pub fn has_flag(&self, code: &str) -> bool {
+        self.flags.iter().any(|f| f.code == code)
+    }
 }
 
 /// One candidate referring page and what the audit found there.

@@ -22,7 +22,7 @@ use crate::model::{
     AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation,
     LinkReport, PageAnalysis, PageReport, PageSignals, PageStatus, PageVerdict, Placement,
     PlacementMix, ProfileReport, SCHEMA_VERSION, ScoreComponent, Severity, Summary, Target,
-    TermVector, ToolInfo, VerdictOutcome,
+    TermVector, ToolInfo, ToxicityBucket, VerdictOutcome,
 };
 use authority::Authority;
 use network::Dns;
@@ -128,6 +128,7 @@ pub fn build_audit(
     let mut live_domains = HashSet::new();
     // Two candidates that end on the same page (a redirect) list the same links; count them once.
     let mut counted_pages = HashSet::new();
+    let mut toxicity_counts = [0; 10];
     for p in &reports {
         match p.status {
             PageStatus::Live => {
@@ -153,13 +154,16 @@ pub fn build_audit(
             summary.sponsored += usize::from(l.rel.iter().any(|r| r == "sponsored"));
             summary.ugc += usize::from(l.rel.iter().any(|r| r == "ugc"));
             summary.toxic += usize::from(l.toxicity >= TOXIC_THRESHOLD);
-            summary.sitewide_links +=
-                usize::from(l.flags.iter().any(|f| f.code == rules::SITEWIDE_LINK.code));
+            toxicity_counts[profile::band(l.toxicity)] += 1;
+            summary.sitewide_links += usize::from(l.has_flag(rules::SITEWIDE_LINK.code));
             anchor_mix.add(l.anchor_type);
             placement_mix.add(l.placement);
         }
     }
     summary.live_domains = live_domains.len();
+    summary.toxicity_distribution = profile::bands(toxicity_counts, |from, to, links| {
+        ToxicityBucket { from, to, links }
+    });
     let domains = domain_reports(&reports, ctx);
     summary.referring_domains = domains.len();
     let domain_candidates = domain_only::reports(domain_candidates, &reports);
@@ -705,7 +709,7 @@ fn domain_reports(pages: &[PageReport], ctx: &ScoringContext) -> Vec<DomainRepor
                 toxicity: links.clone().map(|l| l.toxicity).max().unwrap_or(0),
                 quality: links.clone().map(|l| l.quality).max().unwrap_or(0),
                 sitewide_links: links
-                    .filter(|l| l.flags.iter().any(|f| f.code == rules::SITEWIDE_LINK.code))
+                    .filter(|l| l.has_flag(rules::SITEWIDE_LINK.code))
                     .count(),
                 ip: ctx.dns.address(domain).map(|ip| ip.to_string()),
                 flags,

@@ -1,5 +1,6 @@
 //! The profile as a whole: sitewide links collapsed and flagged, anchor-mix findings, the
-//! health score's components, referring-domain diversity and the authority distribution.
+//! health score's components, referring-domain diversity and the bands of the authority and
+//! toxicity distributions.
 //!
 //! "Collapsed" counting runs through all of it: every link counts once, except that a sitewide
 //! group (the same link repeated in the boilerplate of many pages of one domain) counts once
@@ -90,7 +91,7 @@ pub fn collapsed(reports: &[PageReport]) -> Vec<(&PageReport, &LinkReport)> {
             continue;
         }
         for l in &p.links {
-            let sitewide = l.flags.iter().any(|f| f.code == rules::SITEWIDE_LINK.code);
+            let sitewide = l.has_flag(rules::SITEWIDE_LINK.code);
             if sitewide && !groups.insert(sitewide_key(p, l)) {
                 continue;
             }
@@ -277,17 +278,31 @@ pub fn diversity(
 
 /// Live referring domains per authority band of ten (the last band is 90-100).
 pub fn authority_distribution(domains: &[DomainReport]) -> Vec<AuthorityBucket> {
-    let mut buckets: Vec<AuthorityBucket> = (0..10)
-        .map(|i| AuthorityBucket {
-            from: i * 10,
-            to: if i == 9 { 100 } else { i * 10 + 9 },
-            domains: 0,
-        })
-        .collect();
-    for d in domains.iter().filter(|d| d.links > 0) {
-        if let Some(a) = d.authority {
-            buckets[usize::from(a.min(99) / 10)].domains += 1;
-        }
+    let mut counts = [0; 10];
+    for a in domains
+        .iter()
+        .filter(|d| d.links > 0)
+        .filter_map(|d| d.authority)
+    {
+        counts[band(a)] += 1;
     }
-    buckets
+    bands(counts, |from, to, domains| AuthorityBucket {
+        from,
+        to,
+        domains,
+    })
+}
+
+/// The band of ten (0-9, 10-19, ..., 90-100) a 0-100 score falls in, as an index 0-9.
+pub fn band(score: u8) -> usize {
+    usize::from(score.min(99) / 10)
+}
+
+/// The ten bands of a distribution, each built by `bucket(from, to, count)` from the counts
+/// per [`band`].
+pub fn bands<T>(counts: [usize; 10], bucket: impl Fn(u8, u8, usize) -> T) -> Vec<T> {
+    (0u8..10)
+        .zip(counts)
+        .map(|(i, n)| bucket(i * 10, if i == 9 { 100 } else { i * 10 + 9 }, n))
+        .collect()
 }

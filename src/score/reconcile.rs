@@ -1,5 +1,5 @@
 //! Reconciliation: what backlink tools claimed about a page (its provenance) against what the
-//! live page shows. Pure: a page report in, flags out.
+//! live page shows. Pure: a page report in, findings (rule and evidence) out.
 //!
 //! - [`rules::VENDOR_LINK_MISSING`]: a tool reports a live link the page does not have.
 //! - [`rules::MISSING_FROM_GSC`]: a live link other tools know that the Search Console export
@@ -54,10 +54,7 @@ pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate], settings: &S
             .unwrap_or_else(|| p.source_domain.clone());
         let found: Vec<Flag> = reconcile(p, &ctx)
             .into_iter()
-            .filter_map(|f| {
-                let rule = rules::find(f.code)?;
-                settings.flag(rule, &host, f.evidence)
-            })
+            .filter_map(|(rule, evidence)| settings.flag(rule, &host, evidence))
             .collect();
         if found.is_empty() {
             continue;
@@ -72,8 +69,9 @@ pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate], settings: &S
     }
 }
 
-/// The reconciliation flags of one page.
-pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<Flag> {
+/// The reconciliation findings of one page: each rule with its evidence, before the user's
+/// settings are applied.
+pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<(&'static Rule, String)> {
     let vendor: Vec<&Provenance> = page
         .provenance
         .iter()
@@ -87,14 +85,14 @@ pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<Flag> {
         .copied()
         .filter(|p| p.claims.lost != Some(true))
         .collect();
-    let mut flags = Vec::new();
+    let mut found = Vec::new();
     match page.status {
         PageStatus::Lost if !claims_live.is_empty() => {
             let status = page
                 .http_status
                 .map(|s| format!(" (HTTP {s})"))
                 .unwrap_or_default();
-            flags.push(flag(
+            found.push((
                 &rules::VENDOR_LINK_MISSING,
                 format!(
                     "{} reported a live link; the page{status} has no link to the target",
@@ -116,7 +114,7 @@ pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<Flag> {
                     .take(3)
                     .collect();
                 let provs: Vec<&Provenance> = missing.iter().map(|(p, _)| *p).collect();
-                flags.push(flag(
+                found.push((
                     &rules::VENDOR_LINK_MISSING,
                     format!(
                         "{} reported a link to {first}; the page links to the target at {}",
@@ -130,7 +128,7 @@ pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<Flag> {
                 .filter_map(|p| rel_mismatch(p, &page.links))
                 .collect();
             if !mismatches.is_empty() {
-                flags.push(flag(&rules::VENDOR_REL_MISMATCH, mismatches.join("; ")));
+                found.push((&rules::VENDOR_REL_MISMATCH, mismatches.join("; ")));
             }
             let in_gsc = page.provenance.iter().any(|p| p.format.is_gsc())
                 || ctx.gsc_domains.contains(&page.source_domain);
@@ -140,7 +138,7 @@ pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<Flag> {
                 .filter(|p| !p.format.is_gsc())
                 .collect();
             if ctx.gsc_given && !in_gsc && !others.is_empty() {
-                flags.push(flag(
+                found.push((
                     &rules::MISSING_FROM_GSC,
                     format!(
                         "live and reported by {}, but not in the Search Console export",
@@ -151,7 +149,7 @@ pub fn reconcile(page: &PageReport, ctx: &Context) -> Vec<Flag> {
         }
         _ => {}
     }
-    flags
+    found
 }
 
 /// The first disagreement between one listing's rel claims and the live links.
@@ -235,14 +233,6 @@ fn who(provs: &[&Provenance]) -> String {
     shown.join(", ")
 }
 
-fn flag(rule: &Rule, evidence: String) -> Flag {
-    Flag {
-        code: rule.code,
-        severity: rule.severity,
-        evidence,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +286,18 @@ mod tests {
         }
     }
 
+    /// The findings as flags at their rules' default severity.
+    fn flags(found: Vec<(&'static Rule, String)>) -> Vec<Flag> {
+        found
+            .into_iter()
+            .map(|(rule, evidence)| Flag {
+                code: rule.code,
+                severity: rule.severity,
+                evidence,
+            })
+            .collect()
+    }
+
     fn codes(flags: &[Flag]) -> Vec<&str> {
         flags.iter().map(|f| f.code).collect()
     }
@@ -311,7 +313,7 @@ mod tests {
             },
         );
         let p = page(PageStatus::Lost, vec![live.clone()], vec![]);
-        let f = reconcile(&p, &Context::default());
+        let f = flags(reconcile(&p, &Context::default()));
         assert_eq!(codes(&f), ["vendor-link-missing"]);
         assert!(
             f[0].evidence
@@ -342,7 +344,7 @@ mod tests {
             vec![prov(InputFormat::SemrushBacklinks, claims)],
             vec![link("https://www.example.com/", &["nofollow"])],
         );
-        let f = reconcile(&p, &Context::default());
+        let f = flags(reconcile(&p, &Context::default()));
         assert_eq!(codes(&f), ["vendor-link-missing", "vendor-rel-mismatch"]);
         assert!(
             f[1].evidence
@@ -374,7 +376,7 @@ mod tests {
             gsc_given: true,
             gsc_domains: HashSet::new(),
         };
-        assert_eq!(codes(&reconcile(&p, &ctx)), ["missing-from-gsc"]);
+        assert_eq!(codes(&flags(reconcile(&p, &ctx))), ["missing-from-gsc"]);
         let ctx = Context {
             gsc_given: true,
             gsc_domains: ["a.test".to_string()].into(),

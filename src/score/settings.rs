@@ -121,14 +121,18 @@ impl Settings {
 }
 
 /// Whether `host` equals or is a subdomain of an entry of `list`.
-pub fn listed(list: &[String], host: &str) -> bool {
+fn listed(list: &[String], host: &str) -> bool {
+    list.iter().any(|d| host_in(host, d))
+}
+
+/// Whether `host` is `domain` or one of its subdomains (ignoring ASCII case and a trailing
+/// dot of `host`).
+pub fn host_in(host: &str, domain: &str) -> bool {
     let host = host.trim_end_matches('.');
-    list.iter().any(|d| {
-        host == d
-            || (host.len() > d.len()
-                && host.ends_with(d.as_str())
-                && host.as_bytes()[host.len() - d.len() - 1] == b'.')
-    })
+    host.eq_ignore_ascii_case(domain)
+        || (host.len() > domain.len()
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
+            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
 }
 
 #[cfg(test)]

@@ -59,22 +59,13 @@ struct Doc {
 struct Page {
     source_url: String,
     source_domain: String,
-    status: Status,
+    status: PageStatus,
     #[serde(default)]
     http_status: Option<u16>,
     #[serde(default)]
     error: Option<String>,
     #[serde(default)]
     links: Vec<Link>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Status {
-    Live,
-    Lost,
-    Unreachable,
-    Skipped,
 }
 
 #[derive(Deserialize)]
@@ -137,12 +128,7 @@ pub fn load(path: &Path, target: &str) -> Result<Baseline, BaselineError> {
         .map(|p| SnapPage {
             source_url: p.source_url,
             source_domain: p.source_domain,
-            status: match p.status {
-                Status::Live => PageStatus::Live,
-                Status::Lost => PageStatus::Lost,
-                Status::Unreachable => PageStatus::Unreachable,
-                Status::Skipped => PageStatus::Skipped,
-            },
+            status: p.status,
             http_status: p.http_status,
             error: p.error,
             links: p

@@ -16,7 +16,8 @@ mod outreach;
 
 use crate::compare::{SnapLink, SnapPage, Snapshot};
 use crate::model::{Audit, Interval, PageStatus, SnapshotInfo};
-use crate::paths::{DATA_DIR_ENV, DataDirArgs};
+use crate::paths::DataDirArgs;
+use anyhow::Context;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -214,19 +215,16 @@ pub enum StoreError {
     },
 }
 
-/// The default database: `history.sqlite3` in the data directory (`--data-dir`, else
-/// `$BACKLINKS_DATA_DIR`, else `$XDG_DATA_HOME/backlinks`: see [`crate::paths`]), so the
-/// history and the rank table live side by side.
-pub fn default_db_path(data: &DataDirArgs) -> Result<PathBuf, StoreError> {
-    match data.resolve() {
-        Some(dir) => Ok(dir.join(DB_FILE)),
-        None => Err(StoreError::Dir {
-            path: DB_FILE.into(),
-            source: std::io::Error::other(format!(
-                "no home directory to put the data directory in; set {DATA_DIR_ENV}, or pass \
-                 --data-dir or --db"
-            )),
-        }),
+/// The database: `db` (`--db`) if given, else `history.sqlite3` in the data directory
+/// (`--data-dir`, else `$BACKLINKS_DATA_DIR`, else `$XDG_DATA_HOME/backlinks`: see
+/// [`crate::paths`]), so the history and the rank table live side by side.
+pub fn resolve_db(db: Option<&Path>, data: &DataDirArgs) -> anyhow::Result<PathBuf> {
+    match db {
+        Some(p) => Ok(p.to_path_buf()),
+        None => Ok(data
+            .require()
+            .context("no place for the history store (pass --db PATH)")?
+            .join(DB_FILE)),
     }
 }
 
@@ -252,6 +250,15 @@ impl Store {
             })?;
         }
         Self::open_with(path, OpenFlags::default())
+    }
+
+    /// Opens the existing database `db` (`--db`), else the default one ([`resolve_db`]; the
+    /// commands that only use an existing store have no `--data-dir`).
+    pub fn open_existing_at(db: Option<&Path>) -> anyhow::Result<Store> {
+        Ok(Store::open_existing(&resolve_db(
+            db,
+            &DataDirArgs::default(),
+        )?)?)
     }
 
     /// Opens an existing database (for reading commands); a missing file is an error.
@@ -542,12 +549,9 @@ impl Store {
     }
 
     /// The intervals between consecutive snapshots of `target` up to and including snapshot
-    /// `up_to`, oldest first (from the changes stored with each snapshot).
+    /// `up_to`, oldest first (see [`intervals_of`], for a caller that holds the snapshots).
     pub fn intervals(&self, target: &str, up_to: SnapshotId) -> Result<Vec<Interval>, StoreError> {
-        let snaps = self.snapshots(target)?;
-        Ok(intervals_of(
-            snaps.iter().take_while(|s| s.id <= up_to).collect(),
-        ))
+        Ok(intervals_of(&self.snapshots(target)?, up_to))
     }
 
     /// The newest snapshot of `target`.
@@ -590,7 +594,7 @@ impl Store {
         let mut rows = stmt.query([id]).map_err(self.sql())?;
         while let Some(r) = rows.next().map_err(self.sql())? {
             let status: String = r.get(2).map_err(self.sql())?;
-            let status = parse_status(&status).ok_or_else(|| StoreError::Corrupt {
+            let status = PageStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
                 path: self.path.display().to_string(),
                 reason: format!("unknown page status `{status}` in snapshot {id}"),
             })?;
@@ -701,23 +705,15 @@ fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     }
 }
 
-fn parse_status(s: &str) -> Option<PageStatus> {
-    [
-        PageStatus::Live,
-        PageStatus::Lost,
-        PageStatus::Unreachable,
-        PageStatus::Skipped,
-    ]
-    .into_iter()
-    .find(|p| p.as_str() == s)
-}
-
-/// Intervals between consecutive snapshots (those whose changes were stored).
-fn intervals_of(snaps: Vec<&SnapshotInfo>) -> Vec<Interval> {
-    snaps
+/// The intervals between consecutive snapshots of one target ([`Store::snapshots`], oldest
+/// first) up to and including snapshot `up_to`, oldest first, from the changes stored with each
+/// snapshot (an interval whose changes were not stored is left out).
+pub fn intervals_of(snaps: &[SnapshotInfo], up_to: SnapshotId) -> Vec<Interval> {
+    let n = snaps.iter().take_while(|s| s.id <= up_to).count();
+    snaps[..n]
         .windows(2)
         .filter_map(|w| {
-            let (a, b) = (w[0], w[1]);
+            let (a, b) = (&w[0], &w[1]);
             Some(Interval {
                 from: a.generated_at.clone(),
                 to: b.generated_at.clone(),

@@ -2,21 +2,12 @@
 //! mark`, and the findings of a stored snapshot in the compact form the disavow planner and
 //! the worklist read ([`PageFindings`]).
 
-use super::{SnapshotId, Store, StoreError, parse_status};
+use super::{SnapshotId, Store, StoreError};
 use crate::disavow::plan::{PageFindings, Reason};
 use crate::disavow::worklist::Request;
-use crate::model::{ContactKind, ContactRoute, Severity};
+use crate::model::{ContactKind, ContactRoute, PageStatus, Severity};
 use rusqlite::params;
 use std::collections::BTreeMap;
-
-fn severity(s: &str) -> Option<Severity> {
-    match s {
-        "info" => Some(Severity::Info),
-        "warn" => Some(Severity::Warn),
-        "deny" => Some(Severity::Deny),
-        _ => None,
-    }
-}
 
 impl Store {
     /// Records a removal request of `source_url` (a referring page of `target`).
@@ -99,7 +90,7 @@ impl Store {
             let source_url: String = r.get(0).map_err(self.sql())?;
             let final_url: Option<String> = r.get(1).map_err(self.sql())?;
             let status: String = r.get(3).map_err(self.sql())?;
-            let status = parse_status(&status)
+            let status = PageStatus::parse(&status)
                 .ok_or_else(|| corrupt(format!("unknown page status `{status}`")))?;
             let toxicity: Option<u8> = r.get(5).map_err(self.sql())?;
             let links: i64 = r.get(6).map_err(self.sql())?;
@@ -131,8 +122,8 @@ impl Store {
                 .ok()
                 .and_then(|i| pages.get_mut(i))
                 .ok_or_else(|| corrupt(format!("finding of a missing page {pno}")))?;
-            let severity =
-                severity(&sev).ok_or_else(|| corrupt(format!("unknown severity `{sev}`")))?;
+            let severity = Severity::parse(&sev)
+                .ok_or_else(|| corrupt(format!("unknown severity `{sev}`")))?;
             page.reasons.push(Reason { code, severity });
         }
         for p in &mut pages {
