@@ -79,6 +79,9 @@ pub struct DisavowArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
+    /// The data directory holding the default history database (as for `audit`).
+    #[command(flatten)]
+    pub data: DataDirArgs,
     /// Write the file to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -164,6 +167,9 @@ pub struct OutreachArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
+    /// The data directory holding the default history database (as for `audit`).
+    #[command(flatten)]
+    pub data: DataDirArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = WorklistFormat::Table)]
     pub format: WorklistFormat,
@@ -213,6 +219,9 @@ pub struct OutreachMarkArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
+    /// The data directory holding the default history database (as for `audit`).
+    #[command(flatten)]
+    pub data: DataDirArgs,
 }
 
 /// Where the audit history is kept.
@@ -232,6 +241,9 @@ pub struct HistoryArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
+    /// The data directory holding the default history database (as for `audit`).
+    #[command(flatten)]
+    pub data: DataDirArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -245,6 +257,9 @@ pub struct DiffArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
+    /// The data directory holding the default history database (as for `audit`).
+    #[command(flatten)]
+    pub data: DataDirArgs,
     /// The older snapshot id (default: the one before --to).
     #[arg(long, value_name = "ID")]
     pub from: Option<i64>,

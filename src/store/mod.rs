@@ -252,13 +252,10 @@ impl Store {
         Self::open_with(path, OpenFlags::default())
     }
 
-    /// Opens the existing database `db` (`--db`), else the default one ([`resolve_db`]; the
-    /// commands that only use an existing store have no `--data-dir`).
-    pub fn open_existing_at(db: Option<&Path>) -> anyhow::Result<Store> {
-        Ok(Store::open_existing(&resolve_db(
-            db,
-            &DataDirArgs::default(),
-        )?)?)
+    /// Opens the existing database `db` (`--db`), else the default one in the data directory
+    /// ([`resolve_db`]).
+    pub fn open_existing_at(db: Option<&Path>, data: &DataDirArgs) -> anyhow::Result<Store> {
+        Ok(Store::open_existing(&resolve_db(db, data)?)?)
     }
 
     /// Opens an existing database (for reading commands); a missing file is an error.

@@ -387,4 +387,15 @@ fn no_store_writes_nothing_and_the_default_store_is_in_the_data_dir() {
         "{}",
         r.stdout
     );
+    // `--data-dir` finds the same store as the variable does, for the reading commands too.
+    let r = run(backlinks()
+        .arg("history")
+        .arg("example.com")
+        .arg("--data-dir")
+        .arg(&data));
+    assert!(
+        r.stdout.starts_with("1 stored audit of example.com"),
+        "{}",
+        r.stdout
+    );
 }
