@@ -79,9 +79,6 @@ pub struct DisavowArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// The data directory holding the default history database (as for `audit`).
-    #[command(flatten)]
-    pub data: DataDirArgs,
     /// Write the file to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -167,9 +164,6 @@ pub struct OutreachArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// The data directory holding the default history database (as for `audit`).
-    #[command(flatten)]
-    pub data: DataDirArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = WorklistFormat::Table)]
     pub format: WorklistFormat,
@@ -219,18 +213,17 @@ pub struct OutreachMarkArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// The data directory holding the default history database (as for `audit`).
-    #[command(flatten)]
-    pub data: DataDirArgs,
 }
 
-/// Where the audit history is kept.
+/// Where the audit history is kept, and the data directory (which also holds rank tables).
 #[derive(Debug, Clone, Args)]
 pub struct DbArgs {
-    /// The history database (SQLite). Default: history.sqlite3 in $BACKLINKS_DATA_DIR, else in
-    /// the user's data directory (~/.local/share/backlinks on Linux).
+    /// The history database (SQLite). Default: history.sqlite3 in the data directory.
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// The data directory.
+    #[command(flatten)]
+    pub data: DataDirArgs,
 }
 
 /// Arguments of `history`.
@@ -241,9 +234,6 @@ pub struct HistoryArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// The data directory holding the default history database (as for `audit`).
-    #[command(flatten)]
-    pub data: DataDirArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -257,9 +247,6 @@ pub struct DiffArgs {
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// The data directory holding the default history database (as for `audit`).
-    #[command(flatten)]
-    pub data: DataDirArgs,
     /// The older snapshot id (default: the one before --to).
     #[arg(long, value_name = "ID")]
     pub from: Option<i64>,
@@ -439,9 +426,6 @@ pub struct AuditArgs {
     /// Settings file.
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Data directory.
-    #[command(flatten)]
-    pub data: DataDirArgs,
 }
 
 /// Output formats of `inspect`.

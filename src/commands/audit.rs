@@ -66,7 +66,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             .cloned()
             .collect(),
     };
-    let ranks = match args.data.resolve() {
+    let ranks = match args.db.data.resolve() {
         Some(dir) => RankTable::open(&dir)?,
         None => None,
     };
@@ -85,7 +85,10 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     }
     let db = match args.no_store {
         true => None,
-        false => Some(crate::store::resolve_db(args.db.db.as_deref(), &args.data)?),
+        false => Some(crate::store::resolve_db(
+            args.db.db.as_deref(),
+            &args.db.data,
+        )?),
     };
     let nothing = "nothing to audit: give the candidate referring pages with --from FILE (your \
                    backlink tool's export, or a URL list) or --archive FILE.warc";

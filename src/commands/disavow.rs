@@ -104,7 +104,7 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => Some(read_existing(path)?),
         None => None,
     };
-    let store = Store::open_existing_at(args.db.db.as_deref(), &args.data)?;
+    let store = Store::open_existing_at(&args.db)?;
     let latest = latest(&store, &target.domain)?;
     let threshold = args.threshold.unwrap_or(config.disavow.threshold);
     let items = worklist::worklist(

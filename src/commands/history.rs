@@ -13,7 +13,7 @@ use anyhow::bail;
 /// Runs `history`.
 pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing_at(args.db.db.as_deref(), &args.data)?;
+    let store = Store::open_existing_at(&args.db)?;
     let doc = History {
         snapshots: store.snapshots(&target.domain)?,
         target: target.domain,
@@ -31,7 +31,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
 /// Runs `diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing_at(args.db.db.as_deref(), &args.data)?;
+    let store = Store::open_existing_at(&args.db)?;
     let shown = store.path().display().to_string();
     let snaps = store.snapshots(&target.domain)?;
     let find = |id: i64| {

@@ -30,7 +30,7 @@ fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
         output::check_output_path(out)?;
     }
     let keep = keep_list(&config, &args.keep)?;
-    let store = Store::open_existing_at(args.db.db.as_deref(), &args.data)?;
+    let store = Store::open_existing_at(&args.db)?;
     let latest = latest(&store, &target.domain)?;
     let items = worklist::worklist(
         &latest.pages,
@@ -194,7 +194,7 @@ fn mark(args: OutreachMarkArgs) -> anyhow::Result<ExitStatus> {
         Some(d) => parse_date(d)?,
         None => jiff::Timestamp::now().to_string(),
     };
-    let mut store = Store::open_existing_at(args.db.db.as_deref(), &args.data)?;
+    let mut store = Store::open_existing_at(&args.db)?;
     let known = store.targets_of_page(url.as_str())?;
     let target = match &args.target {
         Some(t) => {

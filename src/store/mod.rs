@@ -254,8 +254,11 @@ impl Store {
 
     /// Opens the existing database `db` (`--db`), else the default one in the data directory
     /// ([`resolve_db`]).
-    pub fn open_existing_at(db: Option<&Path>, data: &DataDirArgs) -> anyhow::Result<Store> {
-        Ok(Store::open_existing(&resolve_db(db, data)?)?)
+    pub fn open_existing_at(args: &crate::cli::DbArgs) -> anyhow::Result<Store> {
+        Ok(Store::open_existing(&resolve_db(
+            args.db.as_deref(),
+            &args.data,
+        )?)?)
     }
 
     /// Opens an existing database (for reading commands); a missing file is an error.
