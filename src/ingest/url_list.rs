@@ -81,6 +81,8 @@ pub fn read_url_list(
                 MAX_LINE / 1024,
                 buf.len() + rest
             );
+            // A skipped line is still a row read: rows = listed + skipped + filtered.
+            tally.rows += 1;
             fail(
                 name,
                 line,
@@ -95,6 +97,7 @@ pub fn read_url_list(
                 "not UTF-8 text",
                 "is not UTF-8 text (save the list as UTF-8)".to_string(),
             );
+            tally.rows += 1;
             fail(name, line, skip_invalid, tally, skip)?;
             continue;
         };
