@@ -7,17 +7,15 @@
 //! link gets its anchor text, `rel` tokens, placement with evidence, surrounding words and a
 //! hidden-link check.
 //!
-//! Pages are parsed once, into [`dom::Document`]: by the fast parser of [`parse`] when it takes
-//! the page (it builds exactly the tree html5ever would, about five times faster), else by
-//! html5ever after [`nesting`] has cut hostile structure down. Main-content scoring, placement,
-//! signals and contact routes all read that one tree.
+//! Pages are parsed once, into [`dom::Document`], by [`backlinks_html::parse`]: its fast parser
+//! when it takes the page (it builds exactly the tree html5ever would), else html5ever after
+//! the nesting guard has cut hostile structure down. Main-content scoring, placement, signals
+//! and contact routes all read that one tree.
 
 pub mod contacts;
 pub mod content;
 pub mod dom;
 pub mod main_content;
-pub mod nesting;
-pub mod parse;
 mod placement;
 pub mod signals;
 mod text;

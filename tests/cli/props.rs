@@ -462,7 +462,7 @@ proptest! {
     fn html_files_never_panic_the_extractor(html in soup(), repeat in 1usize..40) {
         // Repeated, the soup reaches the nesting and formatting limits.
         let html = html.repeat(repeat);
-        let guarded = backlinks::extract::nesting::limit_nesting(&html);
+        let guarded = backlinks_html::nesting::limit_nesting(&html);
         prop_assert!(guarded.len() <= html.len() + 64 * 16 * 8);
         // (The parser may clone an `<a>` that misnested blocks split, so links can outnumber
         // the tags: only the absence of a panic is asserted.)
