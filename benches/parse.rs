@@ -10,7 +10,6 @@
 //!
 //! `cargo bench --bench parse` (`-- --rounds N`, default 3).
 
-#[allow(dead_code)]
 #[path = "support/pages.rs"]
 mod pages;
 
@@ -87,14 +86,32 @@ fn hostile(out: &mut impl Write) {
         ("<li> at depth 510", fill(&deep, |_| "<li>".into())),
         ("<p> at depth 510", fill(&deep, |_| "<p>".into())),
         ("nested <div>", fill("", |_| "<div>".into())),
-        ("<p><b id=N>x</p>", fill("", |i| format!("<p><b id={i}>x</p>"))),
+        (
+            "<p><b id=N>x</p>",
+            fill("", |i| format!("<p><b id={i}>x</p>")),
+        ),
         ("<body bN=x>", fill("", |i| format!("<body b{i}=x>"))),
-        ("distinct attributes on one tag", fill("<div", |i| format!(" a{i}=v")) + ">x"),
-        ("x<!----> in a table", fill("<table>", |_| "x<!---->".into())),
-        ("comments on a declined page", fill("<template></template>", |_| "<!-- c -->".into())),
-        ("misnested <b><div></b>", fill(&"<b>".repeat(60), |_| "<div></b>x".into())),
+        (
+            "distinct attributes on one tag",
+            fill("<div", |i| format!(" a{i}=v")) + ">x",
+        ),
+        (
+            "x<!----> in a table",
+            fill("<table>", |_| "x<!---->".into()),
+        ),
+        (
+            "comments on a declined page",
+            fill("<template></template>", |_| "<!-- c -->".into()),
+        ),
+        (
+            "misnested <b><div></b>",
+            fill(&"<b>".repeat(60), |_| "<div></b>x".into()),
+        ),
         ("<a> in <a>", fill("", |_| "<a href=x>".into())),
-        ("<table><tr><td><b>", fill("", |_| "<table><tr><td><b>".into())),
+        (
+            "<table><tr><td><b>",
+            fill("", |_| "<table><tr><td><b>".into()),
+        ),
         ("entities", fill("", |_| "&notit;&#x00041;&amp".into())),
     ];
     writeln!(out, "hostile pages of 5 MiB (parse(), one run each):").unwrap();

@@ -8,7 +8,6 @@
 //! The real pages are not part of the repository; without them the generated pages are still
 //! compared, and the test says the real set was not found.
 
-#[allow(dead_code)]
 #[path = "../benches/support/pages.rs"]
 mod pages;
 
@@ -145,14 +144,22 @@ fn the_fast_parser_builds_html5evers_tree_wherever_it_accepts() {
     });
     writeln!(err, "{}", generated.report("generated pages")).unwrap();
     assert_eq!(generated.pages, 120);
-    assert!(generated.accepted > 0, "the fast parser took no generated page");
+    assert!(
+        generated.accepted > 0,
+        "the fast parser took no generated page"
+    );
     differing.extend(generated.differing);
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/placement-dev");
     if root.join("pages").is_dir() && root.join("wcxb-dev/pages").is_dir() {
         for (set, dir, suffix, expected) in [
             ("placement-dev pages", root.join("pages"), ".html", 91),
-            ("wcxb-dev pages", root.join("wcxb-dev/pages"), ".html.gz", 1_476),
+            (
+                "wcxb-dev pages",
+                root.join("wcxb-dev/pages"),
+                ".html.gz",
+                1_476,
+            ),
         ] {
             let list = files(&dir, suffix);
             let tally = on_all_cores(&list, real_page);

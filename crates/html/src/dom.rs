@@ -543,8 +543,7 @@ impl<'s> Document<'s> {
             // The reserved bytes are ASCII filler no span covers: replacing them with whole
             // characters keeps the buffer valid UTF-8.
             let tail = self.resolve(src, b).to_owned();
-            self.buf
-                .replace_range(a_off + a_len..a_off + len, &tail);
+            self.buf.replace_range(a_off + a_len..a_off + len, &tail);
             return Span::buf(a_off, a_off + len);
         }
         let start = self.buf.len();
@@ -1206,7 +1205,9 @@ impl<'s> html5ever::tree_builder::TreeSink for Html5everSink<'s> {
                 value: self.text_span(&a.value),
             })
             .collect();
-        self.doc.borrow_mut().add_attrs_if_missing("", *target, spans);
+        self.doc
+            .borrow_mut()
+            .add_attrs_if_missing("", *target, spans);
     }
 
     fn remove_from_parent(&self, target: &u32) {

@@ -150,7 +150,6 @@ struct Parser<'x> {
     reconstructed: usize,
 }
 
-
 impl<'x> Parser<'x> {
     fn new(src: &'x str) -> Parser<'x> {
         Parser {
@@ -1333,7 +1332,8 @@ impl<'x> Parser<'x> {
     fn add_attrs_if_missing(&mut self, e: u32) {
         self.steps += self.tag_attrs.len() as u64;
         let attrs = std::mem::take(&mut self.tag_attrs);
-        self.doc.add_attrs_if_missing(self.src, e, attrs.iter().copied());
+        self.doc
+            .add_attrs_if_missing(self.src, e, attrs.iter().copied());
         self.tag_attrs = attrs;
     }
 
@@ -2301,62 +2301,66 @@ pub(super) fn is_special_tag(t: Tag) -> bool {
 
 /// Start tags that leave foreign (SVG) content.
 fn breaks_out_of_foreign(n: Name) -> bool {
+    matches!(n, Name::Known(t) if is_breakout_tag(t))
+}
+
+/// The HTML elements whose start tag leaves foreign content (the guard's model too).
+pub(crate) fn is_breakout_tag(t: Tag) -> bool {
     use Tag::*;
     matches!(
-        n,
-        Name::Known(
-            B | Big
-                | Blockquote
-                | Body
-                | Br
-                | Center
-                | Code
-                | Dd
-                | Div
-                | Dl
-                | Dt
-                | Em
-                | Embed
-                | H1
-                | H2
-                | H3
-                | H4
-                | H5
-                | H6
-                | Head
-                | Hr
-                | I
-                | Img
-                | Li
-                | Listing
-                | Menu
-                | Meta
-                | Nobr
-                | Ol
-                | P
-                | Pre
-                | Ruby
-                | S
-                | Small
-                | Span
-                | Strong
-                | Strike
-                | Sub
-                | Sup
-                | Table
-                | Tt
-                | U
-                | Ul
-                | Var
-        )
+        t,
+        B | Big
+            | Blockquote
+            | Body
+            | Br
+            | Center
+            | Code
+            | Dd
+            | Div
+            | Dl
+            | Dt
+            | Em
+            | Embed
+            | H1
+            | H2
+            | H3
+            | H4
+            | H5
+            | H6
+            | Head
+            | Hr
+            | I
+            | Img
+            | Li
+            | Listing
+            | Menu
+            | Meta
+            | Nobr
+            | Ol
+            | P
+            | Pre
+            | Ruby
+            | S
+            | Small
+            | Span
+            | Strong
+            | Strike
+            | Sub
+            | Sup
+            | Table
+            | Tt
+            | U
+            | Ul
+            | Var
     )
 }
 
 /// Whether `hay` contains `needle` (lower case) in any case: memchr to each `<`, so a script
 /// is read once.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memchr_iter(needle[0], hay)
-        .any(|i| hay.len() - i >= needle.len() && hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    memchr::memchr_iter(needle[0], hay).any(|i| {
+        hay.len() - i >= needle.len() && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+    })
 }
 
 fn push_chars(buf: &mut String, chars: [Option<char>; 2]) {
@@ -2566,10 +2570,7 @@ mod tests {
             "<div>".repeat(n),
             "</div>".repeat(n)
         );
-        assert_eq!(
-            parse(&deep).err(),
-            Some(Decline::DeepNesting)
-        );
+        assert_eq!(parse(&deep).err(), Some(Decline::DeepNesting));
         // Formatting elements left open with distinct attributes pile up (no "Noah's Ark").
         let formatting: String = (0..200).map(|i| format!("<p><b id={i}>x</p>")).collect();
         assert!(parse(&formatting).is_err());

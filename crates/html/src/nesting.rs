@@ -705,7 +705,8 @@ impl Attrs {
         // Name and value apart (`=` cannot start a value), lower-cased like the tokenizer's
         // names; values compared as written.
         for &b in name.iter().chain(b"=").chain(value) {
-            self.hash = (self.hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
+            self.hash =
+                (self.hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
         }
         self.font |= font_bit(name);
     }
@@ -871,53 +872,9 @@ fn closes_p(n: &[u8]) -> bool {
     )
 }
 
+/// Start tags that leave foreign content, as the fast parser (and html5ever) know them.
 fn is_breakout(n: &[u8]) -> bool {
-    matches!(
-        n,
-        b"b" | b"big"
-            | b"blockquote"
-            | b"body"
-            | b"br"
-            | b"center"
-            | b"code"
-            | b"dd"
-            | b"div"
-            | b"dl"
-            | b"dt"
-            | b"em"
-            | b"embed"
-            | b"h1"
-            | b"h2"
-            | b"h3"
-            | b"h4"
-            | b"h5"
-            | b"h6"
-            | b"head"
-            | b"hr"
-            | b"i"
-            | b"img"
-            | b"li"
-            | b"listing"
-            | b"menu"
-            | b"meta"
-            | b"nobr"
-            | b"ol"
-            | b"p"
-            | b"pre"
-            | b"ruby"
-            | b"s"
-            | b"small"
-            | b"span"
-            | b"strong"
-            | b"strike"
-            | b"sub"
-            | b"sup"
-            | b"table"
-            | b"tt"
-            | b"u"
-            | b"ul"
-            | b"var"
-    )
+    crate::dom::Tag::from_name(n).is_some_and(crate::fast::is_breakout_tag)
 }
 
 fn is_table_part(n: &[u8]) -> bool {

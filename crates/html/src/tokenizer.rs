@@ -27,9 +27,17 @@ pub(crate) enum Markup {
     /// A comment (also the abrupt `<!-->` and `<!--->`), ending at `end`.
     Comment { end: usize },
     /// A doctype: its text after `<!doctype` runs to `body_end`, the markup to `end`.
-    Doctype { body_start: usize, body_end: usize, end: usize },
+    Doctype {
+        body_start: usize,
+        body_end: usize,
+        end: usize,
+    },
     /// `<![CDATA[...]]>` in foreign content: text from `start` to `text_end`, markup to `end`.
-    Cdata { start: usize, text_end: usize, end: usize },
+    Cdata {
+        start: usize,
+        text_end: usize,
+        end: usize,
+    },
     /// A bogus comment (`<?x>`, `<!x>`, `</1>`): up to the next `>`, or the end of the input.
     Bogus { end: usize },
     /// No markup: the `<` is text (only `</` at the very end reaches here from the parser).
@@ -303,7 +311,10 @@ mod tests {
         assert_eq!(markup(b"< a", 0, false), Markup::Text);
         assert_eq!(markup(b"<?pi?>x", 0, false), Markup::Bogus { end: 6 });
         assert_eq!(markup(b"</1>x", 0, false), Markup::Bogus { end: 4 });
-        assert_eq!(markup(b"<![CDATA[x]]>", 0, false), Markup::Bogus { end: 13 });
+        assert_eq!(
+            markup(b"<![CDATA[x]]>", 0, false),
+            Markup::Bogus { end: 13 }
+        );
         assert_eq!(
             markup(b"<![CDATA[x]]>", 0, true),
             Markup::Cdata {
@@ -320,7 +331,10 @@ mod tests {
                 end: 15
             }
         );
-        assert_eq!(raw_text_end(b"a</scriptx></SCRIPT >", 0, b"script"), Some(11));
+        assert_eq!(
+            raw_text_end(b"a</scriptx></SCRIPT >", 0, b"script"),
+            Some(11)
+        );
         assert_eq!(raw_text_end(b"a</script", 0, b"script"), None);
     }
 }

@@ -27,12 +27,21 @@ fn the_fuzz_target_holds_on_its_seeds_and_the_fixture_pages() {
     html_files(&root.join("fuzz/parsers/seeds"), &mut files);
     let seeds = files.len();
     html_files(&root.join("fixtures"), &mut files);
-    assert!(seeds >= 6 && files.len() >= seeds + 20, "{seeds} seeds, {} files", files.len());
+    assert!(
+        seeds >= 6 && files.len() >= seeds + 20,
+        "{seeds} seeds, {} files",
+        files.len()
+    );
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
         body::check(&bytes);
         // Every prefix cut at a tag boundary, too: truncated pages are the common hostile case.
-        for (i, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'<').take(200) {
+        for (i, _) in bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'<')
+            .take(200)
+        {
             body::check(&bytes[..i]);
         }
     }
