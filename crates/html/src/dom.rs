@@ -968,7 +968,13 @@ pub struct Html5everSink<'s> {
     names: RefCell<Vec<Option<html5ever::QualName>>>,
     /// Calls from html5ever and the nodes and attributes they handed over ([`crate::Cost`]).
     steps: std::cell::Cell<u64>,
+    /// Long attribute names and values already copied, by address and length, with what
+    /// keeps their buffer alive ([`Html5everSink::shared_span`]).
+    shared: RefCell<SharedSpans>,
 }
+
+/// Spans of copied text by (address, length), each with the owner that keeps it alive.
+type SharedSpans = std::collections::HashMap<(usize, usize), (Box<dyn std::any::Any>, Span)>;
 
 /// Parses `html` with html5ever alone, and counts its calls into the sink.
 pub(crate) fn parse_html5ever_counted<'s>(html: &str) -> (Document<'s>, u64) {
@@ -984,6 +990,7 @@ impl<'s> Html5everSink<'s> {
             doc: RefCell::new(Document::empty(Cow::Borrowed(""))),
             names: RefCell::new(vec![None]),
             steps: std::cell::Cell::new(0),
+            shared: RefCell::new(std::collections::HashMap::new()),
         }
     }
 
@@ -1006,6 +1013,27 @@ impl<'s> Html5everSink<'s> {
 
     fn text_span(&self, text: &str) -> Span {
         self.doc.borrow_mut().push_buf(text)
+    }
+
+    /// The span of `text`, an attribute name or value that `owner` holds: copied once per
+    /// buffer of html5ever's. The elements html5ever re-creates (reconstruction, the adoption
+    /// agency) share their attributes' reference-counted buffers with the original, so
+    /// copying them for each clone would let one tag with long attributes, re-created
+    /// thousands of times, take memory quadratic in the page. A clone of `owner` kept with the
+    /// span holds the buffer, so its address cannot be reused for other text.
+    fn shared_span<T: Clone + 'static>(&self, owner: &T, text: &str) -> Span {
+        if text.len() <= 32 {
+            return self.text_span(text);
+        }
+        let key = (text.as_ptr() as usize, text.len());
+        if let Some((_, span)) = self.shared.borrow().get(&key) {
+            return *span;
+        }
+        let span = self.text_span(text);
+        self.shared
+            .borrow_mut()
+            .insert(key, (Box::new(owner.clone()), span));
+        span
     }
 }
 
@@ -1080,12 +1108,11 @@ impl<'s> html5ever::tree_builder::TreeSink for Html5everSink<'s> {
         };
         let start = self.doc.borrow().attrs.len() as u32;
         for a in &attrs {
-            let attr_name = match &a.name.prefix {
-                Some(p) if !p.is_empty() => format!("{}:{}", &**p, &*a.name.local),
-                _ => a.name.local.to_string(),
+            let name_span = match &a.name.prefix {
+                Some(p) if !p.is_empty() => self.text_span(&format!("{}:{}", &**p, &*a.name.local)),
+                _ => self.shared_span(&a.name.local, &a.name.local),
             };
-            let name_span = self.text_span(&attr_name);
-            let value = self.text_span(&a.value);
+            let value = self.shared_span(&a.value, &a.value);
             self.doc.borrow_mut().attrs.push(Attr {
                 name: name_span,
                 value,

@@ -272,6 +272,18 @@ impl Model {
         }
     }
 
+    /// Whether the nearest table-scope boundary open is a `<table>` or `<template>` (not the
+    /// root): where the parser reads table parts as elements.
+    fn in_table(&mut self) -> bool {
+        self.steps += self.stack.len() as u64;
+        let html = name(b"html");
+        self.stack
+            .iter()
+            .rev()
+            .find(|o| !o.foreign && o.flags & flag::TABLE != 0)
+            .is_some_and(|o| o.name != html)
+    }
+
     /// Whether the next token is in foreign content (SVG/MathML, not at an integration point).
     fn in_foreign(&self) -> bool {
         self.stack
@@ -448,6 +460,10 @@ impl Model {
         }
         match n {
             b"html" | b"head" | b"body" | b"frameset" => return None,
+            // Table parts are ignored outside a table (or template): taken for elements there,
+            // a `<td>` would put a marker in the model's list that the parser never has, and
+            // let formatting elements past the limits.
+            _ if is_table_part(n) && !self.in_table() => return None,
             b"svg" | b"math" => {
                 self.reconstruct(at);
                 if !self_closing {
