@@ -1,6 +1,7 @@
-//! `backlinks.toml`: the project's settings for audits, found with `--config PATH`, else the
-//! `BACKLINKS_CONFIG` environment variable, else `./backlinks.toml` when it exists; without
-//! any, the built-in defaults apply. Command-line flags win over the file.
+//! `backlinks.toml`: the schema of the project's settings file and its parser. Which file is
+//! read (`--config PATH`, else `$BACKLINKS_CONFIG`, else `./backlinks.toml` when it exists) and
+//! how its values are merged with the command line's is [`crate::settings`]' job; without a
+//! file, the built-in defaults apply.
 //!
 //! Every table rejects unknown keys (`deny_unknown_fields`), so a typo is an error naming the
 //! file, the line and the key (exit code 2), never a silently ignored setting. Each section is
@@ -39,32 +40,18 @@
 
 use crate::gate::Condition;
 use crate::model::Severity;
+use crate::score::rule_settings::ScoringSettings;
 use crate::score::rules;
-use crate::score::settings::Settings;
-use clap::Args;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// Environment variable naming the config file.
-pub const CONFIG_ENV: &str = "BACKLINKS_CONFIG";
-/// The file looked for in the current directory.
-pub const FILE_NAME: &str = "backlinks.toml";
 /// The commented template `backlinks init` writes.
 pub const TEMPLATE: &str = include_str!("config-template.toml");
 /// Largest accepted `[relevance] target-pages`.
 pub const MAX_TARGET_PAGES: usize = 200;
 /// Default `[relevance] target-pages`.
 pub const DEFAULT_TARGET_PAGES: usize = 10;
-
-/// The `--config` option.
-#[derive(Debug, Clone, Default, Args)]
-pub struct ConfigArgs {
-    /// Settings file (default: $BACKLINKS_CONFIG, else ./backlinks.toml if present).
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-}
 
 /// A config file that cannot be used: names the file, the line and the key.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -80,17 +67,15 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// The resolved settings of a run.
+/// What a settings file says, over the built-in defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The file they came from; `None` for the built-in defaults.
-    pub path: Option<PathBuf>,
     /// `[anchors]`.
     pub anchors: AnchorConfig,
     /// `[relevance]`.
     pub relevance: RelevanceConfig,
     /// `[rules.*]` and `[domains]`: everything the scorer reads.
-    pub scoring: Settings,
+    pub scoring: ScoringSettings,
     /// `[gate]`: CI conditions, added after those of `--fail-on`.
     pub gate: GateSettings,
     /// `[disavow]`: how `backlinks disavow` and `backlinks outreach` choose.
@@ -131,13 +116,12 @@ pub struct GateSettings {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            path: None,
             anchors: AnchorConfig::default(),
             relevance: RelevanceConfig {
                 target_pages: DEFAULT_TARGET_PAGES,
                 ..RelevanceConfig::default()
             },
-            scoring: Settings::default(),
+            scoring: ScoringSettings::default(),
             gate: GateSettings::default(),
             disavow: DisavowSettings::default(),
         }
@@ -225,44 +209,7 @@ struct RawDomains {
     deny: Vec<Spanned<String>>,
 }
 
-impl ConfigArgs {
-    /// The config file to use: `--config`, `BACKLINKS_CONFIG`, or `./backlinks.toml` if it
-    /// exists.
-    pub fn locate(&self) -> Option<PathBuf> {
-        if let Some(p) = &self.config {
-            return Some(p.clone());
-        }
-        if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
-            return Some(PathBuf::from(p));
-        }
-        let local = Path::new(FILE_NAME);
-        local.is_file().then(|| local.to_path_buf())
-    }
-
-    /// Loads the settings of this run.
-    pub fn load(&self) -> Result<Config, ConfigError> {
-        match self.locate() {
-            None => Ok(Config::default()),
-            Some(path) => Config::read(&path),
-        }
-    }
-}
-
 impl Config {
-    /// Reads and resolves a config file.
-    pub fn read(path: &Path) -> Result<Config, ConfigError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: name.clone(),
-            line: None,
-            key: None,
-            message: format!("cannot read the config file: {e}"),
-        })?;
-        let mut config = Config::parse(&text, &name)?;
-        config.path = Some(path.to_path_buf());
-        Ok(config)
-    }
-
     /// Parses config text; `name` is used in errors.
     pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         let err = |span: Option<std::ops::Range<usize>>, key: Option<String>, message: String| {

@@ -41,10 +41,10 @@ pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;
-pub mod paths;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod settings;
 pub mod store;
 
 pub use exit::ExitStatus;
@@ -53,8 +53,8 @@ pub use exit::ExitStatus;
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
     report::color::set(cli.color);
     match cli.command {
-        cli::Command::Audit(args) => commands::audit::run(args),
-        cli::Command::Inspect(args) => commands::inspect::run(args),
+        cli::Command::Audit(args) => commands::audit::run(args, &cli.given),
+        cli::Command::Inspect(args) => commands::inspect::run(args, &cli.given),
         cli::Command::Sources(args) => commands::sources::run(args),
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Authority(args) => commands::authority::run(args),

@@ -6,15 +6,15 @@
 //! pages can be re-verified), [`Previous::compare`] and the gate run on the scored audit, and
 //! [`finish`] saves, writes and notifies.
 
-use super::{context, crawl_settings, runtime};
-use crate::cli::AuditArgs;
+use super::{context, resolve, runtime, warn_weakened};
+use crate::cli::{AuditArgs, Given};
 use crate::compare::{Snapshot, compare};
 use crate::crawl::Crawler;
 use crate::crawl::archive::Archive;
 use crate::disavow::reclaim::{self, Check};
 use crate::exit::ExitStatus;
 use crate::gate::GateConfig;
-use crate::ingest::{self, IngestOptions};
+use crate::ingest;
 use crate::model::{
     Audit, Candidate, Claims, Comparison, FetchError, FetchOutcome, FetchedPage, InputFormat,
     PageVerdict, PreviousAudit, Provenance, Target, TargetText, normalize_url, registrable_domain,
@@ -23,6 +23,7 @@ use crate::output::{self, warn};
 use crate::report::{self, Format, RenderOptions};
 use crate::score::network::Dns;
 use crate::score::ranks::RankTable;
+use crate::settings::{AuditSettings, Env, StoredSettings};
 use crate::store::baseline::{self, Baseline};
 use crate::store::lock::StoreLock;
 use crate::store::{SnapshotId, Store};
@@ -31,68 +32,37 @@ use anyhow::{Context, bail};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Every candidate with what became of it.
 type Verdicts = Vec<(Candidate, PageVerdict)>;
 
 /// Runs an audit.
-pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.load()?;
-    // Command-line terms replace those of backlinks.toml.
-    let pick = |cli: &Vec<String>, file: &Vec<String>| {
-        if cli.is_empty() {
-            file.clone()
-        } else {
-            cli.clone()
-        }
-    };
-    let target = Target::parse(&args.target)?
-        .with_brand_terms(&pick(&args.brand, &config.anchors.brand))
-        .with_keywords(&pick(&args.keyword, &config.anchors.keywords));
-    // Money keywords say what the site sells: they describe its topic too.
-    let mut topics = pick(&args.topic, &config.relevance.topics);
-    topics.extend(target.keywords.iter().cloned());
-    let target_pages = args
-        .target_pages
-        .map_or(config.relevance.target_pages, |n| n as usize);
-    // Gate conditions: the command line's, then backlinks.toml's.
-    let gate_config = GateConfig {
-        fail_on: args
-            .fail_on
-            .iter()
-            .chain(&config.gate.fail_on)
-            .cloned()
-            .collect(),
-    };
-    let ranks = match args.db.data.resolve() {
-        Some(dir) => RankTable::open(&dir)?,
+pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
+    let mut settings = resolve::audit(args, given, &Env::from_process())?;
+    let ranks = match &settings.history.storage.data_dir.value {
+        Some(dir) => RankTable::open(dir)?,
         None => None,
     };
-    let archive = match &args.archive {
+    let archive = match &settings.inputs.archive {
         Some(path) if !path.is_file() => {
             bail!("cannot read archive `{}`: no such file", path.display())
         }
         other => other.clone(),
     };
-    for out in [&args.output, &args.write_baseline]
+    let report = &settings.report;
+    for out in [&report.output, &report.write_baseline]
         .into_iter()
         .flatten()
-        .chain(args.reports.iter().map(|(_, p)| p))
+        .chain(report.reports.iter().map(|(_, p)| p))
     {
         output::check_output_path(out)?;
     }
-    let db = match args.no_store {
-        true => None,
-        false => Some(crate::store::resolve_db(
-            args.db.db.as_deref(),
-            &args.db.data,
-        )?),
-    };
+    let db = settings.history.db()?;
     let nothing = "nothing to audit: give the candidate referring pages with --from FILE (your \
                    backlink tool's export, or a URL list) or --archive FILE.warc";
-    if args.from.is_empty() && archive.is_none() && args.baseline.is_none() {
+    let inputs = &settings.inputs;
+    if inputs.from.is_empty() && archive.is_none() && settings.history.baseline.is_none() {
         // Only earlier audits could say what to re-verify: don't create a store to find none.
         match &db {
             Some(path) if path.is_file() => {}
@@ -103,25 +73,23 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             None => bail!("{nothing}"),
         }
     }
-    let (mut candidates, domain_candidates) = if args.from.is_empty() {
+    let (mut candidates, domain_candidates) = if inputs.from.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let ingested = ingest::read_candidates(
-            &args.from,
-            &IngestOptions {
-                skip_invalid: args.skip_invalid,
-                columns: args.columns.clone(),
-                target: Some(target.domain.clone()),
-            },
-        )?;
-        if !args.quiet {
+        let ingested = ingest::read_candidates(&inputs.from, &inputs.ingest)?;
+        if !settings.report.quiet {
             for w in &ingested.warnings {
                 warn(w);
             }
         }
         (ingested.candidates, ingested.domains)
     };
-    let previous = Previous::open(db, &args, &target)?;
+    let previous = Previous::open(db, &settings)?;
+    if let Some(stored) = previous.stored_settings()? {
+        settings.apply_stored(&stored);
+    }
+    let target = settings.target.clone();
+    let target_pages = settings.target_pages.value;
     // The cron use case: without --from, re-verify every page known from earlier audits; with
     // it, the union. (An archive holds only its own pages, so it is audited as it is.)
     if archive.is_none() {
@@ -131,7 +99,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     }
 
-    let reclaim_urls = args.reclaim_urls as usize;
+    let reclaim_urls = settings.reclaim_urls.value;
     let (verdicts, target_texts, dns, reclaim) = match &archive {
         Some(path) => {
             let (verdicts, texts, reclaim) =
@@ -142,17 +110,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
             (verdicts, texts, dns, reclaim)
         }
         None => {
-            let mut settings = crawl_settings(&args.fetch);
-            settings.concurrency = args.concurrency as usize;
-            settings.per_host = args.per_host as usize;
-            settings.delay = Duration::from_millis(args.delay);
-            settings.retries = args.retries;
-            settings.retry_wait = Duration::from_millis(args.retry_wait);
-            let pins = settings.resolve.clone();
-            let crawler =
-                Arc::new(Crawler::new(settings).context("cannot set up the HTTP client")?);
+            warn_weakened(&settings.fetch);
+            let pins = settings.fetch.resolve.value.clone();
+            let crawler = Arc::new(
+                Crawler::new(settings.fetch.crawl()).context("cannot set up the HTTP client")?,
+            );
             let rt = runtime()?;
-            let bar = progress::pages(candidates.len() as u64, !args.no_progress && !args.quiet);
+            let bar = progress::pages(candidates.len() as u64, settings.report.progress);
             let outcome = rt.block_on(async {
                 let all = async {
                     let verdicts = crawl(
@@ -199,13 +163,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
     let profile = context::profile(
         &target_texts,
         target_pages,
-        &topics,
-        config.relevance.language.as_deref(),
-        args.quiet,
+        &settings.profile_topics(),
+        settings.language.value.as_deref(),
+        settings.report.quiet,
     );
     let ctx = score::ScoringContext {
-        settings: config.scoring,
-        config: config.path.map(|p| p.display().to_string()),
+        settings: settings.scoring.clone(),
+        config: settings.file.shown_path(),
         ranks,
         profile,
         dns,
@@ -223,13 +187,18 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
         &audit,
         &contacts,
         &previous.requests()?,
-        config.disavow.threshold,
-        &config.disavow.keep,
+        settings.worklist.threshold,
+        &settings.worklist.keep,
     );
     audit.actions.reclamation =
         reclaim.map(|(checks, skipped, source)| reclaim::build(&audit, &checks, source, skipped));
-    audit.gate = gate::evaluate(&audit, &gate_config);
-    finish(&args, previous, &audit, store_comparison.as_ref())
+    audit.gate = gate::evaluate(
+        &audit,
+        &GateConfig {
+            fail_on: settings.gate_conditions(),
+        },
+    );
+    finish(&settings, previous, &audit, store_comparison.as_ref())
 }
 
 /// The audit this run is compared with, and the store it is saved to.
@@ -244,16 +213,17 @@ struct Previous {
 
 impl Previous {
     /// Reads the baseline, and locks and opens the store (unless `--no-store`).
-    fn open(db: Option<PathBuf>, args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
+    fn open(db: Option<PathBuf>, settings: &AuditSettings) -> anyhow::Result<Previous> {
+        let target = &settings.target;
         // The baseline first: a bad one fails at once instead of after waiting for the lock.
-        let baseline = match &args.baseline {
+        let baseline = match &settings.history.baseline {
             Some(path) => Some(baseline::load(path, &target.domain)?),
             None => None,
         };
         let store = match db {
             None => None,
             Some(path) => {
-                let lock = StoreLock::acquire(&path, args.lock_timeout)?;
+                let lock = StoreLock::acquire(&path, settings.history.lock_timeout.value)?;
                 Some((Store::open(&path)?, lock))
             }
         };
@@ -262,6 +232,19 @@ impl Previous {
             store,
             baseline,
         })
+    }
+
+    /// The settings saved with the target's latest snapshot in the store.
+    fn stored_settings(&self) -> anyhow::Result<Option<StoredSettings>> {
+        let Some((store, _)) = &self.store else {
+            return Ok(None);
+        };
+        let Some(id) = store.latest(&self.target)? else {
+            return Ok(None);
+        };
+        Ok(store
+            .settings_of(id)?
+            .map(|text| StoredSettings::parse(id, &text)))
     }
 
     /// Adds every page of earlier audits (store and baseline) that is not a candidate yet.
@@ -350,45 +333,17 @@ impl Previous {
     }
 }
 
-/// The effective settings of the run, saved with the snapshot so that it explains itself.
-fn settings(args: &AuditArgs) -> serde_json::Value {
-    let paths = |v: &[std::path::PathBuf]| -> Vec<String> {
-        v.iter().map(|p| p.display().to_string()).collect()
-    };
-    serde_json::json!({
-        "from": paths(&args.from),
-        "archive": args.archive.as_ref().map(|p| p.display().to_string()),
-        "brand": args.brand,
-        "keyword": args.keyword,
-        "topic": args.topic,
-        "target_pages": args.target_pages,
-        "reclaim_urls": args.reclaim_urls,
-        "config": args.config.locate().map(|p| p.display().to_string()),
-        "concurrency": args.concurrency,
-        "per_host": args.per_host,
-        "delay_ms": args.delay,
-        "retries": args.retries,
-        "retry_wait_ms": args.retry_wait,
-        "timeout_s": args.fetch.timeout,
-        "max_body": args.fetch.max_body,
-        "ignore_robots": args.fetch.ignore_robots,
-        "allow_private": args.fetch.allow_private,
-        "allow_private_host": args.fetch.allow_private_host,
-        "fail_on": args.fail_on.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
-    })
-}
-
 /// Saves the audit, writes the baseline and the report, prints the verdict and runs the
 /// notification command: everything after the audit is computed.
 fn finish(
-    args: &AuditArgs,
+    settings: &AuditSettings,
     previous: Previous,
     audit: &Audit,
     store_comparison: Option<&Comparison>,
 ) -> anyhow::Result<ExitStatus> {
     // Every report file is written before the audit is saved, and put in place after: a run
     // that cannot write its reports (a full disk) fails without recording a snapshot.
+    let args = &settings.report;
     let mut staged = Vec::new();
     if let Some(path) = &args.write_baseline {
         staged.push(output::stage(path, |w| {
@@ -406,13 +361,17 @@ fn finish(
     };
     if let Some(path) = &args.output {
         staged.push(output::stage(path, |w| {
-            report::render(args.format, audit, &opts, w)
+            report::render(args.format.value, audit, &opts, w)
         })?);
     }
     let mut snapshot: Option<SnapshotId> = None;
     if let Some((mut store, lock)) = previous.store {
         let id = store
-            .save_audit(audit, store_comparison.map(|c| &c.counts), &settings(args))
+            .save_audit(
+                audit,
+                store_comparison.map(|c| &c.counts),
+                &settings.to_stored(),
+            )
             .with_context(|| format!("cannot save the audit to `{}`", store.path().display()))?;
         snapshot = Some(id);
         drop(lock);
@@ -421,7 +380,7 @@ fn finish(
         s.commit()?;
     }
     if args.output.is_none() && !args.quiet {
-        output::write_report(None, |w| report::render(args.format, audit, &opts, w))?;
+        output::write_report(None, |w| report::render(args.format.value, audit, &opts, w))?;
     }
     let Some(gate) = &audit.gate else {
         return Ok(ExitStatus::Pass);

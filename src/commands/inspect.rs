@@ -2,8 +2,8 @@
 //! evidence, using the same extract stage as `audit`. JSON Lines by default (one object per
 //! input), or a readable table.
 
-use super::{crawl_settings, runtime};
-use crate::cli::{InspectArgs, InspectFormat};
+use super::{resolve, runtime, warn_weakened};
+use crate::cli::{Given, InspectArgs, InspectFormat};
 use crate::crawl::{Crawler, decode};
 use crate::exit::ExitStatus;
 use crate::extract::{self, LinkFilter};
@@ -31,7 +31,7 @@ struct Inspected {
 }
 
 /// Runs `inspect`.
-pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     let target = args.target.as_deref().map(Target::parse).transpose()?;
     let filter = match &target {
         Some(t) => LinkFilter::Target(t),
@@ -39,8 +39,9 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
     };
     let needs_network = args.inputs.iter().any(|i| is_url(i));
     let fetcher = if needs_network {
-        let crawler =
-            Crawler::new(crawl_settings(&args.fetch)).context("cannot set up the HTTP client")?;
+        let fetch = resolve::fetch(&args.fetch, given);
+        warn_weakened(&fetch);
+        let crawler = Crawler::new(fetch.crawl()).context("cannot set up the HTTP client")?;
         Some((crawler, runtime()?))
     } else {
         None

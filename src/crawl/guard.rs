@@ -126,6 +126,16 @@ impl std::str::FromStr for ResolvePin {
     }
 }
 
+impl std::fmt::Display for ResolvePin {
+    /// curl's syntax, as `--resolve` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.addr {
+            IpAddr::V4(a) => write!(f, "{}:{}:{a}", self.host, self.port),
+            IpAddr::V6(a) => write!(f, "{}:{}:[{a}]", self.host, self.port),
+        }
+    }
+}
+
 /// Which non-public destinations are allowed.
 #[derive(Debug, Clone, Default)]
 pub struct PrivatePolicy {

@@ -18,7 +18,7 @@ pub mod validate;
 pub mod worklist;
 
 use crate::model::{Audit, OutreachItem};
-pub use crate::score::settings::host_in;
+pub use crate::score::rule_settings::host_in;
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -3,7 +3,7 @@
 //! Pure and deterministic: the same pages and [`ScoringContext`] give the same audit (only
 //! `generated_at` is passed in). Every number is a documented weighted sum of named components
 //! (`components` in the JSON), and every flag comes from a named rule in [`rules`] with its
-//! evidence, raised through [`settings::Settings::flag`] so that `backlinks.toml` overrides
+//! evidence, raised through [`rule_settings::ScoringSettings::flag`] so that `backlinks.toml` overrides
 //! apply everywhere. The weights below are explained in `docs/scoring.md`; changing any of them
 //! bumps [`SCORING_VERSION`].
 
@@ -15,8 +15,8 @@ pub mod profile;
 pub mod ranks;
 pub mod reconcile;
 pub mod relevance;
+pub mod rule_settings;
 pub mod rules;
-pub mod settings;
 
 use crate::model::{
     AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation,
@@ -28,8 +28,8 @@ use authority::Authority;
 use network::Dns;
 use ranks::RankTable;
 use relevance::TargetProfile;
+use rule_settings::ScoringSettings;
 use rules::Rule;
-use settings::Settings;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
@@ -54,7 +54,7 @@ const UNKNOWN_RELEVANCE: f64 = 0.5;
 #[derive(Debug, Default)]
 pub struct ScoringContext {
     /// Rule levels, points, thresholds and domain lists in force.
-    pub settings: Settings,
+    pub settings: ScoringSettings,
     /// The `backlinks.toml` they came from (reported in `tool.config`).
     pub config: Option<String>,
     /// The imported domain rank table, if any.
@@ -309,7 +309,7 @@ fn page_report(
 }
 
 /// Flags that belong to the referring domain itself.
-fn domain_flags(host: &str, settings: &Settings) -> Vec<Flag> {
+fn domain_flags(host: &str, settings: &ScoringSettings) -> Vec<Flag> {
     let mut flags = Vec::new();
     let tld = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
     if spam_tlds().contains(tld) {
@@ -625,7 +625,7 @@ fn paid_parameters(href: &str) -> Vec<String> {
 }
 
 /// Toxicity: the points of every distinct rule among the link's flags, capped at 100.
-fn score_toxicity(l: &mut LinkReport, settings: &Settings) {
+fn score_toxicity(l: &mut LinkReport, settings: &ScoringSettings) {
     let mut seen = HashSet::new();
     let mut total: u32 = 0;
     for f in &l.flags {

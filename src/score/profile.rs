@@ -7,8 +7,8 @@
 //! as a whole, so one blogroll on 500 pages cannot drown the rest of the profile.
 
 use super::network::{Dns, ip_block};
+use super::rule_settings::ScoringSettings;
 use super::rules;
-use super::settings::Settings;
 use crate::model::{
     AnchorType, AuthorityBucket, Diversity, DomainReport, Flag, LinkReport, PageReport, PageStatus,
     Placement, ScoreComponent,
@@ -35,7 +35,7 @@ fn boilerplate(p: Placement) -> bool {
 
 /// Flags sitewide links: the same target and anchor, outside the editorial content, on at
 /// least `min-pages` live pages of one referring domain.
-pub fn mark_sitewide(reports: &mut [PageReport], settings: &Settings) {
+pub fn mark_sitewide(reports: &mut [PageReport], settings: &ScoringSettings) {
     if !settings.enabled(&rules::SITEWIDE_LINK) {
         return;
     }
@@ -115,7 +115,10 @@ fn percent(n: usize, of: usize) -> f64 {
 }
 
 /// Anchor-mix findings over the collapsed links.
-pub fn anchor_findings(links: &[(&PageReport, &LinkReport)], settings: &Settings) -> Vec<Flag> {
+pub fn anchor_findings(
+    links: &[(&PageReport, &LinkReport)],
+    settings: &ScoringSettings,
+) -> Vec<Flag> {
     let n = links.len();
     let mut flags = Vec::new();
     let count =
