@@ -41,6 +41,7 @@ pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod score;

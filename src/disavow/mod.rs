@@ -17,10 +17,26 @@ pub mod reclaim;
 pub mod validate;
 pub mod worklist;
 
-use crate::model::{Audit, OutreachItem};
+use crate::model::{Audit, Candidate, ContactRoute, OutreachItem, PageVerdict, VerdictOutcome};
 pub use crate::score::rule_settings::host_in;
 use std::collections::BTreeMap;
 use std::fmt;
+
+/// The contact routes found on each candidate page, by its URL (what [`audit_worklist`]
+/// offers for each page).
+pub fn contacts_by_page(
+    verdicts: &[(Candidate, PageVerdict)],
+) -> BTreeMap<String, Vec<ContactRoute>> {
+    verdicts
+        .iter()
+        .filter_map(|(c, v)| match &v.outcome {
+            VerdictOutcome::Analyzed(a) if !a.signals.contacts.is_empty() => {
+                Some((c.url.to_string(), a.signals.contacts.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
 
 /// The removal worklist of a freshly scored audit: its pages with the contact routes found
 /// during the crawl (`contacts`, by page URL) and the requests recorded so far.
