@@ -156,7 +156,7 @@ pub struct DisavowArgs {
     /// domain: entries for problems of the whole site and page URLs otherwise (auto), or
     /// always one kind ([disavow] granularity).
     #[arg(long, value_enum)]
-    pub granularity: Option<crate::disavow::plan::Granularity>,
+    pub granularity: Option<crate::actions::disavow::plan::Granularity>,
     /// A file of domains never to disavow, one per line (# comments allowed); repeatable.
     /// Added to [disavow] keep.
     #[arg(long, value_name = "FILE")]

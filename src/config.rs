@@ -90,7 +90,7 @@ pub struct DisavowSettings {
     /// `threshold`: links at or above this toxicity are disavow candidates.
     pub threshold: u8,
     /// `granularity`: `domain:` entries for site-wide problems, URLs otherwise (`auto`).
-    pub granularity: crate::disavow::plan::Granularity,
+    pub granularity: crate::actions::disavow::plan::Granularity,
     /// `outreach-first`: only disavow links whose removal was requested twice without effect.
     pub outreach_first: bool,
 }
@@ -100,7 +100,7 @@ impl Default for DisavowSettings {
         DisavowSettings {
             keep: Vec::new(),
             threshold: crate::score::TOXIC_THRESHOLD,
-            granularity: crate::disavow::plan::Granularity::Auto,
+            granularity: crate::actions::disavow::plan::Granularity::Auto,
             outreach_first: false,
         }
     }
@@ -286,14 +286,16 @@ impl Config {
                 })?;
         }
         if let Some(g) = raw.disavow.granularity {
-            config.disavow.granularity = crate::disavow::plan::Granularity::parse(g.get_ref())
-                .ok_or_else(|| {
-                    err(
-                        Some(g.span()),
-                        Some("disavow.granularity".into()),
-                        "must be \"auto\", \"domain\" or \"url\"".into(),
-                    )
-                })?;
+            config.disavow.granularity = crate::actions::disavow::plan::Granularity::parse(
+                g.get_ref(),
+            )
+            .ok_or_else(|| {
+                err(
+                    Some(g.span()),
+                    Some("disavow.granularity".into()),
+                    "must be \"auto\", \"domain\" or \"url\"".into(),
+                )
+            })?;
         }
         if let Some(b) = raw.disavow.outreach_first {
             config.disavow.outreach_first = b;
@@ -516,7 +518,7 @@ mod tests {
         assert_eq!(c.disavow.threshold, 60);
         assert_eq!(
             c.disavow.granularity,
-            crate::disavow::plan::Granularity::Url
+            crate::actions::disavow::plan::Granularity::Url
         );
         assert!(c.disavow.outreach_first);
         let e = parse("[disavow]\n\nthreshold = 101\n").unwrap_err();

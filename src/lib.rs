@@ -29,12 +29,12 @@
 
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod crawl;
-pub mod disavow;
 pub mod exit;
 pub mod extract;
 pub mod gate;

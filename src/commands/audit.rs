@@ -8,9 +8,9 @@
 //! run on the scored audit, and [`finish`] saves, writes and notifies.
 
 use super::resolve;
+use crate::actions::{self, reclaim};
 use crate::cli::{AuditArgs, Given};
 use crate::compare::{Snapshot, compare};
-use crate::disavow::{self, reclaim};
 use crate::exit::ExitStatus;
 use crate::gate::GateConfig;
 use crate::ingest;
@@ -72,7 +72,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         }
     };
     let verdicts = verdicts.pair(candidates)?;
-    let contacts = disavow::contacts_by_page(&verdicts);
+    let contacts = actions::contacts_by_page(&verdicts);
 
     // Score.
     let ctx = score::ScoringContext {
@@ -93,7 +93,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     // Compare, then what the audit leads to: the removal worklist and the reclamation
     // section, and the gate.
     let store_comparison = previous.compare(&mut audit)?;
-    audit.actions.outreach = disavow::audit_worklist(
+    audit.actions.outreach = actions::audit_worklist(
         &audit,
         &contacts,
         &previous.requests()?,
@@ -311,7 +311,7 @@ impl Previous {
     }
 
     /// The removal requests recorded for the target (none without a store).
-    fn requests(&self) -> anyhow::Result<Vec<crate::disavow::worklist::Request>> {
+    fn requests(&self) -> anyhow::Result<Vec<crate::actions::worklist::Request>> {
         match &self.store {
             Some((store, _)) => Ok(store.requests(&self.target)?),
             None => Ok(Vec::new()),

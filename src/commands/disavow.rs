@@ -1,14 +1,14 @@
 //! `backlinks disavow`: a Google disavow file from the latest stored audit of a target
 //! (optionally merged into an existing file), `disavow validate FILE` and `disavow diff OLD
-//! NEW`. The decisions are made by [`crate::disavow`]; this command reads the store and the
+//! NEW`. The decisions are made by [`crate::actions`]; this command reads the store and the
 //! files, and reports on standard error what it added, dropped and kept.
 
 use super::resolve::{self, ActionSettings};
+use crate::actions::disavow::merge::{self, MergeReport};
+use crate::actions::disavow::plan::{self, PageFindings, Plan};
+use crate::actions::disavow::{DisavowFile, validate};
+use crate::actions::worklist::{self, Request};
 use crate::cli::{DisavowArgs, DisavowCommand, DisavowDiffArgs, DisavowValidateArgs};
-use crate::disavow::merge::{self, MergeReport};
-use crate::disavow::plan::{self, PageFindings, Plan};
-use crate::disavow::worklist::{self, Request};
-use crate::disavow::{DisavowFile, validate};
 use crate::exit::ExitStatus;
 use crate::model::{OutreachItem, Target};
 use crate::output::{self, warn};
@@ -196,7 +196,7 @@ fn summarize(plan: &Plan, report: &MergeReport, merged: Option<&str>, items: &[O
     let domains = report
         .added
         .iter()
-        .filter(|e| matches!(e, crate::disavow::Entry::Domain(_)))
+        .filter(|e| matches!(e, crate::actions::disavow::Entry::Domain(_)))
         .count();
     line(format!(
         "{} new entries ({domains} domains, {} URLs){}",

@@ -4,8 +4,8 @@
 
 use super::disavow::latest;
 use super::resolve::{self, ActionSettings};
+use crate::actions::worklist::{self, Request};
 use crate::cli::{OutreachArgs, OutreachCommand, OutreachMarkArgs, WorklistFormat};
-use crate::disavow::worklist::{self, Request};
 use crate::exit::ExitStatus;
 use crate::model::{OutreachItem, Target, normalize_url};
 use crate::output;

@@ -132,7 +132,7 @@ pub struct ActionSettings {
     /// Domains never to disavow or ask: `[disavow] keep` and every `--keep FILE`, sorted.
     pub keep: Vec<String>,
     /// `domain:` or URL entries.
-    pub granularity: Setting<crate::disavow::plan::Granularity>,
+    pub granularity: Setting<crate::actions::disavow::plan::Granularity>,
     /// Only disavow links whose removal was requested twice without effect.
     pub outreach_first: Setting<bool>,
 }
@@ -143,7 +143,7 @@ impl ActionSettings {
     pub fn resolve(
         file: &FileLayer,
         threshold: Option<u8>,
-        granularity: Option<crate::disavow::plan::Granularity>,
+        granularity: Option<crate::actions::disavow::plan::Granularity>,
         keep_files: &[PathBuf],
         outreach_first: bool,
     ) -> anyhow::Result<ActionSettings> {

@@ -6,7 +6,7 @@
 use super::source::{BoxFuture, Listing, PageSender, PageSource, fetch_each};
 use crate::crawl::archive::{Archive, ArchiveError};
 use crate::model::{FetchedPage, InputFormat, normalize_url};
-use crate::score::network::Dns;
+use crate::score::link_network::Dns;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};

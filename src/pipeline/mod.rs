@@ -22,13 +22,13 @@ pub mod target;
 
 pub use source::{BoxFuture, Listing, PageSource};
 
-use crate::disavow::reclaim::Check;
+use crate::actions::reclaim::Check;
 use crate::extract::signals::target_text;
 use crate::model::{
     Candidate, FetchError, FetchOutcome, FetchedPage, PageVerdict, Target, TargetText,
 };
 use crate::output::warn;
-use crate::score::network::Dns;
+use crate::score::link_network::Dns;
 use anyhow::{Context, bail};
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use super::source::{BoxFuture, PageSender, PageSource};
 use crate::crawl::{Crawler, ResolvePin};
 use crate::model::FetchedPage;
 use crate::output::warn;
-use crate::score::network::Dns;
+use crate::score::link_network::Dns;
 use crate::settings::FetchSettings;
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};

@@ -1,4 +1,4 @@
-//! Where pages come from: the [`PageSource`] trait. The live network ([`super::network`]) and
+//! Where pages come from: the [`PageSource`] trait. The live network ([`super::link_network`]) and
 //! a WARC archive ([`super::archive`]) are sources; so can be Common Crawl captures (read by
 //! HTTP range requests) or pages rendered by a headless browser. The pipeline asks a source
 //! for every page of a run — the referring pages, the target's own pages, the reclamation
@@ -11,7 +11,7 @@
 //! (`not-in-archive`). Per-page failures are data in the [`FetchedPage`], never `Err`.
 
 use crate::model::{FetchedPage, InputFormat};
-use crate::score::network::Dns;
+use crate::score::link_network::Dns;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;

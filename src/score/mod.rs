@@ -10,7 +10,7 @@
 pub mod anchors;
 pub mod authority;
 mod domain_only;
-pub mod network;
+pub mod link_network;
 pub mod profile;
 pub mod ranks;
 pub mod reconcile;
@@ -25,7 +25,7 @@ use crate::model::{
     TermVector, ToolInfo, ToxicityBucket, VerdictOutcome,
 };
 use authority::Authority;
-use network::Dns;
+use link_network::Dns;
 use ranks::RankTable;
 use relevance::TargetProfile;
 use rule_settings::ScoringSettings;
@@ -104,7 +104,7 @@ pub fn build_audit(
     generated_at: String,
     ctx: &ScoringContext,
 ) -> Audit {
-    let (network_flags, not_evaluated) = network::findings(&pages, &ctx.settings, &ctx.dns);
+    let (network_flags, not_evaluated) = link_network::findings(&pages, &ctx.settings, &ctx.dns);
     let mut reports: Vec<PageReport> = pages
         .into_iter()
         .zip(network_flags)

@@ -6,7 +6,7 @@
 //! group (the same link repeated in the boilerplate of many pages of one domain) counts once
 //! as a whole, so one blogroll on 500 pages cannot drown the rest of the profile.
 
-use super::network::{Dns, ip_block};
+use super::link_network::{Dns, ip_block};
 use super::rule_settings::ScoringSettings;
 use super::rules;
 use crate::model::{

@@ -187,14 +187,14 @@ proptest! {
 
     #[test]
     fn disavow_files_validate_and_parse_without_panic(bytes in disavow()) {
-        let report = backlinks::disavow::validate::validate(&bytes, "disavow.txt");
+        let report = backlinks::actions::disavow::validate::validate(&bytes, "disavow.txt");
         let lines = bytes.split(|&b| b == b'\n').count();
         for f in &report.findings {
             if let Some(line) = f.line {
                 prop_assert!(line >= 1 && line <= lines, "line {line} of {lines}: {}", f.message);
             }
         }
-        let parsed = backlinks::disavow::DisavowFile::parse(&String::from_utf8_lossy(&bytes));
+        let parsed = backlinks::actions::disavow::DisavowFile::parse(&String::from_utf8_lossy(&bytes));
         prop_assert!(parsed.lines.len() <= lines);
     }
 

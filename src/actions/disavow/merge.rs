@@ -217,8 +217,8 @@ pub fn diff(old: &DisavowFile, new: &DisavowFile) -> FileDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::disavow::plan::tests::page;
-    use crate::disavow::plan::{Options, plan};
+    use crate::actions::disavow::plan::tests::page;
+    use crate::actions::disavow::plan::{Options, plan};
     use crate::model::PageStatus;
 
     fn sample_plan() -> Plan {

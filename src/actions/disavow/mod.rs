@@ -1,10 +1,9 @@
-//! Disavow files and the removal workflow: what an audit's findings turn into.
+//! Disavow files: what an audit's toxic links turn into when removal fails.
 //!
 //! Pure code, no I/O: [`DisavowFile`] parses and renders Google's disavow format line by line
 //! (so a user's comments, blank lines and order survive a merge byte for byte), [`validate`]
 //! checks a file against Google's rules, [`merge`] combines an existing file with new entries,
-//! [`plan`] decides which referring pages and domains to disavow from an audit's findings, and
-//! [`worklist`] builds the outreach list ("request removal twice, then disavow").
+//! and [`plan`] decides which referring pages and domains to disavow from an audit's findings.
 //!
 //! The format (Search Console help, "Disavow links to your site"): a UTF-8 or 7-bit ASCII
 //! `.txt` file, one entry per line — a URL (`https://spam.example/page`) or a whole domain
@@ -13,48 +12,10 @@
 
 pub mod merge;
 pub mod plan;
-pub mod reclaim;
 pub mod validate;
-pub mod worklist;
 
-use crate::model::{Audit, Candidate, ContactRoute, OutreachItem, PageVerdict, VerdictOutcome};
 pub use crate::score::rule_settings::host_in;
-use std::collections::BTreeMap;
 use std::fmt;
-
-/// The contact routes found on each candidate page, by its URL (what [`audit_worklist`]
-/// offers for each page).
-pub fn contacts_by_page(
-    verdicts: &[(Candidate, PageVerdict)],
-) -> BTreeMap<String, Vec<ContactRoute>> {
-    verdicts
-        .iter()
-        .filter_map(|(c, v)| match &v.outcome {
-            VerdictOutcome::Analyzed(a) if !a.signals.contacts.is_empty() => {
-                Some((c.url.to_string(), a.signals.contacts.clone()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// The removal worklist of a freshly scored audit: its pages with the contact routes found
-/// during the crawl (`contacts`, by page URL) and the requests recorded so far.
-pub fn audit_worklist(
-    audit: &Audit,
-    contacts: &BTreeMap<String, Vec<crate::model::ContactRoute>>,
-    requests: &[worklist::Request],
-    threshold: u8,
-    keep: &[String],
-) -> Vec<OutreachItem> {
-    let mut pages = plan::PageFindings::from_audit(audit);
-    for p in &mut pages {
-        if let Some(c) = contacts.get(&p.source_url) {
-            p.contacts = c.clone();
-        }
-    }
-    worklist::worklist(&pages, requests, threshold, keep, &audit.generated_at)
-}
 
 /// One entry of a disavow file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
