@@ -329,7 +329,7 @@ pub struct FetchArgs {
     pub allow_private: bool,
     /// Allow only this host name to resolve to a non-public address (e.g. an intranet
     /// staging host); redirects elsewhere stay guarded. Repeatable.
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", value_parser = parse_host)]
     pub allow_private_host: Vec<String>,
     /// Pin HOST to ADDR (curl's syntax, e.g. blog.test:8080:127.0.0.1); repeatable. The pin
     /// applies to every port of HOST.
@@ -355,6 +355,11 @@ pub struct FetchArgs {
     /// Prints a warning: anyone on the path can then impersonate any site.
     #[arg(long)]
     pub insecure: bool,
+}
+
+/// Parses a host name option (IDNA, lower case, no trailing dot).
+fn parse_host(s: &str) -> Result<String, String> {
+    crate::model::host::parse(s).ok_or_else(|| format!("`{s}` is not a host name"))
 }
 
 /// Parses `--proxy`: an http(s) URL (a bare `host:port` means http).

@@ -386,14 +386,14 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-/// A domain entry: lower-case ASCII (IDNA) host, `*.` and dots trimmed.
+/// A domain entry: a host name ([`crate::model::host::parse`]: IDNA, lower case), with a
+/// leading `*.` and dots trimmed, and no port.
 pub(crate) fn domain(s: &str) -> Option<String> {
     let s = s.trim().trim_start_matches("*.").trim_matches('.');
-    if s.is_empty() || s.contains(['/', ':', ' ', '@']) {
+    if s.contains(':') {
         return None;
     }
-    let url = url::Url::parse(&format!("http://{s}/")).ok()?;
-    url.host_str().map(str::to_string)
+    crate::model::host::parse(s)
 }
 
 /// ISO 639-3 code (whatlang's naming) for a two- or three-letter language code.

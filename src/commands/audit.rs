@@ -16,7 +16,7 @@ use crate::gate::GateConfig;
 use crate::ingest;
 use crate::model::{
     Audit, Candidate, Claims, Comparison, DomainCandidate, InputFormat, PreviousAudit, Provenance,
-    TargetText, normalize_url, registrable_domain,
+    TargetText, normalize_url,
 };
 use crate::output::{self, warn};
 use crate::pipeline::archive::ArchiveSource;
@@ -297,7 +297,7 @@ impl Previous {
                 continue;
             }
             candidates.push(Candidate {
-                domain: registrable_domain(url.host_str().unwrap_or_default()),
+                domain: crate::model::host::domain_of(&url),
                 url,
                 provenance: vec![Provenance {
                     input,

@@ -256,7 +256,7 @@ fn parse(line: &str, format: Format) -> Result<(Vec<u8>, u64), String> {
         .ok()
         .filter(|r| *r >= 1)
         .ok_or_else(|| format!("`{}` is not a rank (a whole number from 1)", shorten(rank)))?;
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let name = crate::model::host::normalize(name);
     let valid = !name.is_empty()
         && name.contains('.')
         && !name.starts_with('.')

@@ -45,10 +45,7 @@ pub fn fetch(args: &FetchArgs, given: &Given) -> FetchSettings {
         respect_robots: Setting::flag(!args.ignore_robots, args.ignore_robots),
         allow_private: switch(args.allow_private),
         allow_private_hosts: Setting::flag(
-            args.allow_private_host
-                .iter()
-                .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase())
-                .collect(),
+            args.allow_private_host.clone(),
             !args.allow_private_host.is_empty(),
         ),
         resolve: Setting::flag(args.resolve.clone(), !args.resolve.is_empty()),

@@ -311,7 +311,7 @@ fn page_report(
 /// Flags that belong to the referring domain itself.
 fn domain_flags(host: &str, settings: &ScoringSettings) -> Vec<Flag> {
     let mut flags = Vec::new();
-    let tld = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    let tld = crate::model::host::tld(host);
     if spam_tlds().contains(tld) {
         flags.extend(settings.flag(&rules::SPAM_TLD, host, format!("top-level domain .{tld}")));
     }
@@ -687,7 +687,7 @@ fn domain_reports(pages: &[PageReport], ctx: &ScoringContext) -> Vec<DomainRepor
                 })
                 .collect();
             let links = pages.iter().flat_map(|p| &p.links);
-            let host = profile::host_of(&pages[0].source_url);
+            let host = crate::model::host::of_url(&pages[0].source_url).unwrap_or_default();
             let metrics = pages
                 .iter()
                 .flat_map(|p| p.provenance.iter().map(|v| &v.claims.metrics));

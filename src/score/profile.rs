@@ -51,7 +51,7 @@ pub fn mark_sitewide(reports: &mut [PageReport], settings: &ScoringSettings) {
         }
     }
     for p in reports.iter_mut().filter(|p| p.status == PageStatus::Live) {
-        let host = host_of(&p.source_url);
+        let host = crate::model::host::of_url(&p.source_url).unwrap_or_default();
         for i in 0..p.links.len() {
             let l = &p.links[i];
             if !boilerplate(l.placement) {
@@ -70,14 +70,6 @@ pub fn mark_sitewide(reports: &mut [PageReport], settings: &ScoringSettings) {
             }
         }
     }
-}
-
-/// The host of a URL string (empty when it has none).
-pub fn host_of(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The profile's links, each page once (two candidates redirecting to one page count once)

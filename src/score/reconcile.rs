@@ -206,7 +206,7 @@ pub fn same_target(a: &str, b: &str) -> bool {
         };
         match url::Url::parse(&with_scheme) {
             Ok(u) => {
-                let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+                let host = crate::model::host::normalize(u.host_str().unwrap_or_default());
                 let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
                 let path = u.path().trim_end_matches('/');
                 match u.query() {

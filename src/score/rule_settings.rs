@@ -122,17 +122,7 @@ impl ScoringSettings {
 
 /// Whether `host` equals or is a subdomain of an entry of `list`.
 fn listed(list: &[String], host: &str) -> bool {
-    list.iter().any(|d| host_in(host, d))
-}
-
-/// Whether `host` is `domain` or one of its subdomains (ignoring ASCII case and a trailing
-/// dot of `host`).
-pub fn host_in(host: &str, domain: &str) -> bool {
-    let host = host.trim_end_matches('.');
-    host.eq_ignore_ascii_case(domain)
-        || (host.len() > domain.len()
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
-            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
+    list.iter().any(|d| crate::model::host::is_within(host, d))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub mod merge;
 pub mod plan;
 pub mod validate;
 
-pub use crate::score::rule_settings::host_in;
+use crate::model::host;
 use std::fmt;
 
 /// One entry of a disavow file.
@@ -32,7 +32,7 @@ impl Entry {
     pub fn covers_url(&self, url: &str) -> bool {
         match self {
             Entry::Url(u) => u == url,
-            Entry::Domain(d) => url_host(url).is_some_and(|h| host_in(&h, d)),
+            Entry::Domain(d) => host::of_url(url).is_some_and(|h| host::is_within(&h, d)),
         }
     }
 
@@ -40,7 +40,7 @@ impl Entry {
     pub fn host(&self) -> Option<String> {
         match self {
             Entry::Domain(d) => Some(d.clone()),
-            Entry::Url(u) => url_host(u),
+            Entry::Url(u) => host::of_url(u),
         }
     }
 }
@@ -52,16 +52,6 @@ impl fmt::Display for Entry {
             Entry::Url(u) => f.write_str(u),
         }
     }
-}
-
-/// The host of a URL, lower-case, when it is an http(s) URL.
-pub fn url_host(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return None;
-    }
-    u.host_str()
-        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
 }
 
 /// What one line of a disavow file is.
@@ -277,12 +267,9 @@ fn domain_entry(name: &str) -> Result<String, String> {
     if name.contains('@') || name.starts_with('.') || name.ends_with('.') || !name.contains('.') {
         return Err(format!("`{name}` is not a domain name"));
     }
-    match url::Url::parse(&format!("http://{name}/")) {
-        Ok(u) if u.host_str().is_some_and(|h| !h.starts_with('[')) => {
-            Ok(u.host_str().unwrap_or_default().to_string())
-        }
-        _ => Err(format!("`{name}` is not a domain name")),
-    }
+    crate::model::host::parse(name)
+        .filter(|h| !h.starts_with('['))
+        .ok_or_else(|| format!("`{name}` is not a domain name"))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
