@@ -5,11 +5,15 @@
 //! The pipeline, one module per stage, one type per stage boundary:
 //!
 //! ```text
-//! ingest            crawl (async)          extract (pure)        score (pure)     report
-//! inputs ─► Candidate ─► FetchedPage ─────► PageVerdict ─────────► Audit ─────────► table/json/csv
-//!                      (or crawl::archive)   (links, placement,    (quality,
-//!                                            signals)              toxicity, flags)
+//! ingest            pipeline: a PageSource   extract (pure)      score (pure)     report
+//! inputs ─► Candidate ─► FetchedPage ─────► PageVerdict ───────► Audit ─────────► table/json/csv
+//!                      (network: crawl,      (links, placement,  (quality,
+//!                       or an archive)        signals)            toxicity, flags)
 //! ```
+//!
+//! Each command first resolves its arguments, the environment, `backlinks.toml` and the
+//! stored settings into one [`settings`] value; the stages below receive that (or plain
+//! parts of it), never the command line's types.
 //!
 //! Per-page failures are data (`FetchOutcome`, `PageStatus`), never errors; only problems that
 //! make the whole run untrustworthy are `Err` and exit with code 2.

@@ -3,6 +3,18 @@
 
 use crate::history::{HOSTS, article, audit};
 use crate::support::{Server, write};
+use std::path::PathBuf;
+
+/// A server with one referring page holding `link`, a temporary directory, its database path
+/// and a URL list of the page.
+fn one_page(link: &str) -> (Server, tempfile::TempDir, PathBuf, PathBuf) {
+    let server = Server::start();
+    server.route(HOSTS[0], "/page", article(link));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite3");
+    let list = write(dir.path(), "links.txt", &server.url(HOSTS[0], "/page"));
+    (server, dir, db, list)
+}
 
 fn stored(db: &std::path::Path, id: i64) -> serde_json::Value {
     let store = backlinks::store::Store::open_existing(db).unwrap();
@@ -15,15 +27,8 @@ fn stored(db: &std::path::Path, id: i64) -> serde_json::Value {
 
 #[test]
 fn a_later_audit_reuses_the_stored_keywords() {
-    let server = Server::start();
-    server.route(
-        HOSTS[0],
-        "/page",
-        article(r#"<a href="https://example.com/">trail running shoes</a>"#),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("history.sqlite3");
-    let list = write(dir.path(), "links.txt", &server.url(HOSTS[0], "/page"));
+    let (server, _dir, db, list) =
+        one_page(r#"<a href="https://example.com/">trail running shoes</a>"#);
     let anchor = |r: &serde_json::Value| r["pages"][0]["links"][0]["anchor_type"].clone();
 
     let first = audit(
@@ -61,15 +66,7 @@ fn a_later_audit_reuses_the_stored_keywords() {
 
 #[test]
 fn the_config_file_is_saved_with_its_hash() {
-    let server = Server::start();
-    server.route(
-        HOSTS[0],
-        "/page",
-        article(r#"<a href="https://example.com/">Example</a>"#),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("history.sqlite3");
-    let list = write(dir.path(), "links.txt", &server.url(HOSTS[0], "/page"));
+    let (server, dir, db, list) = one_page(r#"<a href="https://example.com/">Example</a>"#);
     let text = "[rules.link-farm]\npoints = 40\n";
     let config = write(dir.path(), "backlinks.toml", text);
     let r = audit(
