@@ -213,13 +213,15 @@ impl Storage {
 
     /// The history database; an error when there is no place for it.
     pub fn db(&self) -> anyhow::Result<&Path> {
-        match &self.db.value {
-            Some(p) => Ok(p),
-            None => Err(self
-                .data_dir()
-                .expect_err("a data directory gives a database path"))
-            .context("no place for the history store (pass --db PATH)"),
+        if let Some(p) = &self.db.value {
+            return Ok(p);
         }
+        // Without --db, the database lives in the data directory, which is unknown here.
+        let why = match self.data_dir() {
+            Err(e) => e,
+            Ok(dir) => anyhow::anyhow!("no database in `{}`", dir.display()),
+        };
+        Err(why.context("no place for the history store (pass --db PATH)"))
     }
 }
 

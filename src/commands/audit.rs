@@ -63,15 +63,15 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         pages: settings.target_pages.value,
         reclaim_urls: settings.reclaim_urls.value,
     };
-    let mut verdicts = Collect::new(candidates.len());
-    let gathered = match pipeline.run(&candidates, reads, &mut verdicts)? {
+    let mut verdicts = Collect::new(candidates);
+    let gathered = match pipeline.run(&mut verdicts, reads)? {
         Ran::Done(g) => g,
         Ran::Interrupted => {
             warn("interrupted: no report was written");
             return Ok(ExitStatus::Interrupted);
         }
     };
-    let verdicts = verdicts.pair(candidates)?;
+    let verdicts = verdicts.into_verdicts()?;
     let contacts = actions::contacts_by_page(&verdicts);
 
     // Score.

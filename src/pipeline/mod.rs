@@ -41,45 +41,65 @@ use url::Url;
 /// them were 25 MB of the audit benchmark's peak).
 const PARSE_QUEUE: usize = 16;
 
-/// Takes each verdict as it is made, in completion order, with the index of its candidate.
+/// The candidates of a run, and where their verdicts go as they are made.
 pub trait VerdictSink {
-    /// One candidate's verdict (each index comes exactly once).
+    /// How many candidates there are.
+    fn len(&self) -> usize;
+
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The candidate at `index` (0 to `len() - 1`).
+    fn candidate(&self, index: usize) -> &Candidate;
+
+    /// The verdict of candidate `index`, in completion order (each index comes once).
     fn accept(&mut self, index: usize, verdict: PageVerdict);
 }
 
-/// The sink that keeps every verdict, to pair them with their candidates at the end.
+/// The sink that keeps every candidate with its verdict.
 #[derive(Debug, Default)]
 pub struct Collect {
-    // `Option<PageVerdict>` is no larger than `PageVerdict`: the final list is made from this
-    // one in place, so the verdicts of the whole run are never held twice.
-    slots: Vec<Option<PageVerdict>>,
+    // Each candidate with a slot for its verdict: the final list is made from this one in
+    // place (`Option<PageVerdict>` is no larger than `PageVerdict`), so the verdicts of the
+    // whole run are never held twice.
+    slots: Vec<(Candidate, Option<PageVerdict>)>,
 }
 
 impl Collect {
-    /// A sink for `n` candidates.
-    pub fn new(n: usize) -> Collect {
+    /// A sink for these candidates.
+    pub fn new(candidates: Vec<Candidate>) -> Collect {
         Collect {
-            slots: (0..n).map(|_| None).collect(),
+            slots: candidates.into_iter().map(|c| (c, None)).collect(),
         }
     }
 
     /// Every candidate with its verdict, in candidate order.
-    pub fn pair(self, candidates: Vec<Candidate>) -> anyhow::Result<Vec<(Candidate, PageVerdict)>> {
-        let missing = self.slots.iter().filter(|v| v.is_none()).count();
-        if missing > 0 || self.slots.len() != candidates.len() {
+    pub fn into_verdicts(self) -> anyhow::Result<Vec<(Candidate, PageVerdict)>> {
+        let missing = self.slots.iter().filter(|(_, v)| v.is_none()).count();
+        if missing > 0 {
             bail!("internal error: {missing} pages were never processed");
         }
-        Ok(candidates
+        Ok(self
+            .slots
             .into_iter()
-            .zip(self.slots)
             .map(|(c, v)| (c, v.expect("counted above")))
             .collect())
     }
 }
 
 impl VerdictSink for Collect {
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn candidate(&self, index: usize) -> &Candidate {
+        &self.slots[index].0
+    }
+
     fn accept(&mut self, index: usize, verdict: PageVerdict) {
-        self.slots[index] = Some(verdict);
+        self.slots[index].1 = Some(verdict);
     }
 }
 
@@ -140,19 +160,14 @@ impl Pipeline {
         }
     }
 
-    /// Fetches and extracts every candidate (each verdict to `sink`), then reads what the
-    /// target's side needs.
-    pub fn run(
-        &self,
-        candidates: &[Candidate],
-        reads: TargetReads,
-        sink: &mut dyn VerdictSink,
-    ) -> anyhow::Result<Ran> {
+    /// Fetches and extracts every candidate of `sink` (each verdict to it), then reads what
+    /// the target's side needs.
+    pub fn run(&self, sink: &mut dyn VerdictSink, reads: TargetReads) -> anyhow::Result<Ran> {
         let rt = runtime()?;
-        let bar = crate::progress::pages(candidates.len() as u64, self.progress);
+        let bar = crate::progress::pages(sink.len() as u64, self.progress);
         let outcome = rt.block_on(async {
             let all = async {
-                let seen = self.referring_pages(candidates, sink, &bar).await?;
+                let seen = self.referring_pages(sink, &bar).await?;
                 self.target_side(&seen, reads).await
             };
             tokio::select! {
@@ -176,13 +191,14 @@ impl Pipeline {
     /// A fixed pool rather than tokio's blocking pool: `spawn_blocking` starts a new thread
     /// whenever none is idle, and a few dozen threads each keeping the memory of the pages
     /// they parsed made the peak resident memory grow with the number of pages.
-    async fn referring_pages<'c>(
+    async fn referring_pages(
         &self,
-        candidates: &'c [Candidate],
         sink: &mut dyn VerdictSink,
         bar: &indicatif::ProgressBar,
-    ) -> anyhow::Result<Observed<'c>> {
-        let urls = candidates.iter().map(|c| c.url.clone()).collect();
+    ) -> anyhow::Result<Observed> {
+        let urls = (0..sink.len())
+            .map(|i| sink.candidate(i).url.clone())
+            .collect();
         let (tx, rx) = mpsc::channel(PARSE_QUEUE);
         let fetch = tokio::spawn(Arc::clone(&self.source).fetch_all(urls, tx));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -213,9 +229,9 @@ impl Pipeline {
         }
         drop(done_tx);
         let mut seen = Observed::default();
-        let mut done = vec![false; candidates.len()];
+        let mut done = vec![false; sink.len()];
         while let Some((i, v)) = done_rx.recv().await {
-            seen.observe(&self.target, &candidates[i], &v);
+            seen.observe(&self.target, i, sink.candidate(i), &v);
             done[i] = true;
             sink.accept(i, v);
             bar.inc(1);
@@ -229,11 +245,7 @@ impl Pipeline {
     }
 
     /// The target's own pages, the reclamation checks and the addresses, from the source.
-    async fn target_side(
-        &self,
-        seen: &Observed<'_>,
-        reads: TargetReads,
-    ) -> anyhow::Result<Gathered> {
+    async fn target_side(&self, seen: &Observed, reads: TargetReads) -> anyhow::Result<Gathered> {
         let target = &self.target;
         let urls = seen.target_urls(target, reads.pages);
         // Reclamation asks the target's own site too: a live source only when the run reads
@@ -448,14 +460,16 @@ mod tests {
             )
         };
         let candidates = vec![c("https://blog.test/a"), c("https://blog.test/b")];
-        let mut sink = Collect::new(2);
+        let mut sink = Collect::new(candidates.clone());
+        assert_eq!(sink.len(), 2);
         sink.accept(1, skipped(&candidates[1]));
-        let err = sink.pair(candidates.clone());
+        let err = sink.into_verdicts();
         assert!(err.is_err(), "a missing verdict is an internal error");
-        let mut sink = Collect::new(2);
+        let mut sink = Collect::new(candidates.clone());
         sink.accept(1, skipped(&candidates[1]));
         sink.accept(0, skipped(&candidates[0]));
-        let paired = sink.pair(candidates).unwrap();
+        assert_eq!(sink.candidate(1).url, candidates[1].url);
+        let paired = sink.into_verdicts().unwrap();
         assert_eq!(paired[0].0.url.path(), "/a");
         assert!(paired.iter().all(|(_, v)| v.http_status.is_none()));
     }

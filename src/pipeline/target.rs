@@ -9,18 +9,24 @@ use url::Url;
 
 /// What the verdicts seen so far say about the target.
 #[derive(Debug, Default)]
-pub struct Observed<'c> {
+pub struct Observed {
     /// Every target URL linked (normalised): how many links point to it, and from which
-    /// referring pages.
-    linked: HashMap<Url, (usize, BTreeSet<&'c Url>)>,
+    /// referring pages (by candidate index).
+    linked: HashMap<Url, (usize, BTreeSet<usize>)>,
     /// Per referring domain with a live link: its first page in URL order and that page's
     /// host (after redirects).
-    live_hosts: BTreeMap<String, (&'c Url, String)>,
+    live_hosts: BTreeMap<String, (Url, String)>,
 }
 
-impl<'c> Observed<'c> {
-    /// Takes one candidate's verdict into account.
-    pub fn observe(&mut self, target: &Target, candidate: &'c Candidate, verdict: &PageVerdict) {
+impl Observed {
+    /// Takes the verdict of candidate `index` into account.
+    pub fn observe(
+        &mut self,
+        target: &Target,
+        index: usize,
+        candidate: &Candidate,
+        verdict: &PageVerdict,
+    ) {
         let VerdictOutcome::Analyzed(a) = &verdict.outcome else {
             return;
         };
@@ -31,7 +37,7 @@ impl<'c> Observed<'c> {
             {
                 let e = self.linked.entry(normalize_url(u)).or_default();
                 e.0 += 1;
-                e.1.insert(&candidate.url);
+                e.1.insert(index);
             }
         }
         if a.links.is_empty() {
@@ -42,10 +48,12 @@ impl<'c> Observed<'c> {
             let first = self
                 .live_hosts
                 .get(&candidate.domain)
-                .is_none_or(|(seen, _)| candidate.url < **seen);
+                .is_none_or(|(seen, _)| candidate.url < *seen);
             if first {
-                self.live_hosts
-                    .insert(candidate.domain.clone(), (&candidate.url, host.to_string()));
+                self.live_hosts.insert(
+                    candidate.domain.clone(),
+                    (candidate.url.clone(), host.to_string()),
+                );
             }
         }
     }
@@ -87,7 +95,7 @@ impl<'c> Observed<'c> {
     }
 
     /// The linked URLs by `score`, highest first, ties in URL order.
-    fn ranked(&self, score: impl Fn(&(usize, BTreeSet<&'c Url>)) -> usize) -> Vec<Url> {
+    fn ranked(&self, score: impl Fn(&(usize, BTreeSet<usize>)) -> usize) -> Vec<Url> {
         let mut ranked: Vec<(usize, &Url)> =
             self.linked.iter().map(|(u, v)| (score(v), u)).collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -160,8 +168,8 @@ mod tests {
             linking(&[]),
         ];
         let mut seen = Observed::default();
-        for (c, v) in pages.iter().zip(&verdicts) {
-            seen.observe(&target, c, v);
+        for (i, (c, v)) in pages.iter().zip(&verdicts).enumerate() {
+            seen.observe(&target, i, c, v);
         }
         let shown = |v: Vec<Url>| v.iter().map(Url::to_string).collect::<Vec<_>>();
         // By links: /a has 2, /b has 2 → URL order; the home page first.
