@@ -165,9 +165,10 @@ impl Pipeline {
     pub fn run(&self, sink: &mut dyn VerdictSink, reads: TargetReads) -> anyhow::Result<Ran> {
         let rt = runtime()?;
         let bar = crate::progress::pages(sink.len() as u64, self.progress);
+        let seen = Observed::new(reads.pages > 0 || self.reclaims(reads));
         let outcome = rt.block_on(async {
             let all = async {
-                let seen = self.referring_pages(sink, &bar).await?;
+                let seen = self.referring_pages(sink, seen, &bar).await?;
                 self.target_side(&seen, reads).await
             };
             tokio::select! {
@@ -194,6 +195,7 @@ impl Pipeline {
     async fn referring_pages(
         &self,
         sink: &mut dyn VerdictSink,
+        mut seen: Observed,
         bar: &indicatif::ProgressBar,
     ) -> anyhow::Result<Observed> {
         let urls = (0..sink.len())
@@ -228,7 +230,6 @@ impl Pipeline {
                 .context("cannot start a parsing thread")?;
         }
         drop(done_tx);
-        let mut seen = Observed::default();
         let mut done = vec![false; sink.len()];
         while let Some((i, v)) = done_rx.recv().await {
             seen.observe(&self.target, i, sink.candidate(i), &v);
@@ -248,9 +249,7 @@ impl Pipeline {
     async fn target_side(&self, seen: &Observed, reads: TargetReads) -> anyhow::Result<Gathered> {
         let target = &self.target;
         let urls = seen.target_urls(target, reads.pages);
-        // Reclamation asks the target's own site too: a live source only when the run reads
-        // the target's pages at all.
-        let reclaim = reads.reclaim_urls > 0 && (reads.pages > 0 || !self.source.live());
+        let reclaim = self.reclaims(reads);
         let (linked, total) = match reclaim {
             true => seen.linked_target_urls(reads.reclaim_urls),
             false => (Vec::new(), 0),
@@ -272,6 +271,12 @@ impl Pipeline {
             dns,
             reclaim,
         })
+    }
+
+    /// Whether the run checks linked target URLs for reclamation. It asks the target's own
+    /// site too: a live source only when the run reads the target's pages at all.
+    fn reclaims(&self, reads: TargetReads) -> bool {
+        reads.reclaim_urls > 0 && (reads.pages > 0 || !self.source.live())
     }
 
     /// Reads the target pages' words (the first URL is the home page, read over plain HTTP

@@ -10,6 +10,9 @@ use url::Url;
 /// What the verdicts seen so far say about the target.
 #[derive(Debug, Default)]
 pub struct Observed {
+    /// Whether the linked target URLs are wanted (the run reads target pages or checks them):
+    /// a run that reads none does not keep them.
+    track_linked: bool,
     /// Every target URL linked (normalised): how many links point to it, and from which
     /// referring pages (by candidate index).
     linked: HashMap<Url, (usize, BTreeSet<usize>)>,
@@ -19,6 +22,14 @@ pub struct Observed {
 }
 
 impl Observed {
+    /// Nothing seen yet; `track_linked` keeps the linked target URLs.
+    pub fn new(track_linked: bool) -> Observed {
+        Observed {
+            track_linked,
+            ..Observed::default()
+        }
+    }
+
     /// Takes the verdict of candidate `index` into account.
     pub fn observe(
         &mut self,
@@ -30,7 +41,7 @@ impl Observed {
         let VerdictOutcome::Analyzed(a) = &verdict.outcome else {
             return;
         };
-        for l in &a.links {
+        for l in a.links.iter().filter(|_| self.track_linked) {
             if let Ok(u) = Url::parse(&l.href)
                 && matches!(u.scheme(), "http" | "https")
                 && target.matches_url(&u)
@@ -167,7 +178,7 @@ mod tests {
             linking(&["https://example.com/b#top", "https://elsewhere.test/"]),
             linking(&[]),
         ];
-        let mut seen = Observed::default();
+        let mut seen = Observed::new(true);
         for (i, (c, v)) in pages.iter().zip(&verdicts).enumerate() {
             seen.observe(&target, i, c, v);
         }
