@@ -255,8 +255,14 @@ impl Pipeline {
             false => (Vec::new(), 0),
         };
         let home_over_http = urls.first().and_then(plain_http_home);
-        let mut wanted: Vec<Url> = urls.iter().chain(&linked).cloned().collect();
-        wanted.extend(home_over_http.clone());
+        let mut seen_once = HashSet::new();
+        let wanted: Vec<Url> = urls
+            .iter()
+            .chain(&linked)
+            .chain(&home_over_http)
+            .filter(|u| seen_once.insert(*u))
+            .cloned()
+            .collect();
         if !wanted.is_empty() {
             self.source.prepare(&wanted).await?;
         }
@@ -409,6 +415,182 @@ fn guarded_verdict(
 mod tests {
     use super::*;
     use crate::model::{EncodingSource, HtmlBody, VerdictOutcome};
+
+    /// A source of pages held in memory, not live: what a new source needs to provide.
+    struct Memory {
+        pages: std::collections::HashMap<Url, (u16, String)>,
+        fetched: std::sync::Mutex<Vec<Url>>,
+        prepared: std::sync::Mutex<Vec<Url>>,
+    }
+
+    impl PageSource for Memory {
+        fn kind(&self) -> &'static str {
+            "memory"
+        }
+        fn name(&self) -> &str {
+            "memory"
+        }
+        fn live(&self) -> bool {
+            false
+        }
+        fn fetch<'a>(&'a self, url: &'a Url) -> BoxFuture<'a, FetchedPage> {
+            self.fetched.lock().unwrap().push(url.clone());
+            let outcome = match self.pages.get(url) {
+                Some((200, html)) => FetchOutcome::Html(HtmlBody {
+                    status: 200,
+                    text: html.clone(),
+                    encoding: "UTF-8",
+                    encoding_source: EncodingSource::Header,
+                    x_robots_tag: Vec::new(),
+                }),
+                Some((status, _)) => FetchOutcome::HttpError { status: *status },
+                None => FetchOutcome::Skipped(crate::model::SkipReason::NotInArchive),
+            };
+            let page = FetchedPage {
+                url: url.clone(),
+                final_url: url.clone(),
+                redirects: Vec::new(),
+                outcome,
+            };
+            Box::pin(async move { page })
+        }
+        fn fetch_all(
+            self: Arc<Self>,
+            urls: Vec<Url>,
+            tx: source::PageSender,
+        ) -> BoxFuture<'static, ()> {
+            Box::pin(source::fetch_each(self, urls, tx, 4))
+        }
+        fn prepare<'a>(&'a self, urls: &'a [Url]) -> BoxFuture<'a, anyhow::Result<()>> {
+            self.prepared.lock().unwrap().extend(urls.iter().cloned());
+            Box::pin(async { Ok(()) })
+        }
+        fn addresses(
+            &self,
+            hosts: std::collections::BTreeMap<String, String>,
+        ) -> BoxFuture<'_, Dns> {
+            Box::pin(async move { Dns::Skipped(format!("{} hosts", hosts.len())) })
+        }
+    }
+
+    /// A sink that records the order verdicts come in.
+    struct Record {
+        inner: Collect,
+        order: Vec<usize>,
+    }
+
+    impl VerdictSink for Record {
+        fn len(&self) -> usize {
+            self.inner.len()
+        }
+        fn candidate(&self, index: usize) -> &Candidate {
+            self.inner.candidate(index)
+        }
+        fn accept(&mut self, index: usize, verdict: PageVerdict) {
+            self.order.push(index);
+            self.inner.accept(index, verdict);
+        }
+    }
+
+    #[test]
+    fn any_source_runs_the_whole_stage() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let article = |href: &str| {
+            format!(
+                "<html><body><article><p>A long review of many things, written with care. \
+                 <a href=\"{href}\">Example</a> was the best of them.</p></article></body></html>"
+            )
+        };
+        let pages = std::collections::HashMap::from([
+            (
+                u("https://a.blog.test/1"),
+                (200, article("https://example.com/shoes")),
+            ),
+            (
+                u("https://b.news.test/2"),
+                (200, article("https://example.com/shoes")),
+            ),
+            (u("https://c.gone.test/3"), (404, String::new())),
+            (
+                u("https://example.com/"),
+                (
+                    200,
+                    "<title>Example shoes</title><p>Trail shoes.</p>".into(),
+                ),
+            ),
+            (u("https://example.com/shoes"), (404, String::new())),
+        ]);
+        let source = Arc::new(Memory {
+            pages,
+            fetched: Default::default(),
+            prepared: Default::default(),
+        });
+        let target = Target::parse("example.com").unwrap();
+        let candidates: Vec<Candidate> = [
+            "https://a.blog.test/1",
+            "https://b.news.test/2",
+            "https://c.gone.test/3",
+        ]
+        .iter()
+        .map(|s| {
+            let url = u(s);
+            Candidate {
+                domain: crate::model::host::domain_of(&url),
+                url,
+                provenance: Vec::new(),
+            }
+        })
+        .collect();
+        let mut sink = Record {
+            inner: Collect::new(candidates),
+            order: Vec::new(),
+        };
+        let pipeline = Pipeline::new(source.clone(), &target, false);
+        let reads = TargetReads {
+            pages: 5,
+            reclaim_urls: 5,
+        };
+        let Ran::Done(gathered) = pipeline.run(&mut sink, reads).unwrap() else {
+            panic!("not interrupted")
+        };
+        // Every candidate's verdict came once.
+        let mut order = sink.order.clone();
+        order.sort();
+        assert_eq!(order, [0, 1, 2]);
+        let verdicts = sink.inner.into_verdicts().unwrap();
+        assert_eq!(verdicts[2].1.http_status, Some(404));
+        // The target side went through the same source, prepared in one batch: the home page
+        // and the linked URL (and the home page over plain HTTP).
+        let prepared: Vec<String> = source
+            .prepared
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Url::to_string)
+            .collect();
+        assert_eq!(
+            prepared,
+            [
+                "https://example.com/",
+                "https://example.com/shoes",
+                "http://example.com/"
+            ]
+        );
+        assert_eq!(gathered.target_texts.len(), 1, "the home page is read");
+        let reclaim = gathered.reclaim.expect("a copy of the web is checked");
+        assert_eq!(reclaim.source, "memory");
+        assert_eq!(reclaim.checks.len(), 1);
+        assert_eq!(reclaim.checks[0].url, "https://example.com/shoes");
+        assert_eq!(reclaim.unchecked, 0);
+        // Two live domains asked for addresses; the linked URL was fetched once only.
+        assert_eq!(gathered.dns, Dns::Skipped("2 hosts".into()));
+        let fetched = source.fetched.lock().unwrap();
+        assert_eq!(fetched.iter().filter(|f| f.path() == "/shoes").count(), 1);
+        assert!(
+            !fetched.iter().any(|f| f.scheme() == "http"),
+            "the home page answered over HTTPS"
+        );
+    }
 
     #[test]
     fn a_parser_panic_is_one_page_error() {
