@@ -1,12 +1,14 @@
-//! Command-line interface (clap derive). No logic here: commands turn these raw arguments into
-//! settings and run.
+//! Command-line interface (clap derive): every command, option and environment-free parse of
+//! a value. No logic here: `commands::resolve` turns these raw arguments into the resolved
+//! [`crate::settings`] of a run, and nothing below the commands sees these types.
 
-use crate::config::ConfigArgs;
 use crate::crawl::ResolvePin;
 use crate::ingest::ColumnMap;
-use crate::paths::DataDirArgs;
 use crate::report::Format;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -32,6 +34,63 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// The options of the subcommand given on the command line (not by a default), by id: an
+    /// option with a default always has a value, and provenance needs to tell them apart.
+    #[arg(skip)]
+    pub given: Given,
+}
+
+/// The ids of the options a command line gave explicitly (see [`Cli::parse_args`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Given(BTreeSet<String>);
+
+impl Given {
+    /// Whether the option with this id (its field name) was on the command line.
+    pub fn has(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+}
+
+impl Cli {
+    /// Parses the process's arguments like [`Parser::parse`] (printing usage errors and exiting
+    /// with 2), also recording which options were given ([`Cli::given`]).
+    pub fn parse_args() -> Cli {
+        Cli::try_parse_args_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// Parses `args` (the first is the program name), recording which options were given.
+    pub fn try_parse_args_from(
+        args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    ) -> Result<Cli, clap::Error> {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        if let Some((_, sub)) = matches.subcommand() {
+            cli.given = Given(
+                sub.ids()
+                    .filter(|id| sub.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+                    .map(|id| id.as_str().to_string())
+                    .collect(),
+            );
+        }
+        Ok(cli)
+    }
+}
+
+/// The `--config` option.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
+    /// Settings file (default: $BACKLINKS_CONFIG, else ./backlinks.toml if present).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// The `--data-dir` option, shared by every command that reads or writes stored data.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DataDirArgs {
+    /// Directory for stored data (rank tables, history). Default: $BACKLINKS_DATA_DIR, else
+    /// $XDG_DATA_HOME/backlinks (~/.local/share/backlinks).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -97,7 +156,7 @@ pub struct DisavowArgs {
     /// domain: entries for problems of the whole site and page URLs otherwise (auto), or
     /// always one kind ([disavow] granularity).
     #[arg(long, value_enum)]
-    pub granularity: Option<crate::disavow::plan::Granularity>,
+    pub granularity: Option<crate::actions::disavow::plan::Granularity>,
     /// A file of domains never to disavow, one per line (# comments allowed); repeatable.
     /// Added to [disavow] keep.
     #[arg(long, value_name = "FILE")]
@@ -270,7 +329,7 @@ pub struct FetchArgs {
     pub allow_private: bool,
     /// Allow only this host name to resolve to a non-public address (e.g. an intranet
     /// staging host); redirects elsewhere stay guarded. Repeatable.
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", value_parser = parse_host)]
     pub allow_private_host: Vec<String>,
     /// Pin HOST to ADDR (curl's syntax, e.g. blog.test:8080:127.0.0.1); repeatable. The pin
     /// applies to every port of HOST.
@@ -296,6 +355,11 @@ pub struct FetchArgs {
     /// Prints a warning: anyone on the path can then impersonate any site.
     #[arg(long)]
     pub insecure: bool,
+}
+
+/// Parses a host name option (IDNA, lower case, no trailing dot).
+fn parse_host(s: &str) -> Result<String, String> {
+    crate::model::host::parse(s).ok_or_else(|| format!("`{s}` is not a host name"))
 }
 
 /// Parses `--proxy`: an http(s) URL (a bare `host:port` means http).
@@ -607,11 +671,35 @@ fn parse_size(s: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn given_options_are_told_from_defaults() {
+        let cli = Cli::try_parse_args_from([
+            "backlinks",
+            "audit",
+            "example.com",
+            "--from",
+            "links.txt",
+            "--concurrency",
+            "32",
+            "--timeout=5",
+        ])
+        .unwrap();
+        for id in ["target", "from", "concurrency", "timeout"] {
+            assert!(cli.given.has(id), "{id}");
+        }
+        // Defaulted: a value, but not given.
+        assert!(!cli.given.has("per_host"));
+        assert!(!cli.given.has("max_body"));
+        let Command::Audit(a) = cli.command else {
+            panic!("an audit")
+        };
+        assert_eq!((a.concurrency, a.per_host), (32, 2));
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! `backlinks.toml`: the project's settings for audits, found with `--config PATH`, else the
-//! `BACKLINKS_CONFIG` environment variable, else `./backlinks.toml` when it exists; without
-//! any, the built-in defaults apply. Command-line flags win over the file.
+//! `backlinks.toml`: the schema of the project's settings file and its parser. Which file is
+//! read (`--config PATH`, else `$BACKLINKS_CONFIG`, else `./backlinks.toml` when it exists) and
+//! how its values are merged with the command line's is [`crate::settings`]' job; without a
+//! file, the built-in defaults apply.
 //!
 //! Every table rejects unknown keys (`deny_unknown_fields`), so a typo is an error naming the
 //! file, the line and the key (exit code 2), never a silently ignored setting. Each section is
@@ -39,32 +40,18 @@
 
 use crate::gate::Condition;
 use crate::model::Severity;
+use crate::score::rule_settings::ScoringSettings;
 use crate::score::rules;
-use crate::score::settings::Settings;
-use clap::Args;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// Environment variable naming the config file.
-pub const CONFIG_ENV: &str = "BACKLINKS_CONFIG";
-/// The file looked for in the current directory.
-pub const FILE_NAME: &str = "backlinks.toml";
 /// The commented template `backlinks init` writes.
 pub const TEMPLATE: &str = include_str!("config-template.toml");
 /// Largest accepted `[relevance] target-pages`.
 pub const MAX_TARGET_PAGES: usize = 200;
 /// Default `[relevance] target-pages`.
 pub const DEFAULT_TARGET_PAGES: usize = 10;
-
-/// The `--config` option.
-#[derive(Debug, Clone, Default, Args)]
-pub struct ConfigArgs {
-    /// Settings file (default: $BACKLINKS_CONFIG, else ./backlinks.toml if present).
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-}
 
 /// A config file that cannot be used: names the file, the line and the key.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -80,17 +67,15 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// The resolved settings of a run.
+/// What a settings file says, over the built-in defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The file they came from; `None` for the built-in defaults.
-    pub path: Option<PathBuf>,
     /// `[anchors]`.
     pub anchors: AnchorConfig,
     /// `[relevance]`.
     pub relevance: RelevanceConfig,
     /// `[rules.*]` and `[domains]`: everything the scorer reads.
-    pub scoring: Settings,
+    pub scoring: ScoringSettings,
     /// `[gate]`: CI conditions, added after those of `--fail-on`.
     pub gate: GateSettings,
     /// `[disavow]`: how `backlinks disavow` and `backlinks outreach` choose.
@@ -105,7 +90,7 @@ pub struct DisavowSettings {
     /// `threshold`: links at or above this toxicity are disavow candidates.
     pub threshold: u8,
     /// `granularity`: `domain:` entries for site-wide problems, URLs otherwise (`auto`).
-    pub granularity: crate::disavow::plan::Granularity,
+    pub granularity: crate::actions::disavow::plan::Granularity,
     /// `outreach-first`: only disavow links whose removal was requested twice without effect.
     pub outreach_first: bool,
 }
@@ -115,7 +100,7 @@ impl Default for DisavowSettings {
         DisavowSettings {
             keep: Vec::new(),
             threshold: crate::score::TOXIC_THRESHOLD,
-            granularity: crate::disavow::plan::Granularity::Auto,
+            granularity: crate::actions::disavow::plan::Granularity::Auto,
             outreach_first: false,
         }
     }
@@ -131,13 +116,12 @@ pub struct GateSettings {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            path: None,
             anchors: AnchorConfig::default(),
             relevance: RelevanceConfig {
                 target_pages: DEFAULT_TARGET_PAGES,
                 ..RelevanceConfig::default()
             },
-            scoring: Settings::default(),
+            scoring: ScoringSettings::default(),
             gate: GateSettings::default(),
             disavow: DisavowSettings::default(),
         }
@@ -225,44 +209,7 @@ struct RawDomains {
     deny: Vec<Spanned<String>>,
 }
 
-impl ConfigArgs {
-    /// The config file to use: `--config`, `BACKLINKS_CONFIG`, or `./backlinks.toml` if it
-    /// exists.
-    pub fn locate(&self) -> Option<PathBuf> {
-        if let Some(p) = &self.config {
-            return Some(p.clone());
-        }
-        if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
-            return Some(PathBuf::from(p));
-        }
-        let local = Path::new(FILE_NAME);
-        local.is_file().then(|| local.to_path_buf())
-    }
-
-    /// Loads the settings of this run.
-    pub fn load(&self) -> Result<Config, ConfigError> {
-        match self.locate() {
-            None => Ok(Config::default()),
-            Some(path) => Config::read(&path),
-        }
-    }
-}
-
 impl Config {
-    /// Reads and resolves a config file.
-    pub fn read(path: &Path) -> Result<Config, ConfigError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            file: name.clone(),
-            line: None,
-            key: None,
-            message: format!("cannot read the config file: {e}"),
-        })?;
-        let mut config = Config::parse(&text, &name)?;
-        config.path = Some(path.to_path_buf());
-        Ok(config)
-    }
-
     /// Parses config text; `name` is used in errors.
     pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         let err = |span: Option<std::ops::Range<usize>>, key: Option<String>, message: String| {
@@ -339,14 +286,16 @@ impl Config {
                 })?;
         }
         if let Some(g) = raw.disavow.granularity {
-            config.disavow.granularity = crate::disavow::plan::Granularity::parse(g.get_ref())
-                .ok_or_else(|| {
-                    err(
-                        Some(g.span()),
-                        Some("disavow.granularity".into()),
-                        "must be \"auto\", \"domain\" or \"url\"".into(),
-                    )
-                })?;
+            config.disavow.granularity = crate::actions::disavow::plan::Granularity::parse(
+                g.get_ref(),
+            )
+            .ok_or_else(|| {
+                err(
+                    Some(g.span()),
+                    Some("disavow.granularity".into()),
+                    "must be \"auto\", \"domain\" or \"url\"".into(),
+                )
+            })?;
         }
         if let Some(b) = raw.disavow.outreach_first {
             config.disavow.outreach_first = b;
@@ -437,14 +386,14 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-/// A domain entry: lower-case ASCII (IDNA) host, `*.` and dots trimmed.
+/// A domain entry: a host name ([`crate::model::host::parse`]: IDNA, lower case), with a
+/// leading `*.` and dots trimmed, and no port.
 pub(crate) fn domain(s: &str) -> Option<String> {
     let s = s.trim().trim_start_matches("*.").trim_matches('.');
-    if s.is_empty() || s.contains(['/', ':', ' ', '@']) {
+    if s.contains(':') {
         return None;
     }
-    let url = url::Url::parse(&format!("http://{s}/")).ok()?;
-    url.host_str().map(str::to_string)
+    crate::model::host::parse(s)
 }
 
 /// ISO 639-3 code (whatlang's naming) for a two- or three-letter language code.
@@ -569,7 +518,7 @@ mod tests {
         assert_eq!(c.disavow.threshold, 60);
         assert_eq!(
             c.disavow.granularity,
-            crate::disavow::plan::Granularity::Url
+            crate::actions::disavow::plan::Granularity::Url
         );
         assert!(c.disavow.outreach_first);
         let e = parse("[disavow]\n\nthreshold = 101\n").unwrap_err();

@@ -5,11 +5,15 @@
 //! The pipeline, one module per stage, one type per stage boundary:
 //!
 //! ```text
-//! ingest            crawl (async)          extract (pure)        score (pure)     report
-//! inputs ─► Candidate ─► FetchedPage ─────► PageVerdict ─────────► Audit ─────────► table/json/csv
-//!                      (or crawl::archive)   (links, placement,    (quality,
-//!                                            signals)              toxicity, flags)
+//! ingest            pipeline: a PageSource   extract (pure)      score (pure)     report
+//! inputs ─► Candidate ─► FetchedPage ─────► PageVerdict ───────► Audit ─────────► table/json/csv
+//!                      (network: crawl,      (links, placement,  (quality,
+//!                       or an archive)        signals)            toxicity, flags)
 //! ```
+//!
+//! Each command first resolves its arguments, the environment, `backlinks.toml` and the
+//! stored settings into one [`settings`] value; the stages below receive that (or plain
+//! parts of it), never the command line's types.
 //!
 //! Per-page failures are data (`FetchOutcome`, `PageStatus`), never errors; only problems that
 //! make the whole run untrustworthy are `Err` and exit with code 2.
@@ -29,22 +33,23 @@
 
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod crawl;
-pub mod disavow;
 pub mod exit;
 pub mod extract;
 pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;
-pub mod paths;
+pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod settings;
 pub mod store;
 
 pub use exit::ExitStatus;
@@ -53,8 +58,8 @@ pub use exit::ExitStatus;
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
     report::color::set(cli.color);
     match cli.command {
-        cli::Command::Audit(args) => commands::audit::run(args),
-        cli::Command::Inspect(args) => commands::inspect::run(args),
+        cli::Command::Audit(args) => commands::audit::run(args, &cli.given),
+        cli::Command::Inspect(args) => commands::inspect::run(args, &cli.given),
         cli::Command::Sources(args) => commands::sources::run(args),
         cli::Command::Explain(args) => commands::explain::run(&args),
         cli::Command::Authority(args) => commands::authority::run(args),

@@ -1,6 +1,5 @@
 //! The `backlinks` binary: parse the command line, run, map the outcome to an exit code.
 
-use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -11,7 +10,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2 (the contract's "bad arguments").
-    let cli = backlinks::cli::Cli::parse();
+    let cli = backlinks::cli::Cli::parse_args();
     match backlinks::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {

@@ -5,12 +5,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let report = backlinks::disavow::validate::validate(data, "disavow.txt");
+    let report = backlinks::actions::disavow::validate::validate(data, "disavow.txt");
     let lines = data.split(|&b| b == b'\n').count();
     for f in &report.findings {
         if let Some(line) = f.line {
             assert!(line >= 1 && line <= lines, "line {line} of {lines}");
         }
     }
-    let _ = backlinks::disavow::DisavowFile::parse(&String::from_utf8_lossy(data));
+    let _ = backlinks::actions::disavow::DisavowFile::parse(&String::from_utf8_lossy(data));
 });

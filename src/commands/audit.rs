@@ -1,235 +1,228 @@
-//! `backlinks audit`: ingest → crawl (or archive) → extract → score → compare → gate → store →
-//! report.
+//! `backlinks audit`, read top to bottom as the pipeline: settings → ingest → fetch and
+//! extract ([`crate::pipeline`], over the network or an archive) → score → compare → actions
+//! → gate → report → store.
 //!
 //! The history steps are kept apart from the pipeline: [`Previous::open`] locks the store and
-//! reads the baseline before anything is fetched (so a locked store fails fast and the known
-//! pages can be re-verified), [`Previous::compare`] and the gate run on the scored audit, and
-//! [`finish`] saves, writes and notifies.
+//! reads the baseline before anything is fetched (so a locked store fails fast, the known
+//! pages can be re-verified and the stored settings apply), [`Previous::compare`] and the gate
+//! run on the scored audit, and [`finish`] saves, writes and notifies.
 
-use super::{context, crawl_settings, runtime};
-use crate::cli::AuditArgs;
+use super::resolve;
+use crate::actions::{self, reclaim};
+use crate::cli::{AuditArgs, Given};
 use crate::compare::{Snapshot, compare};
-use crate::crawl::Crawler;
-use crate::crawl::archive::Archive;
-use crate::disavow::reclaim::{self, Check};
 use crate::exit::ExitStatus;
 use crate::gate::GateConfig;
-use crate::ingest::{self, IngestOptions};
+use crate::ingest;
 use crate::model::{
-    Audit, Candidate, Claims, Comparison, FetchError, FetchOutcome, FetchedPage, InputFormat,
-    PageVerdict, PreviousAudit, Provenance, Target, TargetText, normalize_url, registrable_domain,
+    Audit, Candidate, Claims, Comparison, DomainCandidate, InputFormat, PreviousAudit, Provenance,
+    TargetText, normalize_url,
 };
 use crate::output::{self, warn};
+use crate::pipeline::archive::ArchiveSource;
+use crate::pipeline::network::NetworkSource;
+use crate::pipeline::{Collect, PageSource, Pipeline, Ran, TargetReads};
 use crate::report::{self, Format, RenderOptions};
-use crate::score::network::Dns;
 use crate::score::ranks::RankTable;
+use crate::score::relevance::TargetProfile;
+use crate::settings::{AuditSettings, Env, StoredSettings};
 use crate::store::baseline::{self, Baseline};
 use crate::store::lock::StoreLock;
 use crate::store::{SnapshotId, Store};
-use crate::{disavow, extract, gate, progress, score};
+use crate::{gate, score};
 use anyhow::{Context, bail};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::mpsc;
 
-/// Every candidate with what became of it.
-type Verdicts = Vec<(Candidate, PageVerdict)>;
+/// What the error says when there is nothing to audit.
+const NOTHING: &str = "nothing to audit: give the candidate referring pages with --from FILE \
+                       (your backlink tool's export, or a URL list) or --archive FILE.warc";
 
 /// Runs an audit.
-pub fn run(args: AuditArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.load()?;
-    // Command-line terms replace those of backlinks.toml.
-    let pick = |cli: &Vec<String>, file: &Vec<String>| {
-        if cli.is_empty() {
-            file.clone()
-        } else {
-            cli.clone()
-        }
-    };
-    let target = Target::parse(&args.target)?
-        .with_brand_terms(&pick(&args.brand, &config.anchors.brand))
-        .with_keywords(&pick(&args.keyword, &config.anchors.keywords));
-    // Money keywords say what the site sells: they describe its topic too.
-    let mut topics = pick(&args.topic, &config.relevance.topics);
-    topics.extend(target.keywords.iter().cloned());
-    let target_pages = args
-        .target_pages
-        .map_or(config.relevance.target_pages, |n| n as usize);
-    // Gate conditions: the command line's, then backlinks.toml's.
-    let gate_config = GateConfig {
-        fail_on: args
-            .fail_on
-            .iter()
-            .chain(&config.gate.fail_on)
-            .cloned()
-            .collect(),
-    };
-    let ranks = match args.db.data.resolve() {
-        Some(dir) => RankTable::open(&dir)?,
+pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
+    let mut settings = resolve::audit(args, given, &Env::from_process())?;
+    let ranks = match &settings.history.storage.data_dir.value {
+        Some(dir) => RankTable::open(dir)?,
         None => None,
     };
-    let archive = match &args.archive {
-        Some(path) if !path.is_file() => {
-            bail!("cannot read archive `{}`: no such file", path.display())
-        }
-        other => other.clone(),
-    };
-    for out in [&args.output, &args.write_baseline]
-        .into_iter()
-        .flatten()
-        .chain(args.reports.iter().map(|(_, p)| p))
-    {
-        output::check_output_path(out)?;
-    }
-    let db = match args.no_store {
-        true => None,
-        false => Some(crate::store::resolve_db(
-            args.db.db.as_deref(),
-            &args.db.data,
-        )?),
-    };
-    let nothing = "nothing to audit: give the candidate referring pages with --from FILE (your \
-                   backlink tool's export, or a URL list) or --archive FILE.warc";
-    if args.from.is_empty() && archive.is_none() && args.baseline.is_none() {
-        // Only earlier audits could say what to re-verify: don't create a store to find none.
-        match &db {
-            Some(path) if path.is_file() => {}
-            Some(path) => bail!(
-                "{nothing} (there is no history store `{}` with earlier audits to re-verify)",
-                path.display()
-            ),
-            None => bail!("{nothing}"),
-        }
-    }
-    let (mut candidates, domain_candidates) = if args.from.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        let ingested = ingest::read_candidates(
-            &args.from,
-            &IngestOptions {
-                skip_invalid: args.skip_invalid,
-                columns: args.columns.clone(),
-                target: Some(target.domain.clone()),
-            },
-        )?;
-        if !args.quiet {
-            for w in &ingested.warnings {
-                warn(w);
-            }
-        }
-        (ingested.candidates, ingested.domains)
-    };
-    let previous = Previous::open(db, &args, &target)?;
-    // The cron use case: without --from, re-verify every page known from earlier audits; with
-    // it, the union. (An archive holds only its own pages, so it is audited as it is.)
-    if archive.is_none() {
-        previous.add_known_pages(&mut candidates)?;
-        if candidates.is_empty() {
-            bail!("{nothing}{}", previous.no_pages_hint());
-        }
-    }
+    check_files(&settings)?;
+    let db = settings.history.db()?;
 
-    let reclaim_urls = args.reclaim_urls as usize;
-    let (verdicts, target_texts, dns, reclaim) = match &archive {
-        Some(path) => {
-            let (verdicts, texts, reclaim) =
-                audit_archive(path, candidates, &target, target_pages, reclaim_urls)?;
-            let dns = Dns::Skipped(
-                "archive audits do no DNS lookups: the archive records no addresses".into(),
-            );
-            (verdicts, texts, dns, reclaim)
-        }
-        None => {
-            let mut settings = crawl_settings(&args.fetch);
-            settings.concurrency = args.concurrency as usize;
-            settings.per_host = args.per_host as usize;
-            settings.delay = Duration::from_millis(args.delay);
-            settings.retries = args.retries;
-            settings.retry_wait = Duration::from_millis(args.retry_wait);
-            let pins = settings.resolve.clone();
-            let crawler =
-                Arc::new(Crawler::new(settings).context("cannot set up the HTTP client")?);
-            let rt = runtime()?;
-            let bar = progress::pages(candidates.len() as u64, !args.no_progress && !args.quiet);
-            let outcome = rt.block_on(async {
-                let all = async {
-                    let verdicts = crawl(
-                        Arc::clone(&crawler),
-                        candidates,
-                        Arc::new(target.clone()),
-                        &bar,
-                    )
-                    .await?;
-                    let urls = context::target_urls(&target, &verdicts, target_pages);
-                    let (texts, checks) =
-                        context::fetch_target_texts(Arc::clone(&crawler), urls).await;
-                    // Reclamation asks the target's own site too: never with --target-pages 0.
-                    let reclaim = if target_pages > 0 && reclaim_urls > 0 {
-                        Some(
-                            reclaim_checks(&crawler, &target, &verdicts, reclaim_urls, checks)
-                                .await,
-                        )
-                    } else {
-                        None
-                    };
-                    let dns = Dns::Resolved(context::resolve_domains(&verdicts, &pins).await);
-                    anyhow::Ok((verdicts, texts, dns, reclaim))
-                };
-                tokio::select! {
-                    r = all => Some(r),
-                    _ = tokio::signal::ctrl_c() => None,
-                }
-            });
-            bar.finish_and_clear();
-            // Don't wait for in-flight requests or parses of an interrupted run.
-            rt.shutdown_background();
-            match outcome {
-                Some(r) => r?,
-                None => {
-                    warn("interrupted: no report was written");
-                    return Ok(ExitStatus::Interrupted);
-                }
-            }
+    // Ingest.
+    let (mut candidates, domain_candidates) = ingest(&settings, db.as_deref())?;
+    let previous = Previous::open(db, &settings)?;
+    if let Some(stored) = previous.stored_settings()? {
+        settings.apply_stored(&stored);
+    }
+    let source = open_source(&settings, &previous, &mut candidates)?;
+
+    // Fetch → extract.
+    let pipeline = Pipeline::new(source, &settings.target, settings.report.progress);
+    let reads = TargetReads {
+        pages: settings.target_pages.value,
+        reclaim_urls: settings.reclaim_urls.value,
+    };
+    let mut verdicts = Collect::new(candidates);
+    let gathered = match pipeline.run(&mut verdicts, reads)? {
+        Ran::Done(g) => g,
+        Ran::Interrupted => {
+            warn("interrupted: no report was written");
+            return Ok(ExitStatus::Interrupted);
         }
     };
+    let verdicts = verdicts.into_verdicts()?;
+    let contacts = actions::contacts_by_page(&verdicts);
 
-    let contacts = context::contacts(&verdicts);
-    let profile = context::profile(
-        &target_texts,
-        target_pages,
-        &topics,
-        config.relevance.language.as_deref(),
-        args.quiet,
-    );
+    // Score.
     let ctx = score::ScoringContext {
-        settings: config.scoring,
-        config: config.path.map(|p| p.display().to_string()),
+        settings: settings.scoring.clone(),
+        config: settings.file.shown_path(),
         ranks,
-        profile,
-        dns,
+        profile: profile(&settings, &gathered.target_texts),
+        dns: gathered.dns,
     };
     let mut audit = score::build_audit(
-        &target,
+        &settings.target,
         verdicts,
         domain_candidates,
         jiff::Timestamp::now().to_string(),
         &ctx,
     );
+
+    // Compare, then what the audit leads to: the removal worklist and the reclamation
+    // section, and the gate.
     let store_comparison = previous.compare(&mut audit)?;
-    // What the audit leads to: the removal worklist and the reclamation section.
-    audit.actions.outreach = disavow::audit_worklist(
+    audit.actions.outreach = actions::audit_worklist(
         &audit,
         &contacts,
         &previous.requests()?,
-        config.disavow.threshold,
-        &config.disavow.keep,
+        settings.worklist.threshold,
+        &settings.worklist.keep,
     );
-    audit.actions.reclamation =
-        reclaim.map(|(checks, skipped, source)| reclaim::build(&audit, &checks, source, skipped));
-    audit.gate = gate::evaluate(&audit, &gate_config);
-    finish(&args, previous, &audit, store_comparison.as_ref())
+    audit.actions.reclamation = gathered
+        .reclaim
+        .map(|r| reclaim::build(&audit, &r.checks, r.source, r.unchecked));
+    audit.gate = gate::evaluate(
+        &audit,
+        &GateConfig {
+            fail_on: settings.gate_conditions(),
+        },
+    );
+
+    // Report → store.
+    finish(&settings, previous, &audit, store_comparison.as_ref())
+}
+
+/// Checks the files named before anything is read: the archive exists, the reports can be
+/// written.
+fn check_files(settings: &AuditSettings) -> anyhow::Result<()> {
+    if let Some(path) = &settings.inputs.archive
+        && !path.is_file()
+    {
+        bail!("cannot read archive `{}`: no such file", path.display())
+    }
+    let report = &settings.report;
+    for out in [&report.output, &report.write_baseline]
+        .into_iter()
+        .flatten()
+        .chain(report.reports.iter().map(|(_, p)| p))
+    {
+        output::check_output_path(out)?;
+    }
+    Ok(())
+}
+
+/// Reads the `--from` inputs: the candidate pages and the domain-only candidates.
+fn ingest(
+    settings: &AuditSettings,
+    db: Option<&std::path::Path>,
+) -> anyhow::Result<(Vec<Candidate>, Vec<DomainCandidate>)> {
+    let inputs = &settings.inputs;
+    if inputs.from.is_empty() && inputs.archive.is_none() && settings.history.baseline.is_none() {
+        // Only earlier audits could say what to re-verify: don't create a store to find none.
+        match db {
+            Some(path) if path.is_file() => {}
+            Some(path) => bail!(
+                "{NOTHING} (there is no history store `{}` with earlier audits to re-verify)",
+                path.display()
+            ),
+            None => bail!("{NOTHING}"),
+        }
+    }
+    if inputs.from.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let ingested = ingest::read_candidates(&inputs.from, &inputs.ingest)?;
+    if !settings.report.quiet {
+        for w in &ingested.warnings {
+            warn(w);
+        }
+    }
+    Ok((ingested.candidates, ingested.domains))
+}
+
+/// The page source of the run, and the final candidates: with the network, the pages known
+/// from earlier audits are added (the cron use case: without `--from`, re-verify every known
+/// page; with it, the union); an archive holds only its own pages, so it is audited as it is,
+/// and without `--from` every page it holds that is not on the target itself is a candidate.
+fn open_source(
+    settings: &AuditSettings,
+    previous: &Previous,
+    candidates: &mut Vec<Candidate>,
+) -> anyhow::Result<Arc<dyn PageSource>> {
+    let Some(path) = &settings.inputs.archive else {
+        previous.add_known_pages(candidates)?;
+        if candidates.is_empty() {
+            bail!("{NOTHING}{}", previous.no_pages_hint());
+        }
+        return Ok(Arc::new(NetworkSource::new(&settings.fetch)?));
+    };
+    let wanted: Option<HashSet<url::Url>> =
+        (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
+    let source = ArchiveSource::open(path, wanted.as_ref())?;
+    if let Some(listing) = source.listing().filter(|_| candidates.is_empty()) {
+        let mut merger = ingest::Merger::default();
+        // The target's own pages are not backlinks (they feed its topical profile).
+        for url in listing
+            .urls
+            .into_iter()
+            .filter(|u| !settings.target.matches_url(u))
+        {
+            merger.add(
+                url,
+                Provenance {
+                    input: source.name().to_string(),
+                    line: 0,
+                    format: listing.format,
+                    claims: Claims::default(),
+                },
+            );
+        }
+        *candidates = merger.finish();
+        if candidates.is_empty() {
+            bail!(
+                "archive `{}` holds no HTTP responses to audit",
+                source.name()
+            );
+        }
+    }
+    Ok(Arc::new(source))
+}
+
+/// The target's topical profile, warning (unless quiet) when its pages were wanted but none
+/// could be read.
+fn profile(settings: &AuditSettings, texts: &[TargetText]) -> Option<TargetProfile> {
+    let topics = settings.profile_topics();
+    if settings.target_pages.value > 0 && texts.is_empty() && !settings.report.quiet {
+        warn(if topics.is_empty() {
+            "none of the target's own pages could be read, and no --topic was given: relevance \
+             is not computed"
+        } else {
+            "none of the target's own pages could be read: relevance compares with --topic terms only"
+        });
+    }
+    TargetProfile::build(texts, &topics, settings.language.value.as_deref())
 }
 
 /// The audit this run is compared with, and the store it is saved to.
@@ -244,16 +237,17 @@ struct Previous {
 
 impl Previous {
     /// Reads the baseline, and locks and opens the store (unless `--no-store`).
-    fn open(db: Option<PathBuf>, args: &AuditArgs, target: &Target) -> anyhow::Result<Previous> {
+    fn open(db: Option<PathBuf>, settings: &AuditSettings) -> anyhow::Result<Previous> {
+        let target = &settings.target;
         // The baseline first: a bad one fails at once instead of after waiting for the lock.
-        let baseline = match &args.baseline {
+        let baseline = match &settings.history.baseline {
             Some(path) => Some(baseline::load(path, &target.domain)?),
             None => None,
         };
         let store = match db {
             None => None,
             Some(path) => {
-                let lock = StoreLock::acquire(&path, args.lock_timeout)?;
+                let lock = StoreLock::acquire(&path, settings.history.lock_timeout.value)?;
                 Some((Store::open(&path)?, lock))
             }
         };
@@ -262,6 +256,19 @@ impl Previous {
             store,
             baseline,
         })
+    }
+
+    /// The settings saved with the target's latest snapshot in the store.
+    fn stored_settings(&self) -> anyhow::Result<Option<StoredSettings>> {
+        let Some((store, _)) = &self.store else {
+            return Ok(None);
+        };
+        let Some(id) = store.latest(&self.target)? else {
+            return Ok(None);
+        };
+        Ok(store
+            .settings_of(id)?
+            .map(|text| StoredSettings::parse(id, &text)))
     }
 
     /// Adds every page of earlier audits (store and baseline) that is not a candidate yet.
@@ -290,7 +297,7 @@ impl Previous {
                 continue;
             }
             candidates.push(Candidate {
-                domain: registrable_domain(url.host_str().unwrap_or_default()),
+                domain: crate::model::host::domain_of(&url),
                 url,
                 provenance: vec![Provenance {
                     input,
@@ -304,7 +311,7 @@ impl Previous {
     }
 
     /// The removal requests recorded for the target (none without a store).
-    fn requests(&self) -> anyhow::Result<Vec<crate::disavow::worklist::Request>> {
+    fn requests(&self) -> anyhow::Result<Vec<crate::actions::worklist::Request>> {
         match &self.store {
             Some((store, _)) => Ok(store.requests(&self.target)?),
             None => Ok(Vec::new()),
@@ -350,45 +357,17 @@ impl Previous {
     }
 }
 
-/// The effective settings of the run, saved with the snapshot so that it explains itself.
-fn settings(args: &AuditArgs) -> serde_json::Value {
-    let paths = |v: &[std::path::PathBuf]| -> Vec<String> {
-        v.iter().map(|p| p.display().to_string()).collect()
-    };
-    serde_json::json!({
-        "from": paths(&args.from),
-        "archive": args.archive.as_ref().map(|p| p.display().to_string()),
-        "brand": args.brand,
-        "keyword": args.keyword,
-        "topic": args.topic,
-        "target_pages": args.target_pages,
-        "reclaim_urls": args.reclaim_urls,
-        "config": args.config.locate().map(|p| p.display().to_string()),
-        "concurrency": args.concurrency,
-        "per_host": args.per_host,
-        "delay_ms": args.delay,
-        "retries": args.retries,
-        "retry_wait_ms": args.retry_wait,
-        "timeout_s": args.fetch.timeout,
-        "max_body": args.fetch.max_body,
-        "ignore_robots": args.fetch.ignore_robots,
-        "allow_private": args.fetch.allow_private,
-        "allow_private_host": args.fetch.allow_private_host,
-        "fail_on": args.fail_on.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
-    })
-}
-
 /// Saves the audit, writes the baseline and the report, prints the verdict and runs the
 /// notification command: everything after the audit is computed.
 fn finish(
-    args: &AuditArgs,
+    settings: &AuditSettings,
     previous: Previous,
     audit: &Audit,
     store_comparison: Option<&Comparison>,
 ) -> anyhow::Result<ExitStatus> {
     // Every report file is written before the audit is saved, and put in place after: a run
     // that cannot write its reports (a full disk) fails without recording a snapshot.
+    let args = &settings.report;
     let mut staged = Vec::new();
     if let Some(path) = &args.write_baseline {
         staged.push(output::stage(path, |w| {
@@ -406,13 +385,17 @@ fn finish(
     };
     if let Some(path) = &args.output {
         staged.push(output::stage(path, |w| {
-            report::render(args.format, audit, &opts, w)
+            report::render(args.format.value, audit, &opts, w)
         })?);
     }
     let mut snapshot: Option<SnapshotId> = None;
     if let Some((mut store, lock)) = previous.store {
         let id = store
-            .save_audit(audit, store_comparison.map(|c| &c.counts), &settings(args))
+            .save_audit(
+                audit,
+                store_comparison.map(|c| &c.counts),
+                &settings.to_stored(),
+            )
             .with_context(|| format!("cannot save the audit to `{}`", store.path().display()))?;
         snapshot = Some(id);
         drop(lock);
@@ -421,7 +404,7 @@ fn finish(
         s.commit()?;
     }
     if args.output.is_none() && !args.quiet {
-        output::write_report(None, |w| report::render(args.format, audit, &opts, w))?;
+        output::write_report(None, |w| report::render(args.format.value, audit, &opts, w))?;
     }
     let Some(gate) = &audit.gate else {
         return Ok(ExitStatus::Pass);
@@ -501,228 +484,5 @@ fn notify(cmd: &str, audit: &Audit, snapshot: Option<SnapshotId>) {
     }
     if let Some(w) = writer {
         let _ = w.join();
-    }
-}
-
-/// Fetches every candidate and extracts its links. Fetching is async; parsing runs on one
-/// thread per core, fed by the crawler's bounded channel, so bodies waiting to be parsed stay
-/// bounded by the crawl's concurrency.
-///
-/// A fixed pool rather than tokio's blocking pool: `spawn_blocking` starts a new thread
-/// whenever none is idle, and a few dozen threads each keeping the memory of the pages they
-/// parsed made the peak resident memory grow with the number of pages.
-async fn crawl(
-    crawler: Arc<Crawler>,
-    candidates: Vec<Candidate>,
-    target: Arc<Target>,
-    bar: &indicatif::ProgressBar,
-) -> anyhow::Result<Vec<(Candidate, PageVerdict)>> {
-    let urls = candidates.iter().map(|c| c.url.clone()).collect();
-    // Fetched pages waiting for a parser. Fetching is several times faster than parsing, so a
-    // short queue keeps the parsers busy; each waiting page is a whole body in memory (64 of
-    // them were 25 MB of the audit benchmark's peak).
-    let (tx, rx) = mpsc::channel(16);
-    let crawl = tokio::spawn(crawler.run(urls, tx));
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let rx = Arc::new(std::sync::Mutex::new(rx));
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel();
-    for n in 0..cores {
-        let rx = Arc::clone(&rx);
-        let done_tx = done_tx.clone();
-        let target = Arc::clone(&target);
-        std::thread::Builder::new()
-            .name(format!("parse-{n}"))
-            .spawn(move || {
-                loop {
-                    // One worker waits on the channel at a time; the others wait for the lock.
-                    let next = rx
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .blocking_recv();
-                    let Some((i, page)) = next else { break };
-                    let v = guarded_verdict(page, &target, extract::verdict);
-                    if done_tx.send((i, v)).is_err() {
-                        break; // the run was cancelled
-                    }
-                }
-            })
-            .context("cannot start a parsing thread")?;
-    }
-    drop(done_tx);
-    // Each candidate with a slot for its verdict: the final list is made from this one in
-    // place (`Option<PageVerdict>` is no larger than `PageVerdict`), so the verdicts of the
-    // whole crawl are never held twice.
-    let mut slots: Vec<(Candidate, Option<PageVerdict>)> =
-        candidates.into_iter().map(|c| (c, None)).collect();
-    while let Some((i, v)) = done_rx.recv().await {
-        slots[i].1 = Some(v);
-        bar.inc(1);
-    }
-    crawl.await.context("the crawler crashed")?;
-    let missing = slots.iter().filter(|(_, v)| v.is_none()).count();
-    if missing > 0 {
-        bail!("internal error: {missing} pages were never processed");
-    }
-    Ok(slots
-        .into_iter()
-        .map(|(c, v)| (c, v.expect("counted above")))
-        .collect())
-}
-
-/// Runs `extract` on a page. Parsing is third-party code on hostile input: a panic there
-/// becomes this page's `parse-failed` error instead of ending the run.
-fn guarded_verdict(
-    page: FetchedPage,
-    target: &Target,
-    extract: impl FnOnce(FetchedPage, &Target) -> PageVerdict,
-) -> PageVerdict {
-    let status = match &page.outcome {
-        FetchOutcome::Html(body) => Some(body.status),
-        _ => None,
-    };
-    let shell = FetchedPage {
-        url: page.url.clone(),
-        final_url: page.final_url.clone(),
-        redirects: page.redirects.clone(),
-        outcome: FetchOutcome::Failed {
-            error: FetchError::ParseFailed,
-            status,
-        },
-    };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract(page, target))) {
-        Ok(v) => v,
-        Err(_) => {
-            warn(&format!(
-                "{}: reading the page failed; it is reported as `parse-failed`",
-                shell.url
-            ));
-            // Not HTML any more: nothing is parsed this time.
-            extract::verdict(shell, target)
-        }
-    }
-}
-
-/// The reclamation checks of a run, the target URLs left unchecked beyond the limit, and
-/// where the answers came from.
-type ReclaimChecks = (Vec<Check>, usize, &'static str);
-
-/// Checks the target URLs live links point to (most linked first, at most `max`), reusing
-/// the answers already fetched for the topical profile (`done`).
-async fn reclaim_checks(
-    crawler: &Arc<Crawler>,
-    target: &Target,
-    verdicts: &Verdicts,
-    max: usize,
-    done: Vec<Check>,
-) -> ReclaimChecks {
-    let (linked, total) = context::linked_target_urls(target, verdicts, max);
-    let wanted: HashSet<String> = linked.iter().map(ToString::to_string).collect();
-    let fetched: HashSet<String> = done.iter().map(|c| c.url.clone()).collect();
-    let rest: Vec<url::Url> = linked
-        .into_iter()
-        .filter(|u| !fetched.contains(u.as_str()))
-        .collect();
-    let mut checks: Vec<Check> = done
-        .into_iter()
-        .filter(|c| wanted.contains(&c.url))
-        .collect();
-    checks.extend(context::check_target_urls(Arc::clone(crawler), rest).await);
-    checks.sort_by(|a, b| a.url.cmp(&b.url));
-    (checks, total - wanted.len(), "network")
-}
-
-/// Audits from a WARC archive: the candidates (or, without any, every page it holds that is
-/// not on the target itself), plus the target's own pages it holds, and the reclamation
-/// checks of the linked target URLs it holds.
-fn audit_archive(
-    path: &std::path::Path,
-    mut candidates: Vec<Candidate>,
-    target: &Target,
-    target_pages: usize,
-    reclaim_urls: usize,
-) -> anyhow::Result<(Verdicts, Vec<TargetText>, Option<ReclaimChecks>)> {
-    let wanted: Option<HashSet<url::Url>> =
-        (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
-    let archive = Archive::open(path, wanted.as_ref())?;
-    if candidates.is_empty() {
-        let name = ingest::display_name(path);
-        let mut merger = ingest::Merger::default();
-        // The target's own pages are not backlinks (they feed its topical profile).
-        for url in archive
-            .page_urls()
-            .into_iter()
-            .filter(|u| !target.matches_url(u))
-        {
-            merger.add(
-                url,
-                Provenance {
-                    input: name.clone(),
-                    line: 0,
-                    format: InputFormat::Archive,
-                    claims: Claims::default(),
-                },
-            );
-        }
-        candidates = merger.finish();
-        if candidates.is_empty() {
-            bail!("archive `{name}` holds no HTTP responses to audit");
-        }
-    }
-    let max_redirects = crate::crawl::CrawlSettings::default().max_redirects;
-    let verdicts: Vec<(Candidate, PageVerdict)> = candidates
-        .into_iter()
-        .map(|c| {
-            let page = archive.fetch(&c.url, max_redirects);
-            let v = guarded_verdict(page, target, extract::verdict);
-            (c, v)
-        })
-        .collect();
-    let urls = context::target_urls(target, &verdicts, target_pages);
-    let (linked, total) = context::linked_target_urls(target, &verdicts, reclaim_urls);
-    let read = |archive: &Archive| {
-        let texts = context::archive_target_texts(archive, &urls, max_redirects);
-        let checks = context::archive_checks(archive, &linked, max_redirects);
-        (texts, checks)
-    };
-    let (texts, checks) = if urls.is_empty() && linked.is_empty() {
-        (Vec::new(), Vec::new())
-    } else if wanted.is_none() {
-        read(&archive)
-    } else {
-        // The first pass kept only the candidates: read the target's pages in a second one.
-        let wanted: HashSet<url::Url> = urls.iter().chain(&linked).cloned().collect();
-        read(&Archive::open(path, Some(&wanted))?)
-    };
-    let reclaim = (reclaim_urls > 0).then(|| (checks, total - linked.len(), "archive"));
-    Ok((verdicts, texts, reclaim))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{EncodingSource, HtmlBody, VerdictOutcome};
-
-    #[test]
-    fn a_parser_panic_is_one_page_error() {
-        let url = url::Url::parse("https://blog.test/p").unwrap();
-        let page = FetchedPage {
-            url: url.clone(),
-            final_url: url,
-            redirects: Vec::new(),
-            outcome: FetchOutcome::Html(HtmlBody {
-                status: 200,
-                text: "<p>x</p>".into(),
-                encoding: "UTF-8",
-                encoding_source: EncodingSource::Header,
-                x_robots_tag: Vec::new(),
-            }),
-        };
-        let target = Target::parse("example.com").unwrap();
-        let v = guarded_verdict(page, &target, |_, _| panic!("hostile page"));
-        assert_eq!(v.http_status, Some(200));
-        assert!(matches!(
-            v.outcome,
-            VerdictOutcome::Failed(FetchError::ParseFailed)
-        ));
     }
 }

@@ -12,11 +12,13 @@
 //!   #pr_val #host_rev [#n_hosts]` (tab-separated), then one row per host or domain with its
 //!   name reversed (`com.example`); the harmonic-centrality position is the rank.
 
+use super::resolve;
 use crate::cli::{AuthorityArgs, AuthorityCommand, AuthorityImportArgs, AuthorityShowArgs};
 use crate::exit::ExitStatus;
 use crate::ingest::decode::{Container, container};
 use crate::output;
 use crate::score::ranks::{self, INFO_FILE, RankInfo, RankTable, TABLE_FILE, rank_authority};
+use crate::settings::Env;
 use anyhow::{Context, bail};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -63,7 +65,8 @@ pub struct ImportError {
 fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let name = args.file.display().to_string();
-    let dir = args.data.create()?;
+    let storage = resolve::data_dir(&args.data, &Env::from_process());
+    let dir = storage.create_data_dir()?.to_path_buf();
     let mut input = open(&args.file)?;
     let work = tempfile::Builder::new()
         .prefix(".authority-import-")
@@ -253,7 +256,7 @@ fn parse(line: &str, format: Format) -> Result<(Vec<u8>, u64), String> {
         .ok()
         .filter(|r| *r >= 1)
         .ok_or_else(|| format!("`{}` is not a rank (a whole number from 1)", shorten(rank)))?;
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let name = crate::model::host::normalize(name);
     let valid = !name.is_empty()
         && name.contains('.')
         && !name.starts_with('.')
@@ -350,7 +353,8 @@ impl Iterator for Merge {
 }
 
 fn show(args: &AuthorityShowArgs) -> anyhow::Result<ExitStatus> {
-    let dir = args.data.require()?;
+    let storage = resolve::data_dir(&args.data, &Env::from_process());
+    let dir = storage.data_dir()?.to_path_buf();
     let Some(table) = RankTable::open(&dir)? else {
         bail!(
             "no rank table in `{}`; import one with `backlinks authority import FILE`",

@@ -1,18 +1,19 @@
 //! `backlinks disavow`: a Google disavow file from the latest stored audit of a target
 //! (optionally merged into an existing file), `disavow validate FILE` and `disavow diff OLD
-//! NEW`. The decisions are made by [`crate::disavow`]; this command reads the store and the
+//! NEW`. The decisions are made by [`crate::actions`]; this command reads the store and the
 //! files, and reports on standard error what it added, dropped and kept.
 
+use super::resolve::{self, ActionSettings};
+use crate::actions::disavow::merge::{self, MergeReport};
+use crate::actions::disavow::plan::{self, PageFindings, Plan};
+use crate::actions::disavow::{DisavowFile, validate};
+use crate::actions::worklist::{self, Request};
 use crate::cli::{DisavowArgs, DisavowCommand, DisavowDiffArgs, DisavowValidateArgs};
-use crate::config::Config;
-use crate::disavow::merge::{self, MergeReport};
-use crate::disavow::plan::{self, PageFindings, Plan};
-use crate::disavow::worklist::{self, Request};
-use crate::disavow::{DisavowFile, validate};
 use crate::exit::ExitStatus;
 use crate::model::{OutreachItem, Target};
 use crate::output::{self, warn};
 use crate::report::sanitize::strip_controls;
+use crate::settings::Env;
 use crate::store::{SnapshotId, Store};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
@@ -58,55 +59,29 @@ pub fn latest(store: &Store, target: &str) -> anyhow::Result<Latest> {
     })
 }
 
-/// The keep list: `[disavow] keep` and every `--keep FILE` (one domain per line, `#`
-/// comments and blank lines ignored); a line that is not a domain is an error with its line.
-pub fn keep_list(config: &Config, files: &[PathBuf]) -> anyhow::Result<Vec<String>> {
-    let mut keep = config.disavow.keep.clone();
-    for file in files {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read keep list `{}`", file.display()))?;
-        for (i, line) in text.lines().enumerate() {
-            let l = line.trim();
-            if l.is_empty() || l.starts_with('#') {
-                continue;
-            }
-            let l = l.strip_prefix("domain:").unwrap_or(l);
-            // The same normalisation as `[disavow] keep` (IDNA, so `bücher.example` matches
-            // the hosts of the audit), without its `*.` leniency: a file line is exact.
-            let host = (!l.contains('*') && l.contains('.'))
-                .then(|| crate::config::domain(l))
-                .flatten();
-            let Some(host) = host else {
-                bail!(
-                    "{}:{}: `{}` is not a domain name (one domain per line, e.g. partner.example)",
-                    file.display(),
-                    i + 1,
-                    strip_controls(l)
-                );
-            };
-            keep.push(host);
-        }
-    }
-    keep.sort();
-    keep.dedup();
-    Ok(keep)
-}
-
 fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.load()?;
+    let env = Env::from_process();
+    let file = resolve::file(&args.config, &env)?;
     let target = Target::parse(args.target.as_deref().unwrap_or_default())?;
     if let Some(out) = &args.output {
         output::check_output_path(out)?;
     }
-    let keep = keep_list(&config, &args.keep)?;
+    let settings = ActionSettings::resolve(
+        &file,
+        args.threshold,
+        args.granularity,
+        &args.keep,
+        args.outreach_first,
+    )?;
+    let keep = settings.keep.clone();
     // The file to merge into is read (and checked) before the store: a bad one fails first.
     let existing = match &args.merge {
         Some(path) => Some(read_existing(path)?),
         None => None,
     };
-    let store = Store::open_existing_at(&args.db)?;
+    let store = Store::open_existing(resolve::storage(&args.db, &env).db()?)?;
     let latest = latest(&store, &target.domain)?;
-    let threshold = args.threshold.unwrap_or(config.disavow.threshold);
+    let threshold = settings.threshold.value;
     let items = worklist::worklist(
         &latest.pages,
         &latest.requests,
@@ -116,9 +91,9 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
     );
     let opts = plan::Options {
         threshold,
-        granularity: args.granularity.unwrap_or(config.disavow.granularity),
+        granularity: settings.granularity.value,
         keep: keep.clone(),
-        outreach_first: args.outreach_first || config.disavow.outreach_first,
+        outreach_first: settings.outreach_first.value,
         audited_at: latest.generated_at.clone(),
     };
     let plan = plan::plan(&latest.pages, &items, &opts);
@@ -221,7 +196,7 @@ fn summarize(plan: &Plan, report: &MergeReport, merged: Option<&str>, items: &[O
     let domains = report
         .added
         .iter()
-        .filter(|e| matches!(e, crate::disavow::Entry::Domain(_)))
+        .filter(|e| matches!(e, crate::actions::disavow::Entry::Domain(_)))
         .count();
     line(format!(
         "{} new entries ({domains} domains, {} URLs){}",
@@ -309,27 +284,4 @@ fn run_diff(args: &DisavowDiffArgs) -> anyhow::Result<ExitStatus> {
         )
     })?;
     Ok(ExitStatus::Pass)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keep_file_domains_are_normalised_like_the_config() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("keep.txt");
-        std::fs::write(
-            &file,
-            "# partners\nBücher.Example.\ndomain:partner.example\n",
-        )
-        .unwrap();
-        let keep = keep_list(&Config::default(), std::slice::from_ref(&file)).unwrap();
-        assert_eq!(keep, ["partner.example", "xn--bcher-kva.example"]);
-        std::fs::write(&file, "ok.example\n*.wild.example\n").unwrap();
-        let err = keep_list(&Config::default(), &[file])
-            .unwrap_err()
-            .to_string();
-        assert!(err.ends_with(":2: `*.wild.example` is not a domain name (one domain per line, e.g. partner.example)"), "{err}");
-    }
 }

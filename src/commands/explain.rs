@@ -1,11 +1,13 @@
 //! `backlinks explain [CODE]`: what a finding or page error code means. The text comes from the
 //! same rule definitions the scorer uses, so it cannot drift from what the audit does.
 
+use super::resolve;
 use crate::cli::ExplainArgs;
 use crate::exit::ExitStatus;
 use crate::model::{FetchError, SkipReason};
 use crate::output;
 use crate::score::rules;
+use crate::settings::Env;
 use anyhow::bail;
 
 /// Page `error` codes that are not fetch errors or skip reasons.
@@ -22,8 +24,8 @@ const OTHER_PAGE_ERRORS: [(&str, &str); 2] = [
 
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.load()?;
-    let settings = &config.scoring;
+    let file = resolve::file(&args.config, &Env::from_process())?;
+    let settings = &file.config.scoring;
     let Some(code) = args.code.as_deref() else {
         output::write_report(None, |w| {
             writeln!(w, "Finding codes (backlinks explain CODE for details):")?;
@@ -107,8 +109,8 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
                 "\n[domains] allow = [...] silences every rule with points for those domains; \
                  [domains] deny = [...] makes their links toxic."
             )?;
-            if let Some(p) = &config.path {
-                writeln!(w, "(settings from {})", p.display())?;
+            if let Some(p) = file.shown_path() {
+                writeln!(w, "(settings from {p})")?;
             }
             Ok(())
         })?;

@@ -1,19 +1,21 @@
 //! `backlinks history` and `backlinks diff`: read the history store, never write it (beyond
 //! upgrading its schema), so they need no lock and run while an audit is saving (WAL).
 
+use super::resolve;
 use crate::cli::{DiffArgs, HistoryArgs};
 use crate::compare::compare;
 use crate::exit::ExitStatus;
 use crate::model::{Diff, History, PreviousAudit, Target};
 use crate::output;
 use crate::report::{RenderOptions, history};
+use crate::settings::Env;
 use crate::store::{self, Store};
 use anyhow::bail;
 
 /// Runs `history`.
 pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing_at(&args.db)?;
+    let store = Store::open_existing(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let doc = History {
         snapshots: store.snapshots(&target.domain)?,
         target: target.domain,
@@ -31,7 +33,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
 /// Runs `diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing_at(&args.db)?;
+    let store = Store::open_existing(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let shown = store.path().display().to_string();
     let snaps = store.snapshots(&target.domain)?;
     let find = |id: i64| {

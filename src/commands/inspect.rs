@@ -2,13 +2,15 @@
 //! evidence, using the same extract stage as `audit`. JSON Lines by default (one object per
 //! input), or a readable table.
 
-use super::{crawl_settings, runtime};
-use crate::cli::{InspectArgs, InspectFormat};
-use crate::crawl::{Crawler, decode};
+use super::resolve;
+use crate::cli::{Given, InspectArgs, InspectFormat};
+use crate::crawl::decode;
 use crate::exit::ExitStatus;
 use crate::extract::{self, LinkFilter};
 use crate::model::{FetchOutcome, LinkObservation, Target};
 use crate::output;
+use crate::pipeline::PageSource;
+use crate::pipeline::network::NetworkSource;
 use crate::report::sanitize::{strip_controls, truncate};
 use anyhow::Context;
 use serde::Serialize;
@@ -31,7 +33,7 @@ struct Inspected {
 }
 
 /// Runs `inspect`.
-pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     let target = args.target.as_deref().map(Target::parse).transpose()?;
     let filter = match &target {
         Some(t) => LinkFilter::Target(t),
@@ -39,9 +41,8 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
     };
     let needs_network = args.inputs.iter().any(|i| is_url(i));
     let fetcher = if needs_network {
-        let crawler =
-            Crawler::new(crawl_settings(&args.fetch)).context("cannot set up the HTTP client")?;
-        Some((crawler, runtime()?))
+        let source = NetworkSource::new(&resolve::fetch(&args.fetch, given))?;
+        Some((source, crate::pipeline::runtime()?))
     } else {
         None
     };
@@ -49,9 +50,9 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
     let mut results = Vec::new();
     for input in &args.inputs {
         let r = match (&fetcher, is_url(input)) {
-            (Some((crawler, rt)), true) => {
+            (Some((source, rt)), true) => {
                 let url = Url::parse(input).with_context(|| format!("invalid URL `{input}`"))?;
-                inspect_url(crawler, rt, input, &url, filter)
+                inspect_url(source, rt, input, &url, filter)
             }
             _ => inspect_file(input, args.base_url.as_ref(), filter)?,
         };
@@ -102,13 +103,13 @@ fn inspect_file(
 }
 
 fn inspect_url(
-    crawler: &Crawler,
+    source: &dyn PageSource,
     rt: &tokio::runtime::Runtime,
     input: &str,
     url: &Url,
     filter: LinkFilter<'_>,
 ) -> Inspected {
-    let page = rt.block_on(crawler.fetch(url));
+    let page = rt.block_on(source.fetch(url));
     let mut r = Inspected {
         input: input.to_string(),
         url: Some(page.final_url.to_string()),

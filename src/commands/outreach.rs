@@ -2,14 +2,16 @@
 //! with the contact routes found on their pages and the requests made so far), and
 //! `backlinks outreach mark URL --requested`, which records a request in the store.
 
-use super::disavow::{keep_list, latest};
+use super::disavow::latest;
+use super::resolve::{self, ActionSettings};
+use crate::actions::worklist::{self, Request};
 use crate::cli::{OutreachArgs, OutreachCommand, OutreachMarkArgs, WorklistFormat};
-use crate::disavow::worklist::{self, Request};
 use crate::exit::ExitStatus;
 use crate::model::{OutreachItem, Target, normalize_url};
 use crate::output;
 use crate::report::color;
 use crate::report::sanitize::{csv_cell, strip_controls, truncate};
+use crate::settings::Env;
 use crate::store::Store;
 use anyhow::{Context, bail};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
@@ -24,19 +26,20 @@ pub fn run(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.load()?;
+    let env = Env::from_process();
+    let file = resolve::file(&args.config, &env)?;
     let target = Target::parse(args.target.as_deref().unwrap_or_default())?;
     if let Some(out) = &args.output {
         output::check_output_path(out)?;
     }
-    let keep = keep_list(&config, &args.keep)?;
-    let store = Store::open_existing_at(&args.db)?;
+    let settings = ActionSettings::resolve(&file, args.threshold, None, &args.keep, false)?;
+    let store = Store::open_existing(resolve::storage(&args.db, &env).db()?)?;
     let latest = latest(&store, &target.domain)?;
     let items = worklist::worklist(
         &latest.pages,
         &latest.requests,
-        args.threshold.unwrap_or(config.disavow.threshold),
-        &keep,
+        settings.threshold.value,
+        &settings.keep,
         &latest.generated_at,
     );
     let to_terminal = args.output.is_none() && output::stdout_is_terminal();
@@ -194,7 +197,7 @@ fn mark(args: OutreachMarkArgs) -> anyhow::Result<ExitStatus> {
         Some(d) => parse_date(d)?,
         None => jiff::Timestamp::now().to_string(),
     };
-    let mut store = Store::open_existing_at(&args.db)?;
+    let mut store = Store::open_existing(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let known = store.targets_of_page(url.as_str())?;
     let target = match &args.target {
         Some(t) => {

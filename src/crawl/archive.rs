@@ -45,6 +45,14 @@ impl Archive {
     /// targets reachable from them) are kept in memory; without, every response is.
     pub fn open(path: &Path, wanted: Option<&HashSet<Url>>) -> Result<Archive, ArchiveError> {
         let mut archive = Archive::default();
+        archive.load(path, wanted)?;
+        Ok(archive)
+    }
+
+    /// Reads more of the archive: the `wanted` URLs (and their recorded redirects) not held
+    /// yet, or every response without `wanted`.
+    pub fn load(&mut self, path: &Path, wanted: Option<&HashSet<Url>>) -> Result<(), ArchiveError> {
+        let archive = self;
         let mut want: Option<HashSet<Url>> = wanted.cloned();
         // Redirect targets that are not candidates are only known after a pass; follow them
         // with further passes (bounded, as redirect chains are).
@@ -72,7 +80,12 @@ impl Archive {
             }
             *w = more;
         }
-        Ok(archive)
+        Ok(())
+    }
+
+    /// Whether a response for `url` (normalised) is held.
+    pub fn holds(&self, url: &Url) -> bool {
+        self.responses.contains_key(url)
     }
 
     /// Every URL with a stored non-redirect response, in archive order (used when the audit has

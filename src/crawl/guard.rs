@@ -8,6 +8,7 @@
 //! the crawler checks those itself on the first URL and on every redirect hop
 //! ([`is_public_ip`]). `--resolve` pins are served by the same resolver, so they are guarded too.
 
+use crate::model::host;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -119,10 +120,20 @@ impl std::str::FromStr for ResolvePin {
         let addr = addr.trim_start_matches('[').trim_end_matches(']');
         let addr: IpAddr = addr.parse().map_err(|_| bad())?;
         Ok(ResolvePin {
-            host: host.trim_end_matches('.').to_ascii_lowercase(),
+            host: crate::model::host::parse(host).ok_or_else(bad)?,
             port,
             addr,
         })
+    }
+}
+
+impl std::fmt::Display for ResolvePin {
+    /// curl's syntax, as `--resolve` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.addr {
+            IpAddr::V4(a) => write!(f, "{}:{}:{a}", self.host, self.port),
+            IpAddr::V6(a) => write!(f, "{}:{}:[{a}]", self.host, self.port),
+        }
     }
 }
 
@@ -139,7 +150,7 @@ pub struct PrivatePolicy {
 impl PrivatePolicy {
     /// Whether `host` may use the non-public address `ip`.
     pub fn allows(&self, host: &str, ip: IpAddr) -> bool {
-        self.allow_all || is_public_ip(ip) || self.hosts.contains(host.trim_end_matches('.'))
+        self.allow_all || is_public_ip(ip) || self.hosts.contains(&host::normalize(host))
     }
 }
 
@@ -166,7 +177,7 @@ impl GuardedResolver {
     /// Whether `host` resolves (through the pins, else the system) only to addresses the
     /// policy refuses. A name that does not resolve is not refused here.
     pub async fn refuses(&self, host: &str) -> bool {
-        let host = normalize_host(host);
+        let host = host::normalize(host);
         match lookup(&self.pins, &host).await {
             Ok(addrs) => {
                 !addrs.is_empty() && addrs.iter().all(|ip| !self.policy.allows(&host, *ip))
@@ -174,11 +185,6 @@ impl GuardedResolver {
             Err(_) => false,
         }
     }
-}
-
-/// A host name as pins and policies know it: lower case, no trailing dot.
-fn normalize_host(host: &str) -> String {
-    host.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The addresses of `host` (normalised): its pin, else the system resolver's answer.
@@ -194,7 +200,7 @@ async fn lookup(pins: &HashMap<String, IpAddr>, host: &str) -> std::io::Result<V
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let host = normalize_host(name.as_str());
+        let host = host::normalize(name.as_str());
         let pins = Arc::clone(&self.pins);
         let policy = Arc::clone(&self.policy);
         Box::pin(async move {

@@ -60,15 +60,13 @@ impl ProxyChoice {
         };
         urls.iter()
             .filter_map(|u| u.host_str())
-            .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+            .map(crate::model::host::normalize)
             .collect()
     }
 }
 pub use robots::ROBOTS_AGENT;
 
-use crate::model::{
-    FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason, registrable_domain,
-};
+use crate::model::{FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason};
 use guard::GuardedResolver;
 use host::{Host, HostPool, MAX_HOST_WAIT};
 use http::{RawResponse, RequestFailure};
@@ -421,7 +419,7 @@ pub(crate) fn classify_response(url: &Url, resp: RawResponse) -> Hop {
                 .filter_map(|v| v.to_str().ok())
                 .map(str::to_string)
                 .collect();
-            let tld = url.host_str().and_then(|h| h.rsplit('.').next());
+            let tld = url.host_str().map(crate::model::host::tld);
             let (text, encoding, encoding_source) =
                 decode::decode_html(&resp.body, content_type.as_deref(), tld.map(str::as_bytes));
             Hop::Done(FetchOutcome::Html(HtmlBody {
@@ -438,7 +436,7 @@ pub(crate) fn classify_response(url: &Url, resp: RawResponse) -> Hop {
 
 /// The politeness key of a URL: its registrable domain.
 fn host_key(url: &Url) -> String {
-    registrable_domain(url.host_str().unwrap_or_default())
+    crate::model::host::domain_of(url)
 }
 
 /// The IP address of a URL whose host is a literal address.

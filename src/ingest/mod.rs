@@ -36,9 +36,7 @@ pub use gsc::LANGUAGES as GSC_LANGUAGES;
 pub use stats::{InputReport, ReasonCount};
 pub use url_list::parse_page_url;
 
-use crate::model::{
-    Candidate, Claims, DomainCandidate, InputFormat, Provenance, normalize_url, registrable_domain,
-};
+use crate::model::{Candidate, Claims, DomainCandidate, InputFormat, Provenance, normalize_url};
 use decode::{Container, SNIFF_BYTES, container, read_head, sniff_encoding, utf8_stream};
 use detect::Detected;
 use schema::{Binding, Row, Skip};
@@ -827,8 +825,7 @@ impl Merger {
         match self.index.get(&url) {
             Some(&i) => self.candidates[i].provenance.push(provenance),
             None => {
-                let domain = domain
-                    .unwrap_or_else(|| registrable_domain(url.host_str().unwrap_or_default()));
+                let domain = domain.unwrap_or_else(|| crate::model::host::domain_of(&url));
                 self.index.insert(url.clone(), self.candidates.len());
                 self.candidates.push(Candidate {
                     url,

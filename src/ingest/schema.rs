@@ -388,10 +388,9 @@ fn site_domain(text: &str) -> Option<String> {
         .trim_end_matches('.')
         .to_lowercase();
     let host = host.strip_prefix("sc-domain:").unwrap_or(&host);
-    let url = Url::parse(&format!("http://{host}/")).ok()?;
-    let host = url.host_str()?;
+    let host = crate::model::host::parse(host)?;
     (host.contains('.') || host.parse::<std::net::IpAddr>().is_ok())
-        .then(|| registrable_domain(host))
+        .then(|| registrable_domain(&host))
 }
 
 /// Quotes user text for an error message, shortened and without control characters.

@@ -3,7 +3,7 @@
 //! what `backlinks sources` prints and where `audit`'s input warnings come from.
 
 use super::schema::{Oddities, Skip};
-use crate::model::{InputFormat, registrable_domain};
+use crate::model::InputFormat;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -156,7 +156,7 @@ impl PageKey {
     pub fn of(url: &Url) -> PageKey {
         PageKey {
             fingerprint: url_fingerprint(url),
-            domain: registrable_domain(url.host_str().unwrap_or_default()),
+            domain: crate::model::host::domain_of(url),
         }
     }
 }

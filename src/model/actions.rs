@@ -2,7 +2,7 @@
 //! contact routes found on them and the requests already made), the target URLs that lose
 //! links to 404s or redirect chains (reclamation), and the toxicity distribution the reports
 //! chart (counted by the score stage with the summary). The `actions` field of the JSON
-//! report, computed by [`crate::disavow`] and the audit command before anything is rendered.
+//! report, computed by [`crate::actions`] and the audit command before anything is rendered.
 
 use super::{ContactRoute, RedirectHop};
 use serde::Serialize;

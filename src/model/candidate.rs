@@ -271,19 +271,6 @@ pub fn normalize_url(mut url: Url) -> Url {
     url
 }
 
-/// The registrable domain (eTLD+1) of `host` according to the Public Suffix List, or the host
-/// itself for IP addresses and names that have no registrable part (`localhost`).
-pub fn registrable_domain(host: &str) -> String {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
-        return host;
-    }
-    match psl::domain_str(&host) {
-        Some(d) => d.to_string(),
-        None => host,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,13 +285,5 @@ mod tests {
         assert_eq!(c.as_str(), "https://x.test/");
         let d = normalize_url(Url::parse("https://x.test.:8443/a?q=1#f").unwrap());
         assert_eq!(d.as_str(), "https://x.test:8443/a?q=1");
-    }
-
-    #[test]
-    fn registrable_domains() {
-        assert_eq!(registrable_domain("a.b.example.co.uk"), "example.co.uk");
-        assert_eq!(registrable_domain("127.0.0.1"), "127.0.0.1");
-        assert_eq!(registrable_domain("localhost"), "localhost");
-        assert_eq!(registrable_domain("blog.referrer.test"), "referrer.test");
     }
 }

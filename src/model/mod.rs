@@ -9,6 +9,7 @@ mod actions;
 mod audit;
 mod candidate;
 mod comparison;
+pub mod host;
 mod observation;
 mod page;
 mod target;
@@ -24,12 +25,12 @@ pub use audit::{
 };
 pub use candidate::{
     Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,
-    registrable_domain,
 };
 pub use comparison::{
     ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
     LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
 };
+pub use host::registrable_domain;
 pub use observation::{
     AnchorType, ContactKind, ContactRoute, LinkObservation, PageAnalysis, PageSignals, PageVerdict,
     Placement, TargetText, TermVector, VerdictOutcome,

@@ -47,11 +47,7 @@ impl Target {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(err("only http(s) URLs or bare domains can be audited"));
         }
-        let host = url
-            .host_str()
-            .ok_or_else(|| err("it has no host"))?
-            .trim_end_matches('.')
-            .to_string();
+        let host = super::host::normalize(url.host_str().ok_or_else(|| err("it has no host"))?);
         if host.is_empty() {
             return Err(err("it has no host"));
         }
@@ -79,16 +75,12 @@ impl Target {
         self
     }
 
-    /// Whether `host` (already lower-case, as `url` gives it) is a host of the target.
+    /// Whether `host` is a host of the target ([`super::host::is_within`] its domain).
     ///
     /// Look-alikes such as `example.com.evil.net` or `notexample.com` do not match: the host
     /// must equal the domain or end with `.` followed by it.
     pub fn matches_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.');
-        host == self.domain
-            || (host.len() > self.domain.len()
-                && host.ends_with(&self.domain)
-                && host.as_bytes()[host.len() - self.domain.len() - 1] == b'.')
+        super::host::is_within(host, &self.domain)
     }
 
     /// Whether `url` points at a host of the target (any scheme, any port).

@@ -3,20 +3,20 @@
 //! Pure and deterministic: the same pages and [`ScoringContext`] give the same audit (only
 //! `generated_at` is passed in). Every number is a documented weighted sum of named components
 //! (`components` in the JSON), and every flag comes from a named rule in [`rules`] with its
-//! evidence, raised through [`settings::Settings::flag`] so that `backlinks.toml` overrides
+//! evidence, raised through [`rule_settings::ScoringSettings::flag`] so that `backlinks.toml` overrides
 //! apply everywhere. The weights below are explained in `docs/scoring.md`; changing any of them
 //! bumps [`SCORING_VERSION`].
 
 pub mod anchors;
 pub mod authority;
 mod domain_only;
-pub mod network;
+pub mod link_network;
 pub mod profile;
 pub mod ranks;
 pub mod reconcile;
 pub mod relevance;
+pub mod rule_settings;
 pub mod rules;
-pub mod settings;
 
 use crate::model::{
     AnchorMix, AnchorType, Audit, Candidate, DomainCandidate, DomainReport, Flag, LinkObservation,
@@ -25,11 +25,11 @@ use crate::model::{
     TermVector, ToolInfo, ToxicityBucket, VerdictOutcome,
 };
 use authority::Authority;
-use network::Dns;
+use link_network::Dns;
 use ranks::RankTable;
 use relevance::TargetProfile;
+use rule_settings::ScoringSettings;
 use rules::Rule;
-use settings::Settings;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
@@ -54,7 +54,7 @@ const UNKNOWN_RELEVANCE: f64 = 0.5;
 #[derive(Debug, Default)]
 pub struct ScoringContext {
     /// Rule levels, points, thresholds and domain lists in force.
-    pub settings: Settings,
+    pub settings: ScoringSettings,
     /// The `backlinks.toml` they came from (reported in `tool.config`).
     pub config: Option<String>,
     /// The imported domain rank table, if any.
@@ -104,7 +104,7 @@ pub fn build_audit(
     generated_at: String,
     ctx: &ScoringContext,
 ) -> Audit {
-    let (network_flags, not_evaluated) = network::findings(&pages, &ctx.settings, &ctx.dns);
+    let (network_flags, not_evaluated) = link_network::findings(&pages, &ctx.settings, &ctx.dns);
     let mut reports: Vec<PageReport> = pages
         .into_iter()
         .zip(network_flags)
@@ -309,9 +309,9 @@ fn page_report(
 }
 
 /// Flags that belong to the referring domain itself.
-fn domain_flags(host: &str, settings: &Settings) -> Vec<Flag> {
+fn domain_flags(host: &str, settings: &ScoringSettings) -> Vec<Flag> {
     let mut flags = Vec::new();
-    let tld = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    let tld = crate::model::host::tld(host);
     if spam_tlds().contains(tld) {
         flags.extend(settings.flag(&rules::SPAM_TLD, host, format!("top-level domain .{tld}")));
     }
@@ -625,7 +625,7 @@ fn paid_parameters(href: &str) -> Vec<String> {
 }
 
 /// Toxicity: the points of every distinct rule among the link's flags, capped at 100.
-fn score_toxicity(l: &mut LinkReport, settings: &Settings) {
+fn score_toxicity(l: &mut LinkReport, settings: &ScoringSettings) {
     let mut seen = HashSet::new();
     let mut total: u32 = 0;
     for f in &l.flags {
@@ -687,7 +687,7 @@ fn domain_reports(pages: &[PageReport], ctx: &ScoringContext) -> Vec<DomainRepor
                 })
                 .collect();
             let links = pages.iter().flat_map(|p| &p.links);
-            let host = profile::host_of(&pages[0].source_url);
+            let host = crate::model::host::of_url(&pages[0].source_url).unwrap_or_default();
             let metrics = pages
                 .iter()
                 .flat_map(|p| p.provenance.iter().map(|v| &v.claims.metrics));

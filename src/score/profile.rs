@@ -6,9 +6,9 @@
 //! group (the same link repeated in the boilerplate of many pages of one domain) counts once
 //! as a whole, so one blogroll on 500 pages cannot drown the rest of the profile.
 
-use super::network::{Dns, ip_block};
+use super::link_network::{Dns, ip_block};
+use super::rule_settings::ScoringSettings;
 use super::rules;
-use super::settings::Settings;
 use crate::model::{
     AnchorType, AuthorityBucket, Diversity, DomainReport, Flag, LinkReport, PageReport, PageStatus,
     Placement, ScoreComponent,
@@ -35,7 +35,7 @@ fn boilerplate(p: Placement) -> bool {
 
 /// Flags sitewide links: the same target and anchor, outside the editorial content, on at
 /// least `min-pages` live pages of one referring domain.
-pub fn mark_sitewide(reports: &mut [PageReport], settings: &Settings) {
+pub fn mark_sitewide(reports: &mut [PageReport], settings: &ScoringSettings) {
     if !settings.enabled(&rules::SITEWIDE_LINK) {
         return;
     }
@@ -51,7 +51,7 @@ pub fn mark_sitewide(reports: &mut [PageReport], settings: &Settings) {
         }
     }
     for p in reports.iter_mut().filter(|p| p.status == PageStatus::Live) {
-        let host = host_of(&p.source_url);
+        let host = crate::model::host::of_url(&p.source_url).unwrap_or_default();
         for i in 0..p.links.len() {
             let l = &p.links[i];
             if !boilerplate(l.placement) {
@@ -70,14 +70,6 @@ pub fn mark_sitewide(reports: &mut [PageReport], settings: &Settings) {
             }
         }
     }
-}
-
-/// The host of a URL string (empty when it has none).
-pub fn host_of(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The profile's links, each page once (two candidates redirecting to one page count once)
@@ -115,7 +107,10 @@ fn percent(n: usize, of: usize) -> f64 {
 }
 
 /// Anchor-mix findings over the collapsed links.
-pub fn anchor_findings(links: &[(&PageReport, &LinkReport)], settings: &Settings) -> Vec<Flag> {
+pub fn anchor_findings(
+    links: &[(&PageReport, &LinkReport)],
+    settings: &ScoringSettings,
+) -> Vec<Flag> {
     let n = links.len();
     let mut flags = Vec::new();
     let count =

@@ -81,7 +81,7 @@ impl RankTable {
     /// The rank of `host`, trying the host itself and then each parent domain (so both host
     /// ranks and registrable-domain ranks answer); returns the rank and the name that matched.
     pub fn rank(&self, host: &str) -> Option<(u64, String)> {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = crate::model::host::normalize(host);
         let mut name = host.as_str();
         loop {
             if let Some(rank) = self.map.get(reverse_labels(name)) {

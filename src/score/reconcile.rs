@@ -7,8 +7,8 @@
 //! - [`rules::VENDOR_REL_MISMATCH`]: a tool's nofollow/ugc/sponsored claim the page disagrees
 //!   with.
 
+use super::rule_settings::ScoringSettings;
 use super::rules::{self, Rule};
-use super::settings::Settings;
 use crate::model::{DomainCandidate, Flag, LinkReport, PageReport, PageStatus, Provenance};
 use std::collections::HashSet;
 
@@ -45,7 +45,7 @@ impl Context {
 ///
 /// Each flag goes through the user's rule settings (`backlinks.toml` levels and per-domain
 /// exemptions) like every other finding.
-pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate], settings: &Settings) {
+pub fn apply(pages: &mut [PageReport], domains: &[DomainCandidate], settings: &ScoringSettings) {
     let ctx = Context::new(pages, domains);
     for p in pages {
         let host = url::Url::parse(&p.source_url)
@@ -206,7 +206,7 @@ pub fn same_target(a: &str, b: &str) -> bool {
         };
         match url::Url::parse(&with_scheme) {
             Ok(u) => {
-                let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+                let host = crate::model::host::normalize(u.host_str().unwrap_or_default());
                 let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
                 let path = u.path().trim_end_matches('/');
                 match u.query() {

@@ -16,17 +16,12 @@ mod outreach;
 
 use crate::compare::{SnapLink, SnapPage, Snapshot};
 use crate::model::{Audit, Interval, PageStatus, SnapshotInfo};
-use crate::paths::DataDirArgs;
-use anyhow::Context;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The id of a stored snapshot (1, 2, 3... in order of saving, across targets).
 pub type SnapshotId = i64;
-
-/// File name of the database in the data directory.
-pub const DB_FILE: &str = "history.sqlite3";
 
 /// Test-only hook: when set to a file path, saving an audit stops half-way through its
 /// transaction, creates that file and sleeps (at most 60 s), so that a test can kill the
@@ -215,19 +210,6 @@ pub enum StoreError {
     },
 }
 
-/// The database: `db` (`--db`) if given, else `history.sqlite3` in the data directory
-/// (`--data-dir`, else `$BACKLINKS_DATA_DIR`, else `$XDG_DATA_HOME/backlinks`: see
-/// [`crate::paths`]), so the history and the rank table live side by side.
-pub fn resolve_db(db: Option<&Path>, data: &DataDirArgs) -> anyhow::Result<PathBuf> {
-    match db {
-        Some(p) => Ok(p.to_path_buf()),
-        None => Ok(data
-            .require()
-            .context("no place for the history store (pass --db PATH)")?
-            .join(DB_FILE)),
-    }
-}
-
 /// An open history database.
 pub struct Store {
     conn: Connection,
@@ -250,15 +232,6 @@ impl Store {
             })?;
         }
         Self::open_with(path, OpenFlags::default())
-    }
-
-    /// Opens the existing database `db` (`--db`), else the default one in the data directory
-    /// ([`resolve_db`]).
-    pub fn open_existing_at(args: &crate::cli::DbArgs) -> anyhow::Result<Store> {
-        Ok(Store::open_existing(&resolve_db(
-            args.db.as_deref(),
-            &args.data,
-        )?)?)
     }
 
     /// Opens an existing database (for reading commands); a missing file is an error.
@@ -562,6 +535,16 @@ impl Store {
                 [target],
                 |r| r.get(0),
             )
+            .map_err(self.sql())
+    }
+
+    /// The settings document saved with snapshot `id` (as given to [`Store::save_audit`]).
+    pub fn settings_of(&self, id: SnapshotId) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT settings FROM snapshots WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
             .map_err(self.sql())
     }
 

@@ -3,8 +3,8 @@
 //! the worklist read ([`PageFindings`]).
 
 use super::{SnapshotId, Store, StoreError};
-use crate::disavow::plan::{PageFindings, Reason};
-use crate::disavow::worklist::Request;
+use crate::actions::disavow::plan::{PageFindings, Reason};
+use crate::actions::worklist::Request;
 use crate::model::{ContactKind, ContactRoute, PageStatus, Severity};
 use rusqlite::params;
 use std::collections::BTreeMap;

@@ -89,8 +89,8 @@ fn three_runs_give_history_diff_velocity_and_spike() {
     let r1 = audit(&s, &db, Some(&list), &[]);
     assert_eq!(r1.code, 0, "{}", r1.stderr);
     let j1 = r1.json();
-    assert!(j1["comparison"].is_null());
-    assert!(j1["gate"].is_null());
+    crate::support::assert_null(&j1, "comparison");
+    crate::support::assert_null(&j1, "gate");
     assert_eq!(j1["summary"]["backlinks"], 8);
 
     // Run 2, without --from: every known page is re-verified. Alpha lost its footer link,

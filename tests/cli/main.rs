@@ -19,5 +19,6 @@ mod report;
 mod sample;
 mod scoring;
 mod security;
+mod settings;
 mod sources;
 mod support;

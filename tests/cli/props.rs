@@ -104,8 +104,19 @@ proptest! {
         std::fs::write(&path, &bytes).unwrap();
         match backlinks::crawl::archive::Archive::open(&path, None) {
             Ok(archive) => {
+                // Every page the archive lists is found in it, as the answer recorded (the
+                // list leaves out redirects, so none is followed).
                 for u in archive.page_urls() {
-                    let _ = archive.fetch(&u, 10);
+                    let page = archive.fetch(&u, 10);
+                    prop_assert_eq!(&page.url, &u);
+                    prop_assert!(page.redirects.is_empty(), "{:?}", page.redirects);
+                    prop_assert!(
+                        !matches!(
+                            page.outcome,
+                            backlinks::model::FetchOutcome::Skipped(backlinks::model::SkipReason::NotInArchive)
+                        ),
+                        "{u} is listed but not found"
+                    );
                 }
             }
             Err(e) => prop_assert!(e.to_string().contains("pages.warc"), "{e}"),
@@ -115,7 +126,20 @@ proptest! {
     #[test]
     fn config_files_load_or_fail_naming_file_and_line(text in config()) {
         match backlinks::config::Config::parse(&text, "backlinks.toml") {
-            Ok(_) => {}
+            Ok(c) => {
+                // What is accepted is in range: points, thresholds and target pages.
+                for r in backlinks::score::rules::ALL {
+                    let s = c.scoring.rule(&r);
+                    prop_assert!(s.points <= 100, "{}: {} points", r.code, s.points);
+                    for t in r.thresholds {
+                        let v = c.scoring.threshold(&r, t.key);
+                        prop_assert!((t.min..=t.max).contains(&v), "{}.{} = {v}", r.code, t.key);
+                    }
+                }
+                prop_assert!(c.relevance.target_pages <= 200);
+                // The name is only for messages: the same text gives the same settings.
+                prop_assert_eq!(backlinks::config::Config::parse(&text, "other.toml"), Ok(c));
+            }
             Err(e) => {
                 let msg = e.to_string();
                 prop_assert!(msg.starts_with("backlinks.toml"), "{msg}");
@@ -143,8 +167,13 @@ proptest! {
             // clap exits with 2 on a usage error: the contract's "bad arguments".
             prop_assert_eq!(e.exit_code(), 2, "{}", e);
         }
-        let _ = value.parse::<backlinks::crawl::ResolvePin>();
-        let _ = value.parse::<backlinks::ingest::ColumnMap>();
+        // What parses shows in a form that parses back to the same value.
+        if let Ok(pin) = value.parse::<backlinks::crawl::ResolvePin>() {
+            prop_assert_eq!(pin.to_string().parse::<backlinks::crawl::ResolvePin>(), Ok(pin));
+        }
+        if let Ok(map) = value.parse::<backlinks::ingest::ColumnMap>() {
+            prop_assert_eq!(map.to_string().parse::<backlinks::ingest::ColumnMap>(), Ok(map));
+        }
     }
 }
 
@@ -186,16 +215,22 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn disavow_files_validate_and_parse_without_panic(bytes in disavow()) {
-        let report = backlinks::disavow::validate::validate(&bytes, "disavow.txt");
+    fn disavow_files_validate_parse_and_render_back(bytes in disavow()) {
+        let report = backlinks::actions::disavow::validate::validate(&bytes, "disavow.txt");
         let lines = bytes.split(|&b| b == b'\n').count();
         for f in &report.findings {
             if let Some(line) = f.line {
                 prop_assert!(line >= 1 && line <= lines, "line {line} of {lines}: {}", f.message);
             }
         }
-        let parsed = backlinks::disavow::DisavowFile::parse(&String::from_utf8_lossy(&bytes));
+        let parsed = backlinks::actions::disavow::DisavowFile::parse(&String::from_utf8_lossy(&bytes));
         prop_assert!(parsed.lines.len() <= lines);
+        // The rendered file reads back as itself: every line, comment and blank kept.
+        let rendered = parsed.render();
+        let again = backlinks::actions::disavow::DisavowFile::parse(&rendered);
+        prop_assert_eq!(again.render(), rendered);
+        prop_assert_eq!(again.entries().count(), parsed.entries().count());
+        prop_assert_eq!(again.lines.len(), parsed.lines.len());
     }
 
     #[test]
@@ -465,7 +500,25 @@ proptest! {
         let guarded = backlinks_html::nesting::limit_nesting(&html);
         prop_assert!(guarded.len() <= html.len() + 64 * 16 * 8);
         // (The parser may clone an `<a>` that misnested blocks split, so links can outnumber
-        // the tags: only the absence of a panic is asserted.)
-        let _ = backlinks::extract::analyze(&html, None, &[], backlinks::extract::LinkFilter::All);
+        // the tags.) What each link says is as documented: anchor text with its whitespace
+        // collapsed, `rel` tokens lower case and de-duplicated.
+        let found = backlinks::extract::analyze(&html, None, &[], backlinks::extract::LinkFilter::All);
+        for l in &found.links {
+            let collapsed = l.anchor_text.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(&l.anchor_text, &collapsed);
+            let mut rel = l.rel.clone();
+            rel.sort();
+            rel.dedup();
+            prop_assert_eq!(rel.len(), l.rel.len(), "{:?}", l.rel);
+            prop_assert!(l.rel.iter().all(|t| *t == t.to_ascii_lowercase()), "{:?}", l.rel);
+        }
+        // Only links to the target are kept when it is given.
+        let target = backlinks::model::Target::parse("example.com").unwrap();
+        let to_target = backlinks::extract::analyze(&html, None, &[], backlinks::extract::LinkFilter::Target(&target));
+        prop_assert!(to_target.links.len() <= found.links.len());
+        for l in &to_target.links {
+            let host = url::Url::parse(&l.href).ok().and_then(|u| u.host_str().map(str::to_string));
+            prop_assert!(host.is_some_and(|h| target.matches_host(&h)), "{}", l.href);
+        }
     }
 }

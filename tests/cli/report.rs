@@ -368,6 +368,6 @@ fn reclamation_finds_broken_and_chained_target_urls() {
     .arg(&list)
     .args(s.pins(&[site, "blog.alpha.test", "news.beta.test"]));
     let r = run(&mut cmd);
-    assert!(r.json()["actions"]["reclamation"].is_null());
+    crate::support::assert_null(&r.json()["actions"], "reclamation");
     assert_eq!(s.hits(site, "/old-guide").len(), 1);
 }

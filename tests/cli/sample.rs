@@ -199,7 +199,7 @@ fn sample_audit_finds_every_case() {
     let gone = page(&j, "https://gone.hikingblog.test/2024/shoes");
     assert_eq!(gone["status"], "skipped");
     assert_eq!(gone["error"], "not-in-archive");
-    assert_eq!(gone["final_url"], serde_json::Value::Null);
+    crate::support::assert_null(gone, "final_url");
 }
 
 #[test]

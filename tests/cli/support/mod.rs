@@ -189,3 +189,14 @@ pub fn wait_measured(mut child: std::process::Child, limit: std::time::Duration)
         peak_rss_kib: usage.ru_maxrss as u64,
     }
 }
+
+/// Asserts that `v` has the key `key` and that its value is null: indexing a JSON value gives
+/// null for a missing key too, so `v[key].is_null()` would pass after a rename.
+#[track_caller]
+pub fn assert_null(v: &serde_json::Value, key: &str) {
+    match v.get(key) {
+        Some(serde_json::Value::Null) => {}
+        Some(other) => panic!("`{key}` is {other}, not null"),
+        None => panic!("no key `{key}` in {v}"),
+    }
+}

@@ -8,6 +8,7 @@
 //! entry, a byte-order mark) do not, but are worth cleaning up.
 
 use super::{DisavowFile, Entry};
+use crate::model::host;
 use std::collections::HashMap;
 
 /// Largest file Google accepts, in bytes (2 MB, read strictly as 2,000,000 bytes).
@@ -149,7 +150,7 @@ pub fn validate(bytes: &[u8], name: &str) -> Report {
                 }
                 first.insert(e, no);
                 if let Entry::Url(u) = e
-                    && let Some(host) = super::url_host(u)
+                    && let Some(host) = host::of_url(u)
                     && let Some((d, at)) = covering(&domains, &host)
                 {
                     findings.push(Finding {

@@ -1,6 +1,6 @@
 //! The scoring settings in force for one run: every rule's level, points and thresholds, and
 //! the per-domain allow/deny lists. Built-in defaults come from [`rules::ALL`]; `backlinks.toml`
-//! (see `crate::config`) overrides them. The scorer asks [`Settings::flag`] before raising any
+//! (see `crate::config`) overrides them. The scorer asks [`ScoringSettings::flag`] before raising any
 //! finding, so a level of `allow`, a per-rule domain exemption or the domain allowlist is
 //! honoured in exactly one place.
 
@@ -35,7 +35,7 @@ impl RuleSettings {
 
 /// Every rule's settings plus the domain lists.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
+pub struct ScoringSettings {
     rules: BTreeMap<&'static str, RuleSettings>,
     /// `[domains] allow`: no rule with toxicity points fires on these referring domains.
     pub allow_domains: Vec<String>,
@@ -43,9 +43,9 @@ pub struct Settings {
     pub deny_domains: Vec<String>,
 }
 
-impl Default for Settings {
+impl Default for ScoringSettings {
     fn default() -> Self {
-        Settings {
+        ScoringSettings {
             rules: rules::ALL
                 .iter()
                 .map(|r| (r.code, RuleSettings::defaults(r)))
@@ -56,7 +56,7 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
+impl ScoringSettings {
     /// The settings of `rule`.
     pub fn rule(&self, rule: &Rule) -> &RuleSettings {
         self.rule_by_code(rule.code)
@@ -122,17 +122,7 @@ impl Settings {
 
 /// Whether `host` equals or is a subdomain of an entry of `list`.
 fn listed(list: &[String], host: &str) -> bool {
-    list.iter().any(|d| host_in(host, d))
-}
-
-/// Whether `host` is `domain` or one of its subdomains (ignoring ASCII case and a trailing
-/// dot of `host`).
-pub fn host_in(host: &str, domain: &str) -> bool {
-    let host = host.trim_end_matches('.');
-    host.eq_ignore_ascii_case(domain)
-        || (host.len() > domain.len()
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
-            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
+    list.iter().any(|d| crate::model::host::is_within(host, d))
 }
 
 #[cfg(test)]
@@ -141,7 +131,7 @@ mod tests {
 
     #[test]
     fn overrides_are_honoured_in_one_place() {
-        let mut s = Settings::default();
+        let mut s = ScoringSettings::default();
         assert!(s.flag(&rules::SPAM_TLD, "a.xyz", "x").is_some());
         s.rule_mut(&rules::SPAM_TLD).allow_domains = vec!["ok.xyz".into()];
         assert!(s.flag(&rules::SPAM_TLD, "www.ok.xyz", "x").is_none());

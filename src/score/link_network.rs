@@ -6,8 +6,8 @@
 //! Only live pages (analysed, with links to the target) take part: a network matters for the
 //! links it gives.
 
+use super::rule_settings::ScoringSettings;
 use super::rules::{self, Rule};
-use super::settings::Settings;
 use crate::model::{Candidate, Flag, NotEvaluated, PageSignals, PageVerdict, VerdictOutcome};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
@@ -67,7 +67,7 @@ struct Live<'a> {
 /// that could not be evaluated.
 pub fn findings(
     pages: &[(Candidate, PageVerdict)],
-    settings: &Settings,
+    settings: &ScoringSettings,
     dns: &Dns,
 ) -> (Vec<Vec<Flag>>, Vec<NotEvaluated>) {
     let mut flags: Vec<Vec<Flag>> = vec![Vec::new(); pages.len()];
@@ -377,7 +377,11 @@ mod tests {
         list.push(("https://b.other.test/x".into(), h ^ 1));
         list.push(("https://c.third.test/x".into(), !h));
         let refs: Vec<(&str, u64)> = list.iter().map(|(u, h)| (u.as_str(), *h)).collect();
-        let (flags, _) = findings(&pages(&refs), &Settings::default(), &Dns::NotResolved);
+        let (flags, _) = findings(
+            &pages(&refs),
+            &ScoringSettings::default(),
+            &Dns::NotResolved,
+        );
         let mirror = |i: usize| {
             flags[i]
                 .iter()

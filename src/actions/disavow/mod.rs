@@ -1,10 +1,9 @@
-//! Disavow files and the removal workflow: what an audit's findings turn into.
+//! Disavow files: what an audit's toxic links turn into when removal fails.
 //!
 //! Pure code, no I/O: [`DisavowFile`] parses and renders Google's disavow format line by line
 //! (so a user's comments, blank lines and order survive a merge byte for byte), [`validate`]
 //! checks a file against Google's rules, [`merge`] combines an existing file with new entries,
-//! [`plan`] decides which referring pages and domains to disavow from an audit's findings, and
-//! [`worklist`] builds the outreach list ("request removal twice, then disavow").
+//! and [`plan`] decides which referring pages and domains to disavow from an audit's findings.
 //!
 //! The format (Search Console help, "Disavow links to your site"): a UTF-8 or 7-bit ASCII
 //! `.txt` file, one entry per line — a URL (`https://spam.example/page`) or a whole domain
@@ -13,32 +12,10 @@
 
 pub mod merge;
 pub mod plan;
-pub mod reclaim;
 pub mod validate;
-pub mod worklist;
 
-use crate::model::{Audit, OutreachItem};
-pub use crate::score::settings::host_in;
-use std::collections::BTreeMap;
+use crate::model::host;
 use std::fmt;
-
-/// The removal worklist of a freshly scored audit: its pages with the contact routes found
-/// during the crawl (`contacts`, by page URL) and the requests recorded so far.
-pub fn audit_worklist(
-    audit: &Audit,
-    contacts: &BTreeMap<String, Vec<crate::model::ContactRoute>>,
-    requests: &[worklist::Request],
-    threshold: u8,
-    keep: &[String],
-) -> Vec<OutreachItem> {
-    let mut pages = plan::PageFindings::from_audit(audit);
-    for p in &mut pages {
-        if let Some(c) = contacts.get(&p.source_url) {
-            p.contacts = c.clone();
-        }
-    }
-    worklist::worklist(&pages, requests, threshold, keep, &audit.generated_at)
-}
 
 /// One entry of a disavow file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,7 +32,7 @@ impl Entry {
     pub fn covers_url(&self, url: &str) -> bool {
         match self {
             Entry::Url(u) => u == url,
-            Entry::Domain(d) => url_host(url).is_some_and(|h| host_in(&h, d)),
+            Entry::Domain(d) => host::of_url(url).is_some_and(|h| host::is_within(&h, d)),
         }
     }
 
@@ -63,7 +40,7 @@ impl Entry {
     pub fn host(&self) -> Option<String> {
         match self {
             Entry::Domain(d) => Some(d.clone()),
-            Entry::Url(u) => url_host(u),
+            Entry::Url(u) => host::of_url(u),
         }
     }
 }
@@ -75,16 +52,6 @@ impl fmt::Display for Entry {
             Entry::Url(u) => f.write_str(u),
         }
     }
-}
-
-/// The host of a URL, lower-case, when it is an http(s) URL.
-pub fn url_host(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return None;
-    }
-    u.host_str()
-        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
 }
 
 /// What one line of a disavow file is.
@@ -300,12 +267,9 @@ fn domain_entry(name: &str) -> Result<String, String> {
     if name.contains('@') || name.starts_with('.') || name.ends_with('.') || !name.contains('.') {
         return Err(format!("`{name}` is not a domain name"));
     }
-    match url::Url::parse(&format!("http://{name}/")) {
-        Ok(u) if u.host_str().is_some_and(|h| !h.starts_with('[')) => {
-            Ok(u.host_str().unwrap_or_default().to_string())
-        }
-        _ => Err(format!("`{name}` is not a domain name")),
-    }
+    crate::model::host::parse(name)
+        .filter(|h| !h.starts_with('['))
+        .ok_or_else(|| format!("`{name}` is not a domain name"))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

@@ -8,7 +8,8 @@
 //! (spam TLD, denied domain), or every live linking page of the domain toxic (two or more) —
 //! and the page URLs otherwise. Domains on the keep list are never disavowed.
 
-use super::{Entry, host_in, url_host};
+use super::Entry;
+use crate::model::host;
 use crate::model::{Audit, ContactRoute, OutreachItem, OutreachStatus, PageStatus, Severity};
 use crate::score::rules::{self, Scope};
 use std::collections::{BTreeMap, BTreeSet};
@@ -99,13 +100,13 @@ impl PageFindings {
 
     /// The host of the page.
     pub fn host(&self) -> String {
-        url_host(&self.source_url).unwrap_or_else(|| self.source_domain.clone())
+        host::of_url(&self.source_url).unwrap_or_else(|| self.source_domain.clone())
     }
 
     /// Whether the page's host is on the keep list.
     pub fn kept(&self, keep: &[String]) -> bool {
         let host = self.host();
-        keep.iter().any(|k| host_in(&host, k))
+        keep.iter().any(|k| host::is_within(&host, k))
     }
 
     /// Whether a finding of the page concerns its whole site (a domain-level rule: spam TLD,
@@ -209,7 +210,7 @@ impl Plan {
         }
         let audited = match entry {
             Entry::Url(u) => self.audited_urls.contains(u),
-            Entry::Domain(d) => self.audited_hosts.iter().any(|h| host_in(h, d)),
+            Entry::Domain(d) => self.audited_hosts.iter().any(|h| host::is_within(h, d)),
         };
         if audited {
             Backing::NotToxic
@@ -343,7 +344,7 @@ pub(crate) mod tests {
         toxicity: u8,
         codes: &[&str],
     ) -> PageFindings {
-        let domain = crate::model::registrable_domain(&url_host(url).unwrap());
+        let domain = crate::model::registrable_domain(&host::of_url(url).unwrap());
         PageFindings {
             source_url: url.into(),
             final_url: None,

@@ -3,7 +3,7 @@
 //! ([`OutreachStatus`]). Requests are recorded with `backlinks outreach mark URL --requested`;
 //! whether one worked is judged by the next audit.
 
-use super::plan::PageFindings;
+use super::disavow::plan::PageFindings;
 use crate::model::{OutreachItem, OutreachStatus, PageStatus};
 use std::collections::BTreeMap;
 
@@ -117,7 +117,7 @@ pub fn worklist(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::disavow::plan::tests::page;
+    use crate::actions::disavow::plan::tests::page;
 
     fn req(url: &str, at: &str) -> Request {
         Request {

@@ -8,7 +8,8 @@
 //! silently.
 
 use super::plan::{Backing, Plan};
-use super::{DisavowFile, Entry, Line, host_in, url_host};
+use super::{DisavowFile, Entry, Line};
+use crate::model::host;
 use std::collections::BTreeSet;
 
 /// What happened to a line of the existing file.
@@ -91,7 +92,7 @@ pub fn merge(
     let mut report = MergeReport::default();
     let kept_domain = |e: &Entry| {
         e.host()
-            .and_then(|h| keep.iter().find(|k| host_in(&h, k)).cloned())
+            .and_then(|h| keep.iter().find(|k| host::is_within(&h, k)).cloned())
     };
     // Domain entries of the result: the existing ones that stay, and the planned ones.
     let mut domains: BTreeSet<String> = plan
@@ -109,8 +110,8 @@ pub fn merge(
         }
     }
     let covering = |url: &str| -> Option<&String> {
-        let host = url_host(url)?;
-        domains.iter().find(|d| host_in(&host, d))
+        let host = host::of_url(url)?;
+        domains.iter().find(|d| host::is_within(&host, d))
     };
     let mut lines = Vec::new();
     let mut present: BTreeSet<Entry> = BTreeSet::new();
@@ -204,7 +205,7 @@ pub fn diff(old: &DisavowFile, new: &DisavowFile) -> FileDiff {
                 let cover = e.host().and_then(|h| {
                     new_domains
                         .iter()
-                        .find(|d| host_in(&h, d))
+                        .find(|d| host::is_within(&h, d))
                         .map(|d| (*d).clone())
                 });
                 ((*e).clone(), cover)
@@ -217,8 +218,8 @@ pub fn diff(old: &DisavowFile, new: &DisavowFile) -> FileDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::disavow::plan::tests::page;
-    use crate::disavow::plan::{Options, plan};
+    use crate::actions::disavow::plan::tests::page;
+    use crate::actions::disavow::plan::{Options, plan};
     use crate::model::PageStatus;
 
     fn sample_plan() -> Plan {
