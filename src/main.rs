@@ -1,6 +1,5 @@
 //! The `backlinks` binary: parse the command line, run, map the outcome to an exit code.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 // See the note on `tikv-jemallocator` in Cargo.toml.
@@ -14,11 +13,7 @@ fn main() -> ExitCode {
     match backlinks::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {
-            let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "backlinks: error: {err}");
-            for cause in err.chain().skip(1) {
-                let _ = writeln!(stderr, "  caused by: {cause}");
-            }
+            backlinks::output::error(&err);
             backlinks::ExitStatus::Error.into()
         }
     }

@@ -7,6 +7,7 @@
 //! written in place: there is nothing to replace atomically, and renaming a file over
 //! `/dev/null` would replace the device itself.
 
+use crate::report::sanitize::terminal_lines;
 use anyhow::{Context, bail};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -160,15 +161,38 @@ pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
-/// Prints a warning on standard error.
+/// Prints a warning on standard error. Warnings quote inputs and pages (a skipped row, a URL),
+/// so the text goes through the sanitiser.
 pub fn warn(msg: &str) {
-    let _ = writeln!(io::stderr().lock(), "backlinks: warning: {msg}");
+    let _ = writeln!(
+        io::stderr().lock(),
+        "backlinks: warning: {}",
+        terminal_lines(msg)
+    );
 }
 
 /// Prints the one-line gate verdict on standard error (also with machine formats on stdout, so
 /// that a red CI job explains itself).
 pub fn verdict(line: &str) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    let _ = writeln!(io::stderr().lock(), "{}", terminal_lines(line));
+}
+
+/// Prints the error that ends a run on standard error, with its causes. Errors quote inputs
+/// (a line of a file, a URL), so the text goes through the sanitiser.
+pub fn error(err: &anyhow::Error) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "backlinks: error: {}",
+        terminal_lines(&err.to_string())
+    );
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(
+            stderr,
+            "  caused by: {}",
+            terminal_lines(&cause.to_string())
+        );
+    }
 }
 
 #[cfg(test)]

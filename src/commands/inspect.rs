@@ -166,7 +166,7 @@ fn render_table(results: &[Inspected], w: &mut dyn Write) -> std::io::Result<()>
                 (i + 1).to_string(),
                 truncate(&strip_controls(&l.href), 60),
                 truncate(&strip_controls(&l.anchor_text), 40),
-                l.rel.join(" "),
+                strip_controls(&l.rel.join(" ")),
                 l.placement.to_string(),
                 strip_controls(&evidence),
             ]);

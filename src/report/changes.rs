@@ -40,7 +40,7 @@ pub(super) fn spike_line(what: &str, k: &SpikeCheck) -> String {
 /// The headline lines of a comparison (no lists).
 pub(super) fn write_summary(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     let n = &c.counts;
-    writeln!(out, "since {}", previous_label(c))?;
+    writeln!(out, "since {}", strip_controls(&previous_label(c)))?;
     writeln!(
         out,
         "  links      +{} new ({} dofollow, {} toxic), -{} lost ({} dofollow), {} changed; {} \
@@ -179,8 +179,8 @@ pub(super) fn write_gate(g: &GateReport, out: &mut dyn Write) -> io::Result<()> 
             out,
             "  {}  {:width$}  {}",
             if c.failed { "FAIL" } else { "pass" },
-            c.condition,
-            c.detail
+            strip_controls(&c.condition),
+            strip_controls(&c.detail)
         )?;
     }
     Ok(())

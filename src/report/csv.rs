@@ -1,6 +1,7 @@
 //! CSV: one row per link on live pages, plus one row (empty link fields) per lost,
-//! unreachable or skipped page, in the audit's order. Page-supplied cells are neutralised
-//! against spreadsheet formula injection.
+//! unreachable or skipped page, in the audit's order. Every cell of third-party text (URLs,
+//! anchors, `rel` values, input names) goes through [`csv_cell`]: no controls, no hidden
+//! characters, no formula.
 
 use super::sanitize::csv_cell;
 use crate::model::Audit;
@@ -55,7 +56,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 csv_cell(&l.target_url),
                 csv_cell(&l.anchor_text),
                 l.anchor_type.as_str().to_string(),
-                l.rel.join(" "),
+                csv_cell(&l.rel.join(" ")),
                 l.placement.as_str().to_string(),
                 l.dofollow.to_string(),
                 opt(l.authority),

@@ -2,7 +2,7 @@
 //! `backlinks diff` (what changed between two of them), in every report format. Like every
 //! renderer, they compute nothing: the [`History`] and [`Diff`] documents are complete.
 
-use super::sanitize::csv_cell;
+use super::sanitize::{csv_cell, strip_controls};
 use super::{Format, RenderOptions, changes, markdown};
 use crate::model::{Diff, History};
 use comfy_table::{Cell, ContentArrangement, Table, presets};
@@ -53,8 +53,8 @@ pub fn render_history(
             for s in &h.snapshots {
                 w.write_record([
                     s.id.to_string(),
-                    s.generated_at.clone(),
-                    s.tool_version.clone(),
+                    csv_cell(&s.generated_at),
+                    csv_cell(&s.tool_version),
                     s.scoring_version.to_string(),
                     s.referring_pages.to_string(),
                     s.live.to_string(),
@@ -114,7 +114,7 @@ pub fn render_history(
             for s in &h.snapshots {
                 table.add_row([
                     Cell::new(s.id),
-                    Cell::new(&s.generated_at),
+                    Cell::new(strip_controls(&s.generated_at)),
                     Cell::new(s.referring_pages),
                     Cell::new(s.live),
                     Cell::new(s.lost),
@@ -160,7 +160,11 @@ pub fn render_diff(
             writeln!(
                 out,
                 "backlinks diff of {}: snapshot {} ({}) -> snapshot {} ({})",
-                d.target, d.from.id, d.from.generated_at, d.to.id, d.to.generated_at
+                strip_controls(&d.target),
+                d.from.id,
+                strip_controls(&d.from.generated_at),
+                d.to.id,
+                strip_controls(&d.to.generated_at)
             )?;
             changes::write_summary(&d.comparison, out)?;
             writeln!(out)?;
@@ -194,8 +198,8 @@ fn diff_csv(d: &Diff, out: &mut dyn Write) -> io::Result<()> {
                 csv_cell(&l.source_domain),
                 csv_cell(&l.target_url),
                 csv_cell(&l.anchor_text),
-                l.rel.join(" "),
-                l.placement.clone(),
+                csv_cell(&l.rel.join(" ")),
+                csv_cell(&l.placement),
                 l.dofollow.to_string(),
                 l.toxicity.to_string(),
                 String::new(),

@@ -12,14 +12,15 @@
 //! injected code. Templates are plain `write!` calls: a template engine would add a
 //! proc-macro build for a single page whose structure is fixed.
 
-use super::sanitize::strip_controls;
+use super::sanitize::{dropped_from_html, hidden_js_class, strip_controls};
 use crate::model::{Audit, LinkReport, PageReport, PageStatus, Severity};
 use std::fmt::{self, Display};
 use std::io::{self, Write};
 use std::sync::OnceLock;
 
 /// HTML-escapes text for element content and double- or single-quoted attribute values, and
-/// drops control characters.
+/// drops control characters and the sanitiser's hidden characters (bidi overrides,
+/// zero-width characters: [`super::sanitize::HIDDEN`]).
 pub struct Esc<'a>(pub &'a str);
 
 impl Display for Esc<'_> {
@@ -31,7 +32,7 @@ impl Display for Esc<'_> {
                 '>' => f.write_str("&gt;")?,
                 '"' => f.write_str("&quot;")?,
                 '\'' => f.write_str("&#39;")?,
-                c if c.is_control() && c != '\n' && c != '\t' => {}
+                c if dropped_from_html(c) => {}
                 c => write!(f, "{c}")?,
             }
         }
@@ -56,8 +57,14 @@ pub fn json_for_script(json: &str) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
-            // DEL and C1 controls: inert when the file is printed to a terminal (issue 10).
-            c @ '\u{7f}'..='\u{9f}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            // DEL, C1 controls and the hidden characters: inert when the file is printed to a
+            // terminal.
+            c if ('\u{7f}'..='\u{9f}').contains(&c) || super::sanitize::is_hidden(c) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
             c => out.push(c),
         }
     }
@@ -120,8 +127,10 @@ button.more{font:inherit;font-size:11px;cursor:pointer}
 "#;
 
 /// The page's script: filters, sorting and details on demand. Builds nodes with
-/// `textContent`, never with `innerHTML`.
-const SCRIPT: &str = r##"(function(){"use strict";
+/// `textContent`, never with `innerHTML`, and removes from every text it shows the characters
+/// the renderers drop (`HIDDEN_CLASS` is replaced by [`hidden_js_class`]: the details come
+/// from the embedded JSON, which keeps the page's text exact).
+const SCRIPT_TEMPLATE: &str = r##"(function(){"use strict";
 var data=JSON.parse(document.getElementById("audit-data").textContent);
 var tbody=document.querySelector("#links tbody");if(!tbody)return;
 var rows=Array.prototype.slice.call(tbody.querySelectorAll("tr.link"));
@@ -136,7 +145,8 @@ Array.prototype.slice.call(document.querySelectorAll("#links th[data-sort]")).fo
 var k=th.dataset.sort,num=th.dataset.num==="1";dir[k]=-(dir[k]||-1);closeDetails();
 rows.sort(function(a,b){var x=a.dataset[k]||"",y=b.dataset[k]||"";if(num){x=x===""?-1:+x;y=y===""?-1:+y;}return (x<y?-1:x>y?1:0)*dir[k];});
 rows.forEach(function(r){tbody.appendChild(r);});});});
-function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text);if(cls)e.className=cls;return e;}
+var hidden=new RegExp("HIDDEN_CLASS","gu");
+function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text).replace(hidden,"");if(cls)e.className=cls;return e;}
 function kv(box,k,v){if(v===null||v===undefined||v===""||(v.length===0))return;box.appendChild(el("div",k,"muted"));box.appendChild(el("div",Array.isArray(v)?v.join(", "):v));}
 function detail(p,l){var td=el("td");td.colSpan=12;var page=data.pages[p];var box=el("div",null,"kv");td.appendChild(box);
 kv(box,"page",page.source_url);kv(box,"title",page.title);kv(box,"final URL",page.final_url!==page.source_url?page.final_url:null);
@@ -156,10 +166,19 @@ if(n&&n.classList.contains("detail")){n.remove();b.textContent="details";return;
 r.parentNode.insertBefore(detail(+r.dataset.page,+r.dataset.link),r.nextSibling);b.textContent="hide";});
 apply();})();"##;
 
-/// `'sha256-…'` of [`SCRIPT`], for the Content-Security-Policy.
+/// The page's script ([`SCRIPT_TEMPLATE`] with the sanitiser's character class).
+fn script() -> &'static str {
+    static S: OnceLock<String> = OnceLock::new();
+    S.get_or_init(|| {
+        // Inside a JavaScript string literal: each backslash of the class doubled.
+        SCRIPT_TEMPLATE.replace("HIDDEN_CLASS", &hidden_js_class().replace('\\', "\\\\"))
+    })
+}
+
+/// `'sha256-…'` of [`script`], for the Content-Security-Policy.
 fn script_hash() -> &'static str {
     static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| csp_hash(SCRIPT.as_bytes()))
+    H.get_or_init(|| csp_hash(script().as_bytes()))
 }
 
 /// A CSP hash source: `'sha256-` + the base64 of the SHA-256 of `bytes` + `'`.
@@ -219,8 +238,9 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     write!(
         out,
         "</main>\n<script type=\"application/json\" id=\"audit-data\">{}</script>\n\
-         <script>{SCRIPT}</script>\n</body></html>\n",
-        json_for_script(&String::from_utf8_lossy(&json))
+         <script>{}</script>\n</body></html>\n",
+        json_for_script(&String::from_utf8_lossy(&json)),
+        script()
     )
 }
 
@@ -908,11 +928,17 @@ mod tests {
             esc("<script>alert('x')</script> & \"q\"\x1b[2J").to_string(),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;[2J"
         );
-        let json = serde_json::to_string(&"</script><!-- \u{2028}&").unwrap();
+        assert_eq!(esc("a\u{202e}b\u{200b}c\u{e0041}").to_string(), "abc");
+        let text = "</script><!-- \u{2028}&\u{202e}\u{e0041}";
+        let json = serde_json::to_string(&text).unwrap();
         let safe = json_for_script(&json);
         assert!(!safe.contains('<') && !safe.contains('\u{2028}'), "{safe}");
+        assert!(
+            !safe.contains('\u{202e}') && safe.contains("\\udb40\\udc41"),
+            "{safe}"
+        );
         let back: String = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back, "</script><!-- \u{2028}&");
+        assert_eq!(back, text);
     }
 
     #[test]
@@ -935,7 +961,8 @@ mod tests {
             csp_hash(b"abc"),
             "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='"
         );
-        assert_eq!(script_hash(), csp_hash(SCRIPT.as_bytes()));
+        assert_eq!(script_hash(), csp_hash(script().as_bytes()));
+        assert!(!script().contains("HIDDEN_CLASS"));
         assert_eq!(script_hash().len(), 53);
     }
 }

@@ -91,7 +91,12 @@ fn write_gate(g: &GateReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| failed condition | measured |")?;
     writeln!(out, "|---|---|")?;
     for c in failed {
-        writeln!(out, "| `{}` | {} |", c.condition, cell(&c.detail, 300))?;
+        writeln!(
+            out,
+            "| `{}` | {} |",
+            strip_controls(&c.condition).replace(['`', '|'], ""),
+            cell(&c.detail, 300)
+        )?;
     }
     writeln!(out)
 }
