@@ -180,7 +180,7 @@ fn open_source(
     };
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
-    let source = ArchiveSource::open(path, wanted.as_ref())?;
+    let source = ArchiveSource::open(path, wanted.as_ref(), settings.fetch.max_body.value)?;
     if let Some(listing) = source.listing().filter(|_| candidates.is_empty()) {
         let mut merger = ingest::Merger::default();
         // The target's own pages are not backlinks (they feed its topical profile).

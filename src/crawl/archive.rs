@@ -1,17 +1,31 @@
 //! WARC archives as a page source (`--archive FILE.warc[.gz]`): the format Common Crawl and
 //! web archives use. Response records are looked up by their `WARC-Target-URI` instead of
 //! fetching from the network; redirects recorded in the archive are followed inside it.
-//! Records are parsed with the `warc` crate; the HTTP message inside with `httparse`.
+//! The HTTP message inside a record is parsed with `httparse`.
+//!
+//! An archive is a third-party file like a page: every read is bounded. Records are read by
+//! [`RecordReader`] rather than the `warc` crate, whose reader grows its buffers to whatever
+//! a record's header lines and `Content-Length` say: a header line is at most
+//! [`MAX_HEADER_LINE`] bytes, a header block [`MAX_HEADER_BYTES`]; a response body is kept up
+//! to `--max-body` after undoing its transfer and content encodings (a larger one is the
+//! page's `body-too-large`, as over the network), and the records not wanted are skipped
+//! without being held.
 
 use super::http::RawResponse;
 use super::{Hop, RedirectChain, classify_response};
-use crate::model::{FetchOutcome, FetchedPage, SkipReason, normalize_url};
+use crate::model::{FetchError, FetchOutcome, FetchedPage, SkipReason, normalize_url};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use url::Url;
-use warc::{RecordType, WarcHeader, WarcReader};
+
+/// Longest header line of a WARC record.
+pub const MAX_HEADER_LINE: usize = 64 * 1024;
+/// Largest header block of a WARC record.
+pub const MAX_HEADER_BYTES: usize = 256 * 1024;
+/// What a response record may hold beyond `--max-body`: its HTTP head and chunk framing.
+const RECORD_OVERHEAD: u64 = 1024 * 1024;
 
 /// A run-ending archive problem, naming the file and the record.
 #[derive(Debug, thiserror::Error)]
@@ -30,21 +44,40 @@ pub struct ArchiveError {
 struct Stored {
     status: u16,
     headers: HeaderMap,
+    /// The decoded body; empty when it was over the cap.
     body: Vec<u8>,
+    /// The body was larger than `--max-body` (after decoding): the page is `body-too-large`.
+    too_large: bool,
 }
 
 /// The responses of a WARC archive, keyed by normalised target URI.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Archive {
     responses: HashMap<Url, Stored>,
     order: Vec<Url>,
+    /// Largest body kept, after decoding (`--max-body`).
+    max_body: usize,
 }
 
 impl Archive {
-    /// Reads the archive. With `wanted`, only those URLs (and the redirects and redirect
-    /// targets reachable from them) are kept in memory; without, every response is.
+    /// Reads the archive with the default body cap (`--max-body`'s default). With `wanted`,
+    /// only those URLs (and the redirects and redirect targets reachable from them) are kept
+    /// in memory; without, every response is.
     pub fn open(path: &Path, wanted: Option<&HashSet<Url>>) -> Result<Archive, ArchiveError> {
-        let mut archive = Archive::default();
+        Self::open_with(path, wanted, super::CrawlSettings::default().max_body)
+    }
+
+    /// [`Archive::open`] keeping bodies of at most `max_body` bytes after decoding.
+    pub fn open_with(
+        path: &Path,
+        wanted: Option<&HashSet<Url>>,
+        max_body: usize,
+    ) -> Result<Archive, ArchiveError> {
+        let mut archive = Archive {
+            responses: HashMap::new(),
+            order: Vec::new(),
+            max_body,
+        };
         archive.load(path, wanted)?;
         Ok(archive)
     }
@@ -105,10 +138,18 @@ impl Archive {
             let Some(stored) = self.responses.get(&normalize_url(chain.url().clone())) else {
                 return chain.finish(start, FetchOutcome::Skipped(SkipReason::NotInArchive));
             };
+            if stored.too_large {
+                let outcome = FetchOutcome::Failed {
+                    error: FetchError::BodyTooLarge,
+                    status: Some(stored.status),
+                };
+                return chain.finish(start, outcome);
+            }
             let resp = RawResponse {
                 status: stored.status,
                 headers: stored.headers.clone(),
                 body: stored.body.clone(),
+                truncated: false,
             };
             match classify_response(chain.url(), resp) {
                 Hop::Done(outcome) => return chain.finish(start, outcome),
@@ -142,34 +183,35 @@ impl Archive {
         };
         let mut added = Vec::new();
         let mut records = 0;
-        for (i, record) in WarcReader::new(reader).iter_records().enumerate() {
+        let mut warc = RecordReader::new(reader);
+        let raw_cap = (self.max_body as u64).saturating_add(RECORD_OVERHEAD);
+        loop {
+            let i = records;
+            let head = match warc.next_head() {
+                Ok(Some(h)) => h,
+                Ok(None) => break,
+                Err(e) => return Err(err(Some(i + 1), format!("not a valid WARC record: {e}"))),
+            };
             records += 1;
-            let record =
-                record.map_err(|e| err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
-            if *record.warc_type() != RecordType::Response {
-                continue;
-            }
-            // The raw header bytes: `Record::header` panics on a value that is not UTF-8 (a
-            // hostile or corrupt archive, found by fuzzing), and such a URI is no URL anyway.
-            let (raw, body) = record.into_raw_parts();
-            let Some(uri) = raw
-                .headers
-                .get(&WarcHeader::TargetURI)
-                .and_then(|v| std::str::from_utf8(v).ok())
-            else {
+            let wanted_url = head
+                .is_response()
+                .then(|| head.target_url())
+                .flatten()
+                .map(normalize_url)
+                .filter(|u| !self.responses.contains_key(u) && want.is_none_or(|w| w.contains(u)));
+            let Some(url) = wanted_url else {
+                warc.skip_body(&head)
+                    .map_err(|e| err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
                 continue;
             };
-            // Some writers wrap the URI in angle brackets (WARC 1.1 grammar).
-            let Ok(url) = Url::parse(uri.trim().trim_start_matches('<').trim_end_matches('>'))
-            else {
-                continue;
-            };
-            let url = normalize_url(url);
-            if self.responses.contains_key(&url) || want.is_some_and(|w| !w.contains(&url)) {
-                continue;
+            let body = warc
+                .read_body(&head, raw_cap)
+                .map_err(|e| err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
+            let stored = match body {
+                Some(bytes) => parse_http_response(&bytes, self.max_body),
+                None => parse_http_head(warc.kept_head(), true),
             }
-            let stored = parse_http_response(&body)
-                .map_err(|reason| err(Some(i + 1), format!("response for {url}: {reason}")))?;
+            .map_err(|reason| err(Some(i + 1), format!("response for {url}: {reason}")))?;
             self.responses.insert(url.clone(), stored);
             self.order.push(url.clone());
             added.push(url);
@@ -184,9 +226,9 @@ impl Archive {
     }
 }
 
-/// Parses a stored HTTP response: status line, headers, and a body with transfer and content
-/// encodings undone (chunked; gzip, deflate).
-fn parse_http_response(bytes: &[u8]) -> Result<Stored, String> {
+/// Parses the head of a stored HTTP response (status line and headers): the response and the
+/// offset of its body.
+fn parse_head(bytes: &[u8]) -> Result<(u16, HeaderMap, usize), String> {
     let mut header_buf = [httparse::EMPTY_HEADER; 128];
     let mut resp = httparse::Response::new(&mut header_buf);
     let body_start = match resp.parse(bytes) {
@@ -204,6 +246,25 @@ fn parse_http_response(bytes: &[u8]) -> Result<Stored, String> {
             headers.append(n, v);
         }
     }
+    Ok((status, headers, body_start))
+}
+
+/// A response whose record was too long to keep: its status and headers (from the first bytes
+/// of the record), marked `too_large`.
+fn parse_http_head(first: &[u8], too_large: bool) -> Result<Stored, String> {
+    let (status, headers, _) = parse_head(first)?;
+    Ok(Stored {
+        status,
+        headers,
+        body: Vec::new(),
+        too_large,
+    })
+}
+
+/// Parses a stored HTTP response: status line, headers, and a body with transfer and content
+/// encodings undone (chunked; gzip, deflate), kept if it is at most `max_body` bytes.
+fn parse_http_response(bytes: &[u8], max_body: usize) -> Result<Stored, String> {
+    let (status, headers, body_start) = parse_head(bytes)?;
     let mut body = bytes[body_start..].to_vec();
     let has = |name: &str, token: &str| {
         headers
@@ -215,24 +276,213 @@ fn parse_http_response(bytes: &[u8]) -> Result<Stored, String> {
     if has("transfer-encoding", "chunked") {
         body = dechunk(&body).ok_or("invalid chunked body")?;
     }
+    // Inflation stops one byte past the cap: a bomb costs `max_body` bytes, not its size.
+    let limit = (max_body as u64).saturating_add(1);
     if has("content-encoding", "gzip") {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&body[..])
+            .take(limit)
             .read_to_end(&mut out)
             .map_err(|e| format!("invalid gzip body: {e}"))?;
         body = out;
     } else if has("content-encoding", "deflate") {
         let mut out = Vec::new();
         flate2::read::ZlibDecoder::new(&body[..])
+            .take(limit)
             .read_to_end(&mut out)
             .map_err(|e| format!("invalid deflate body: {e}"))?;
         body = out;
+    }
+    let too_large = body.len() > max_body;
+    if too_large {
+        body = Vec::new();
     }
     Ok(Stored {
         status,
         headers,
         body,
+        too_large,
     })
+}
+
+/// The header block of one WARC record: what the archive reader needs of it.
+#[derive(Debug)]
+struct RecordHead {
+    warc_type: Option<String>,
+    target_uri: Option<Vec<u8>>,
+    length: u64,
+}
+
+impl RecordHead {
+    fn is_response(&self) -> bool {
+        self.warc_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("response"))
+    }
+
+    /// The target URI as a URL. A URI that is not UTF-8 (a hostile or corrupt archive) is no
+    /// URL; some writers wrap the URI in angle brackets (WARC 1.1 grammar).
+    fn target_url(&self) -> Option<Url> {
+        let uri = std::str::from_utf8(self.target_uri.as_deref()?).ok()?;
+        Url::parse(uri.trim().trim_start_matches('<').trim_end_matches('>')).ok()
+    }
+}
+
+/// Reads WARC records one at a time with bounded buffers: the version line, `Name: value`
+/// header lines up to a blank line, then `Content-Length` bytes of content and the blank
+/// lines that end the record. Line ends may be CRLF or LF.
+struct RecordReader<R> {
+    reader: R,
+    /// The first bytes of the last body read with [`RecordReader::read_body`] when it was too
+    /// long to keep whole (enough for its HTTP head).
+    head_of_long: Vec<u8>,
+}
+
+impl<R: BufRead> RecordReader<R> {
+    fn new(reader: R) -> Self {
+        RecordReader {
+            reader,
+            head_of_long: Vec::new(),
+        }
+    }
+
+    /// One line, without its line end, at most [`MAX_HEADER_LINE`] bytes; None at the end of
+    /// the input.
+    fn line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut line = Vec::new();
+        let n = (&mut self.reader)
+            .take(MAX_HEADER_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if !line.ends_with(b"\n") {
+            if line.len() > MAX_HEADER_LINE {
+                return Err(invalid(format!(
+                    "a header line is longer than {} KiB",
+                    MAX_HEADER_LINE / 1024
+                )));
+            }
+            // The last line of the file, without a line end.
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        Ok(Some(line))
+    }
+
+    /// The header block of the next record; None at the end of the input.
+    fn next_head(&mut self) -> io::Result<Option<RecordHead>> {
+        // Blank lines between records (the CRLF CRLF that ends each one) are skipped.
+        let version = loop {
+            match self.line()? {
+                None => return Ok(None),
+                Some(l) if l.is_empty() => continue,
+                Some(l) => break l,
+            }
+        };
+        if !version.starts_with(b"WARC/") {
+            return Err(invalid(format!(
+                "expected a `WARC/` version line, found `{}`",
+                shown(&version)
+            )));
+        }
+        let mut head = RecordHead {
+            warc_type: None,
+            target_uri: None,
+            length: 0,
+        };
+        let mut length = None;
+        let mut total = version.len();
+        loop {
+            let Some(line) = self.line()? else {
+                return Err(invalid("the input ends inside a record header".into()));
+            };
+            if line.is_empty() {
+                break;
+            }
+            total += line.len();
+            if total > MAX_HEADER_BYTES {
+                return Err(invalid(format!(
+                    "a record header is longer than {} KiB",
+                    MAX_HEADER_BYTES / 1024
+                )));
+            }
+            let Some(colon) = line.iter().position(|b| *b == b':') else {
+                return Err(invalid(format!("`{}` is not a header line", shown(&line))));
+            };
+            let name = String::from_utf8_lossy(&line[..colon])
+                .trim()
+                .to_ascii_lowercase();
+            let value = line[colon + 1..].trim_ascii();
+            match name.as_str() {
+                "warc-type" => head.warc_type = Some(String::from_utf8_lossy(value).into_owned()),
+                "warc-target-uri" => head.target_uri = Some(value.to_vec()),
+                "content-length" => {
+                    let text = std::str::from_utf8(value).unwrap_or_default();
+                    let n = text.parse::<u64>().map_err(|_| {
+                        invalid(format!("invalid Content-Length `{}`", shown(value)))
+                    })?;
+                    length = Some(n);
+                }
+                _ => {}
+            }
+        }
+        head.length = length.ok_or_else(|| invalid("a record without Content-Length".into()))?;
+        Ok(Some(head))
+    }
+
+    /// Skips the content of a record.
+    fn skip_body(&mut self, head: &RecordHead) -> io::Result<()> {
+        let skipped = io::copy(&mut (&mut self.reader).take(head.length), &mut io::sink())?;
+        if skipped < head.length {
+            return Err(truncated());
+        }
+        Ok(())
+    }
+
+    /// Reads the content of a record if it is at most `cap` bytes; a longer one is skipped
+    /// (None), keeping its first bytes for [`RecordReader::kept_head`].
+    fn read_body(&mut self, head: &RecordHead, cap: u64) -> io::Result<Option<Vec<u8>>> {
+        let mut body = Vec::new();
+        let keep = head.length.min(cap);
+        (&mut self.reader).take(keep).read_to_end(&mut body)?;
+        if (body.len() as u64) < keep {
+            return Err(truncated());
+        }
+        if head.length <= cap {
+            return Ok(Some(body));
+        }
+        body.truncate(MAX_HEADER_BYTES);
+        self.head_of_long = body;
+        let rest = head.length - keep;
+        let skipped = io::copy(&mut (&mut self.reader).take(rest), &mut io::sink())?;
+        if skipped < rest {
+            return Err(truncated());
+        }
+        Ok(None)
+    }
+
+    /// The first bytes of the last record too long to keep.
+    fn kept_head(&self) -> &[u8] {
+        &self.head_of_long
+    }
+}
+
+fn invalid(reason: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, reason)
+}
+
+fn truncated() -> io::Error {
+    invalid("the input ends inside a record's content (a truncated archive?)".into())
+}
+
+/// Bytes of a header line for an error message: printable, at most 80 characters.
+fn shown(bytes: &[u8]) -> String {
+    crate::report::sanitize::truncate(
+        &crate::report::sanitize::strip_controls(&String::from_utf8_lossy(bytes)),
+        80,
+    )
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
@@ -261,9 +511,12 @@ mod tests {
     #[test]
     fn stored_responses_are_decoded() {
         let raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
-        let s = parse_http_response(raw).unwrap();
+        let s = parse_http_response(raw, 100).unwrap();
         assert_eq!(s.status, 200);
         assert_eq!(s.body, b"hello world");
-        assert!(parse_http_response(b"garbage").is_err());
+        assert!(!s.too_large);
+        let s = parse_http_response(raw, 10).unwrap();
+        assert!(s.too_large && s.body.is_empty());
+        assert!(parse_http_response(b"garbage", 100).is_err());
     }
 }

@@ -1,6 +1,15 @@
 //! SSRF guard: refuse loopback, private, link-local, unique-local, CGNAT, unspecified and other
 //! non-global addresses unless `--allow-private` is given.
 //!
+//! IPv6 is judged by an allow list, not a deny list: only global unicast (`2000::/3`) can be
+//! public, less the special ranges inside it, and an address that embeds an IPv4 address is
+//! as public as that address: IPv4-mapped (`::ffff:0:0/96`), IPv4-translated
+//! (`::ffff:0:0:0/96`), NAT64 (`64:ff9b::/96`), 6to4 (`2002::/16`) and ISATAP interface
+//! identifiers (`…:0:5efe:a.b.c.d`, `…:200:5efe:a.b.c.d`). The rest of `::/8`
+//! (IPv4-compatible `::a.b.c.d` included), local-use NAT64 (`64:ff9b:1::/48`), Teredo
+//! (`2001::/32`, whose client address is obfuscated) and the other IETF assignments in
+//! `2001::/23` are refused whole.
+//!
 //! Checking the URL alone is not enough (lychee's `--exclude-private` only looks at literal IPs),
 //! because a public-looking name can resolve to `127.0.0.1` or `169.254.169.254`. So the check
 //! sits in the DNS resolver that reqwest uses: reqwest only connects to the addresses the
@@ -52,6 +61,7 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || (a == 172 && (16..32).contains(&b)) // private
         || (a == 192 && b == 0 && c == 0)      // IETF protocol assignments
         || (a == 192 && b == 0 && c == 2)      // TEST-NET-1
+        || (a == 192 && b == 88 && c == 99)    // 6to4 relay anycast (deprecated)
         || (a == 192 && b == 168)              // private
         || (a == 198 && (18..20).contains(&b)) // benchmarking
         || (a == 198 && b == 51 && c == 100)   // TEST-NET-2
@@ -59,34 +69,45 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || a >= 224) // multicast, reserved, broadcast
 }
 
+/// The IPv4 address in the last 32 bits of `seg`.
+fn low_v4(seg: &[u16; 8]) -> Ipv4Addr {
+    let [a, b] = seg[6].to_be_bytes();
+    let [c, d] = seg[7].to_be_bytes();
+    Ipv4Addr::new(a, b, c, d)
+}
+
 fn is_public_v6(ip: Ipv6Addr) -> bool {
     let seg = ip.segments();
-    // Addresses that embed an IPv4 address are as public as the address they embed.
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_public_v4(v4);
+    match seg {
+        // IPv4-mapped ::ffff:a.b.c.d and IPv4-translated ::ffff:0:a.b.c.d (SIIT).
+        [0, 0, 0, 0, 0, 0xffff, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => {
+            return is_public_v4(low_v4(&seg));
+        }
+        // NAT64 well-known prefix 64:ff9b::/96.
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => return is_public_v4(low_v4(&seg)),
+        // 6to4: the IPv4 address sits in bits 16..48.
+        [0x2002, hi, lo, ..] => {
+            let [a, b] = hi.to_be_bytes();
+            let [c, d] = lo.to_be_bytes();
+            return is_public_v4(Ipv4Addr::new(a, b, c, d));
+        }
+        _ => {}
     }
-    if seg[0] == 0x64 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] {
-        // NAT64 well-known prefix 64:ff9b::/96
-        let [a, b] = seg[6].to_be_bytes();
-        let [c, d] = seg[7].to_be_bytes();
-        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    // Only global unicast 2000::/3 is ever public; everything else — the rest of ::/8
+    // (unspecified, loopback, IPv4-compatible), 64:ff9b:1::/48, 100::/64, unique local
+    // fc00::/7, link-local fe80::/10, site-local fec0::/10, multicast ff00::/8, 5f00::/16
+    // (SRv6) and the unallocated space — is not.
+    if seg[0] & 0xe000 != 0x2000 {
+        return false;
     }
-    if seg[0] == 0x2002 {
-        // 6to4: the IPv4 address sits in bits 16..48
-        let [a, b] = seg[1].to_be_bytes();
-        let [c, d] = seg[2].to_be_bytes();
-        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    // ISATAP: any /64 prefix with the interface identifier 0:5efe or 200:5efe (with or
+    // without the group bit) before an IPv4 address, which the tunnel delivers to.
+    if seg[5] == 0x5efe && seg[4] & 0xfcff == 0 && !is_public_v4(low_v4(&seg)) {
+        return false;
     }
-    !(ip.is_unspecified()
-        || ip.is_loopback()
-        || seg[0..6] == [0, 0, 0, 0, 0, 0]      // IPv4-compatible (deprecated) and the rest of ::/96
-        || (seg[0] & 0xfe00) == 0xfc00          // unique local fc00::/7
-        || (seg[0] & 0xffc0) == 0xfe80          // link-local fe80::/10
-        || (seg[0] & 0xffc0) == 0xfec0          // site-local (deprecated) fec0::/10
-        || (seg[0] & 0xff00) == 0xff00          // multicast
+    !(seg[0] == 0x2001 && seg[1] < 0x0200      // IETF protocol assignments 2001::/23, Teredo 2001::/32
         || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
-        || (seg[0] == 0x2001 && seg[1] == 0)    // Teredo tunnels
-        || seg[0] == 0x0100) // discard-only 100::/64
+        || (seg[0] & 0xfff0) == 0x3ff0) // documentation 3fff::/20
 }
 
 /// A `--resolve HOST:PORT:ADDR` pin (curl's syntax).
@@ -263,6 +284,33 @@ mod tests {
             "::127.0.0.1",
             "2001:db8::1",
             "ff02::1",
+            // Every range that embeds an IPv4 address, with a private one inside.
+            "::ffff:10.0.0.1",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:169.254.169.254",
+            "::10.0.0.1",
+            "::8.8.8.8",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::808:808",
+            "64:ff9b:1:ffff::1",
+            "2002:a00:1::1",
+            "2002:a9fe:a9fe::",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001::1",
+            "2001:2::1",
+            "2606:4700::5efe:7f00:1",
+            "2606:4700::200:5efe:a9fe:a9fe",
+            "2606:4700::100:5efe:c0a8:1",
+            "fe80::5efe:a00:1",
+            // Other special or unallocated ranges.
+            "100::1",
+            "5f00::1",
+            "3fff::1",
+            "4000::1",
+            "fec0::1",
+            "::2",
+            "192.88.99.1",
         ] {
             assert!(!public(ip), "{ip} should be refused");
         }
@@ -277,6 +325,11 @@ mod tests {
             "100.128.0.1",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "::ffff:0:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2606:4700::5efe:808:808",
+            "2a00:1450:4001:80b::200e",
         ] {
             assert!(public(ip), "{ip} should pass");
         }

@@ -17,6 +17,20 @@ use tokio::time::Instant;
 /// is treated as unavailable rather than stalling the run.
 pub const MAX_HOST_WAIT: Duration = Duration::from_secs(60);
 
+/// `secs` seconds as a wait, saturating: negative and NaN values are zero, anything longer
+/// than [`MAX_HOST_WAIT`] (`1e30`, infinity) is `MAX_HOST_WAIT`. Every duration read from
+/// the network goes through here or is compared with `MAX_HOST_WAIT` before use, so no
+/// server can make a conversion panic or a deadline overflow.
+pub fn saturating_secs(secs: f64) -> Duration {
+    if secs.is_nan() || secs <= 0.0 {
+        return Duration::ZERO;
+    }
+    if secs >= MAX_HOST_WAIT.as_secs_f64() {
+        return MAX_HOST_WAIT;
+    }
+    Duration::from_secs_f64(secs)
+}
+
 /// Politeness state of one host key.
 #[derive(Debug)]
 pub struct Host {

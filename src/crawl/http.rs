@@ -16,6 +16,25 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The decompressed body, read only for 2xx answers (empty otherwise).
     pub body: Vec<u8>,
+    /// The body was cut at the cap ([`BodyCap::Cut`]).
+    pub truncated: bool,
+}
+
+/// What to do with a body longer than its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyCap {
+    /// Fail with `body-too-large` (pages: half a page would be misread).
+    Fail(usize),
+    /// Keep the first bytes and stop reading (robots.txt: Google reads the first 500 KiB).
+    Cut(usize),
+}
+
+impl BodyCap {
+    fn limit(self) -> usize {
+        match self {
+            BodyCap::Fail(n) | BodyCap::Cut(n) => n,
+        }
+    }
 }
 
 impl RawResponse {
@@ -35,13 +54,14 @@ impl RawResponse {
     }
 
     /// `Retry-After` in seconds (the HTTP-date form is treated as absent: servers that rate
-    /// limit crawlers send seconds).
+    /// limit crawlers send seconds). A number too large for a `u64` saturates: it means
+    /// "longer than we wait", never a panic or an absent header.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.header(RETRY_AFTER)?
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .map(Duration::from_secs)
+        let text = self.header(RETRY_AFTER)?.trim();
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)))
     }
 }
 
@@ -69,12 +89,12 @@ impl RequestFailure {
     }
 }
 
-/// Sends a GET and reads the body of a 2xx answer, at most `max_body` bytes after
-/// decompression, all within `deadline`.
+/// Sends a GET and reads the body of a 2xx answer, at most `cap` bytes after decompression,
+/// all within `deadline`.
 pub async fn get(
     client: &reqwest::Client,
     url: &url::Url,
-    max_body: usize,
+    cap: BodyCap,
     deadline: Duration,
 ) -> Result<RawResponse, RequestFailure> {
     // Credentials in a URL (`user:pass@`) are never sent: reqwest would turn them into an
@@ -89,15 +109,23 @@ pub async fn get(
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
         let mut body = Vec::new();
+        let mut truncated = false;
         if (200..300).contains(&status) {
-            // Reading chunk by chunk lets the cap stop a decompression bomb after `max_body`
-            // bytes instead of after it has filled memory.
+            // Reading chunk by chunk lets the cap stop a decompression bomb after the cap
+            // instead of after it has filled memory. (`Content-Length` is not trusted for
+            // this: it may lie, and it counts compressed bytes.)
+            let max = cap.limit();
             while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-                if body.len() + chunk.len() > max_body {
-                    return Err(RequestFailure::Fetch(
-                        FetchError::BodyTooLarge,
-                        Some(status),
-                    ));
+                if body.len().saturating_add(chunk.len()) > max {
+                    if let BodyCap::Fail(_) = cap {
+                        return Err(RequestFailure::Fetch(
+                            FetchError::BodyTooLarge,
+                            Some(status),
+                        ));
+                    }
+                    body.extend_from_slice(&chunk[..max - body.len()]);
+                    truncated = true;
+                    break;
                 }
                 body.extend_from_slice(&chunk);
             }
@@ -106,6 +134,7 @@ pub async fn get(
             status,
             headers,
             body,
+            truncated,
         })
     };
     match tokio::time::timeout(deadline, exchange).await {

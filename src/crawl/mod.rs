@@ -69,7 +69,7 @@ pub use robots::ROBOTS_AGENT;
 use crate::model::{FetchError, FetchOutcome, FetchedPage, HtmlBody, RedirectHop, SkipReason};
 use guard::GuardedResolver;
 use host::{Host, HostPool, MAX_HOST_WAIT};
-use http::{RawResponse, RequestFailure};
+use http::{BodyCap, RawResponse, RequestFailure};
 use robots::{RobotsCache, RobotsVerdict};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -306,7 +306,9 @@ impl Crawler {
         let host = self.host_for(url);
         let mut attempt = 0;
         loop {
-            let result = self.request_on(&host, url, self.settings.max_body).await;
+            let result = self
+                .request_on(&host, url, BodyCap::Fail(self.settings.max_body))
+                .await;
             let retry_in = match &result {
                 Ok(r) if r.status == 429 || (500..600).contains(&r.status) => {
                     match r.retry_after() {
@@ -370,23 +372,23 @@ impl Crawler {
     }
 
     /// One guarded, rate-limited request (used for pages and robots.txt).
-    async fn request(&self, url: &Url, max_body: usize) -> Result<RawResponse, RequestFailure> {
+    async fn request(&self, url: &Url, cap: BodyCap) -> Result<RawResponse, RequestFailure> {
         if self.refuses(url).await {
             return Err(RequestFailure::PrivateAddress);
         }
         let host = self.host_for(url);
-        self.request_on(&host, url, max_body).await
+        self.request_on(&host, url, cap).await
     }
 
     async fn request_on(
         &self,
         host: &Host,
         url: &Url,
-        max_body: usize,
+        cap: BodyCap,
     ) -> Result<RawResponse, RequestFailure> {
         let _host_permit = host.acquire().await;
         let _global = self.global.acquire().await.expect("never closed");
-        http::get(&self.client, url, max_body, self.settings.timeout).await
+        http::get(&self.client, url, cap, self.settings.timeout).await
     }
 }
 

@@ -5,9 +5,15 @@
 //! 5xx or 429 → everything disallowed for this run (`robots-unavailable`). Network failures
 //! fetching robots.txt let the page request go ahead, so that the page reports its own,
 //! more precise error (a DNS failure shows as `dns-failure`, not as a robots problem).
+//!
+//! A robots.txt over 500 KiB is cut there, at the end of its last whole line, and the rules
+//! before the cut apply (Google: "content after the maximum file size is ignored"); a
+//! `Crawl-delay` of any size, `1e30` or `inf` included, saturates at the longest wait
+//! ([`super::host::MAX_HOST_WAIT`]).
 
 use super::Crawler;
-use super::http::RequestFailure;
+use super::host::saturating_secs;
+use super::http::{BodyCap, RequestFailure};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -71,7 +77,7 @@ async fn fetch_rules(crawler: &Crawler, page: &Url, origin: String) -> Rules {
         return Rules::AllowAll;
     };
     for _ in 0..=MAX_ROBOTS_REDIRECTS {
-        let resp = match crawler.request(&url, MAX_ROBOTS_BYTES).await {
+        let resp = match crawler.request(&url, BodyCap::Cut(MAX_ROBOTS_BYTES)).await {
             Ok(r) => r,
             Err(
                 RequestFailure::Fetch(..) | RequestFailure::PrivateAddress | RequestFailure::Broken,
@@ -81,12 +87,11 @@ async fn fetch_rules(crawler: &Crawler, page: &Url, origin: String) -> Rules {
         };
         match resp.status {
             200..=299 => {
-                return match Robot::new(ROBOTS_AGENT, &resp.body) {
+                let body = whole_lines(&resp.body, resp.truncated);
+                return match Robot::new(ROBOTS_AGENT, body) {
                     Ok(robot) => {
-                        if let Some(delay) = robot.delay.filter(|d| d.is_finite() && *d > 0.0) {
-                            crawler
-                                .host_for(page)
-                                .raise_interval(Duration::from_secs_f32(delay));
+                        if let Some(delay) = robot.delay.and_then(crawl_delay) {
+                            crawler.host_for(page).raise_interval(delay);
                         }
                         Rules::Parsed(Box::new(robot))
                     }
@@ -103,4 +108,52 @@ async fn fetch_rules(crawler: &Crawler, page: &Url, origin: String) -> Rules {
         }
     }
     Rules::AllowAll
+}
+
+/// A robots.txt cut at the size limit, without the line the cut went through: half of
+/// `Disallow: /private` would be `Disallow: /p`, half of `Allow: /public/` `Allow: /`.
+fn whole_lines(body: &[u8], truncated: bool) -> &[u8] {
+    if !truncated {
+        return body;
+    }
+    match body.iter().rposition(|&b| b == b'\n') {
+        Some(end) => &body[..=end],
+        None => &[],
+    }
+}
+
+/// The interval a `Crawl-delay` value asks for: None for zero, negative and NaN values;
+/// any other value saturates at the longest wait.
+fn crawl_delay(secs: f32) -> Option<Duration> {
+    (secs > 0.0).then(|| saturating_secs(f64::from(secs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crawl::host::MAX_HOST_WAIT;
+
+    #[test]
+    fn crawl_delays_of_any_size_saturate() {
+        assert_eq!(crawl_delay(2.5), Some(Duration::from_millis(2500)));
+        for huge in [1e30, f32::MAX, f32::INFINITY, 3601.0] {
+            assert_eq!(crawl_delay(huge), Some(MAX_HOST_WAIT), "{huge}");
+        }
+        for none in [0.0, -1.0, f32::NAN, f32::NEG_INFINITY] {
+            assert_eq!(crawl_delay(none), None, "{none}");
+        }
+        let robot = Robot::new(ROBOTS_AGENT, b"User-agent: *\nCrawl-delay: 1e30\n").unwrap();
+        assert_eq!(robot.delay.and_then(crawl_delay), Some(MAX_HOST_WAIT));
+    }
+
+    #[test]
+    fn a_cut_robots_txt_keeps_its_whole_lines() {
+        let body = b"User-agent: *\nDisallow: /private\nAllow: /pub";
+        assert_eq!(whole_lines(body, false), body);
+        assert_eq!(
+            whole_lines(body, true),
+            b"User-agent: *\nDisallow: /private\n"
+        );
+        assert_eq!(whole_lines(b"no newline", true), b"");
+    }
 }

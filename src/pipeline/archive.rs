@@ -24,12 +24,16 @@ pub struct ArchiveSource {
 
 impl ArchiveSource {
     /// Opens the archive, keeping the `wanted` pages (and their recorded redirects), or every
-    /// response without `wanted`.
-    pub fn open(path: &Path, wanted: Option<&HashSet<Url>>) -> Result<ArchiveSource, ArchiveError> {
+    /// response without `wanted`, each body at most `max_body` bytes (`--max-body`).
+    pub fn open(
+        path: &Path,
+        wanted: Option<&HashSet<Url>>,
+        max_body: usize,
+    ) -> Result<ArchiveSource, ArchiveError> {
         Ok(ArchiveSource {
             path: path.to_path_buf(),
             name: crate::ingest::display_name(path),
-            archive: RwLock::new(Archive::open(path, wanted)?),
+            archive: RwLock::new(Archive::open_with(path, wanted, max_body)?),
             complete: wanted.is_none(),
             max_redirects: crate::crawl::CrawlSettings::default().max_redirects,
         })
