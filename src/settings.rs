@@ -45,6 +45,9 @@ pub const DATA_DIR_ENV: &str = "BACKLINKS_DATA_DIR";
 pub const CONFIG_FILE_NAME: &str = "backlinks.toml";
 /// File name of the history database in the data directory.
 pub const DB_FILE: &str = "history.sqlite3";
+
+/// Largest `backlinks.toml` read: a settings file of more is not one.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 /// Version of the stored settings document ([`AuditSettings::to_stored`]). Snapshots saved
 /// before it have a flat object of the command line's values (read by [`StoredSettings`] too).
 pub const STORED_FORMAT: u32 = 2;
@@ -274,11 +277,21 @@ impl FileLayer {
 
     fn read(path: &Path, found: Layer) -> Result<FileLayer, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let bytes =
+            crate::ingest::decode::read_file(path, MAX_CONFIG_BYTES).map_err(|e| ConfigError {
+                file: name.clone(),
+                line: None,
+                key: None,
+                message: format!("cannot read the config file: {e}"),
+            })?;
+        let text = String::from_utf8(bytes).map_err(|e| ConfigError {
             file: name.clone(),
-            line: None,
+            line: Some(crate::ingest::decode::utf8_error_line(
+                e.as_bytes(),
+                &e.utf8_error(),
+            )),
             key: None,
-            message: format!("cannot read the config file: {e}"),
+            message: "cannot read the config file: not UTF-8 text".into(),
         })?;
         let config = Config::parse(&text, &name)?;
         // The file parsed, so it is a table.

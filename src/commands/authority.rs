@@ -29,6 +29,9 @@ use std::time::Instant;
 /// Entries sorted in memory before spilling to a temporary file.
 const CHUNK: usize = 1_000_000;
 
+/// Longest line of a rank list (`rank,domain` is under 300 bytes).
+const MAX_LINE: usize = 64 * 1024;
+
 /// Runs `authority`.
 pub fn run(args: AuthorityArgs) -> anyhow::Result<ExitStatus> {
     match args.command {
@@ -81,13 +84,27 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
     let mut rows = 0u64;
     loop {
         buf.clear();
-        let n = input
+        // At most one byte past the longest line: a file without line breaks is refused
+        // after 64 KiB, not held whole.
+        let n = (&mut input)
+            .take(MAX_LINE as u64 + 1)
             .read_until(b'\n', &mut buf)
             .with_context(|| format!("cannot read `{name}`"))?;
         if n == 0 {
             break;
         }
         line_no += 1;
+        if buf.len() > MAX_LINE {
+            return Err(ImportError {
+                file: name.clone(),
+                line: line_no,
+                message: format!(
+                    "a line longer than {} KiB: not a rank list",
+                    MAX_LINE / 1024
+                ),
+            }
+            .into());
+        }
         let bad = |message: String| ImportError {
             file: name.clone(),
             line: line_no,

@@ -79,7 +79,7 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => Some(read_existing(path)?),
         None => None,
     };
-    let store = Store::open_existing(resolve::storage(&args.db, &env).db()?)?;
+    let store = Store::open_read_only(resolve::storage(&args.db, &env).db()?)?;
     let latest = latest(&store, &target.domain)?;
     let threshold = settings.threshold.value;
     let items = worklist::worklist(
@@ -123,15 +123,71 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
         ),
     };
     let name = existing.as_ref().map(|(p, _)| p.display().to_string());
-    summarize(&plan, &report, name.as_deref(), &items);
     let text = file.render();
+    check_written(&text)?;
+    summarize(&plan, &report, name.as_deref(), &items);
+    if let Some(out) = &args.output
+        && !out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+    {
+        warn(&format!(
+            "`{}`: Search Console accepts only .txt files; rename it before uploading",
+            out.display()
+        ));
+    }
     output::write_report(args.output.as_deref(), |w| w.write_all(text.as_bytes()))?;
     Ok(ExitStatus::Pass)
 }
 
+/// Refuses to write a file that `disavow validate` would reject (over 2 MB or 100,000 lines,
+/// after the planner left out URLs too long for an entry). Such a file is not split or cut:
+/// Search Console keeps one disavow file per property and each upload replaces the last, so
+/// part of a file would silently stop disavowing the rest.
+fn check_written(text: &str) -> anyhow::Result<()> {
+    let report = validate::validate(text.as_bytes(), "disavow.txt");
+    if report.problems() == 0 {
+        return Ok(());
+    }
+    let problems: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.invalid)
+        .take(10)
+        .map(|f| match f.line {
+            Some(l) => format!("line {l}: {}", strip_controls(&f.message)),
+            None => strip_controls(&f.message),
+        })
+        .collect();
+    bail!(
+        "the disavow file would not pass Google's rules, so nothing was written:\n  {}\n\
+         Google keeps one disavow file per property (an upload replaces the last), so it is \
+         not split: raise --threshold, or use --granularity domain so that one line covers \
+         each site",
+        problems.join("\n  ")
+    )
+}
+
+/// Reads a disavow file (`--merge`, `diff`): at most Google's 2 MB, so a file Google would
+/// reject anyway is refused before it is held or parsed.
+fn read_disavow(path: &Path) -> anyhow::Result<Vec<u8>> {
+    crate::ingest::decode::read_file(path, validate::MAX_BYTES as u64).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            anyhow::anyhow!(
+                "`{}` is larger than 2 MB ({} bytes), which Google does not accept: not a \
+                 disavow file to work with (`backlinks disavow validate` says more)",
+                path.display(),
+                validate::MAX_BYTES
+            )
+        } else {
+            anyhow::Error::new(e).context(format!("cannot read `{}`", path.display()))
+        }
+    })
+}
+
 /// Reads a disavow file to merge into; invalid lines are an error naming each.
 fn read_existing(path: &Path) -> anyhow::Result<(PathBuf, DisavowFile)> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = read_disavow(path)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = crate::ingest::decode::utf8_error_line(e.as_bytes(), &e.utf8_error());
         anyhow::anyhow!("{}:{line}: not UTF-8 text", path.display())
@@ -177,6 +233,15 @@ fn summarize(plan: &Plan, report: &MergeReport, merged: Option<&str>, items: &[O
             strip_controls(url)
         ));
     }
+    for url in &plan.too_long {
+        line(format!(
+            "not disavowed (a URL of {} characters; Google accepts at most {}; a domain: \
+             entry, --granularity domain, can cover its site): {}",
+            url.chars().count(),
+            crate::actions::disavow::MAX_URL_CHARS,
+            crate::report::sanitize::truncate(&strip_controls(url), 120)
+        ));
+    }
     if !plan.waiting.is_empty() {
         let asked: usize = plan
             .waiting
@@ -217,9 +282,20 @@ fn summarize(plan: &Plan, report: &MergeReport, merged: Option<&str>, items: &[O
 
 fn run_validate(args: &DisavowValidateArgs) -> anyhow::Result<ExitStatus> {
     let path = &args.file;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let cannot = || format!("cannot read `{}`", path.display());
+    let mut file = std::fs::File::open(path).with_context(cannot)?;
+    // No more than one byte past Google's limit is read: a larger file is invalid for its size
+    // alone, and its real size comes from the file system.
+    let mut bytes = Vec::new();
+    let fits =
+        crate::ingest::decode::read_to_cap(&mut file, &mut bytes, validate::MAX_BYTES as u64)
+            .with_context(cannot)?;
+    let size = match fits {
+        true => bytes.len() as u64,
+        false => file.metadata().map_or(bytes.len() as u64, |m| m.len()),
+    };
     let name = path.display().to_string();
-    let report = validate::validate(&bytes, &name);
+    let report = validate::validate_sized(&bytes, &name, size);
     output::write_report(None, |w| {
         for f in &report.findings {
             let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -250,7 +326,7 @@ fn run_validate(args: &DisavowValidateArgs) -> anyhow::Result<ExitStatus> {
 
 fn run_diff(args: &DisavowDiffArgs) -> anyhow::Result<ExitStatus> {
     let read = |p: &Path| -> anyhow::Result<DisavowFile> {
-        let bytes = std::fs::read(p).with_context(|| format!("cannot read `{}`", p.display()))?;
+        let bytes = read_disavow(p)?;
         let text = String::from_utf8_lossy(&bytes);
         let file = DisavowFile::parse(&text);
         for (line, why) in file.invalid() {

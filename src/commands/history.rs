@@ -15,7 +15,7 @@ use anyhow::bail;
 /// Runs `history`.
 pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing(resolve::storage(&args.db, &Env::from_process()).db()?)?;
+    let store = Store::open_read_only(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let doc = History {
         snapshots: store.snapshots(&target.domain)?,
         target: target.domain,
@@ -33,7 +33,7 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
 /// Runs `diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_existing(resolve::storage(&args.db, &Env::from_process()).db()?)?;
+    let store = Store::open_read_only(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let shown = store.path().display().to_string();
     let snaps = store.snapshots(&target.domain)?;
     let find = |id: i64| {

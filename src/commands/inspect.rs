@@ -7,6 +7,7 @@ use crate::cli::{Given, InspectArgs, InspectFormat};
 use crate::crawl::decode;
 use crate::exit::ExitStatus;
 use crate::extract::{self, LinkFilter};
+use crate::ingest::decode::{read_to_cap, size as decode_size};
 use crate::model::{FetchOutcome, LinkObservation, Target};
 use crate::output;
 use crate::pipeline::PageSource;
@@ -14,7 +15,7 @@ use crate::pipeline::network::NetworkSource;
 use crate::report::sanitize::{strip_controls, truncate};
 use anyhow::Context;
 use serde::Serialize;
-use std::io::{Read, Write};
+use std::io::Write;
 use url::Url;
 
 /// One input's result: the JSON Lines record.
@@ -40,8 +41,10 @@ pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         None => LinkFilter::All,
     };
     let needs_network = args.inputs.iter().any(|i| is_url(i));
+    let fetch = resolve::fetch(&args.fetch, given);
+    let max_body = fetch.max_body.value;
     let fetcher = if needs_network {
-        let source = NetworkSource::new(&resolve::fetch(&args.fetch, given))?;
+        let source = NetworkSource::new(&fetch)?;
         Some((source, crate::pipeline::runtime()?))
     } else {
         None
@@ -54,7 +57,7 @@ pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
                 let url = Url::parse(input).with_context(|| format!("invalid URL `{input}`"))?;
                 inspect_url(source, rt, input, &url, filter)
             }
-            _ => inspect_file(input, args.base_url.as_ref(), filter)?,
+            _ => inspect_file(input, args.base_url.as_ref(), filter, max_body)?,
         };
         results.push(r);
     }
@@ -76,18 +79,44 @@ fn is_url(s: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// Reads a local page, plain or gzipped, of at most `max_body` bytes after decompression (the
+/// cap of a fetched page, `--max-body`): a larger one is an error, not a page read in part.
 fn inspect_file(
     input: &str,
     base: Option<&Url>,
     filter: LinkFilter<'_>,
+    max_body: usize,
 ) -> anyhow::Result<Inspected> {
-    let raw = std::fs::read(input).with_context(|| format!("cannot read `{input}`"))?;
+    let cap = max_body as u64;
+    let too_large = || {
+        anyhow::anyhow!(
+            "`{input}` is larger than --max-body ({}); raise --max-body to read it",
+            decode_size(cap)
+        )
+    };
+    let mut file = std::fs::File::open(input).with_context(|| format!("cannot read `{input}`"))?;
+    let mut raw = Vec::new();
+    // A compressed page may take a little more than the cap before it is inflated.
+    let raw_cap = cap.saturating_add(1024 * 1024);
+    if !read_to_cap(&mut file, &mut raw, raw_cap)
+        .with_context(|| format!("cannot read `{input}`"))?
+    {
+        return Err(too_large());
+    }
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .with_context(|| format!("cannot read `{input}`: invalid gzip data"))?;
+        let fits = read_to_cap(
+            &mut flate2::read::MultiGzDecoder::new(&raw[..]),
+            &mut out,
+            cap,
+        )
+        .with_context(|| format!("cannot read `{input}`: invalid gzip data"))?;
+        if !fits {
+            return Err(too_large());
+        }
         out
+    } else if raw.len() as u64 > cap {
+        return Err(too_large());
     } else {
         raw
     };

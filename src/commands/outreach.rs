@@ -33,7 +33,7 @@ fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
         output::check_output_path(out)?;
     }
     let settings = ActionSettings::resolve(&file, args.threshold, None, &args.keep, false)?;
-    let store = Store::open_existing(resolve::storage(&args.db, &env).db()?)?;
+    let store = Store::open_read_only(resolve::storage(&args.db, &env).db()?)?;
     let latest = latest(&store, &target.domain)?;
     let items = worklist::worklist(
         &latest.pages,

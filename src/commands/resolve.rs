@@ -161,13 +161,20 @@ impl ActionSettings {
     }
 }
 
+/// Largest `--keep FILE` read.
+const MAX_KEEP_LIST_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The keep list: `[disavow] keep` and every `--keep FILE` (one domain per line, `#`
 /// comments and blank lines ignored); a line that is not a domain is an error with its line.
 fn keep_list(disavow: &DisavowSettings, files: &[PathBuf]) -> anyhow::Result<Vec<String>> {
     let mut keep = disavow.keep.clone();
     for file in files {
-        let text = std::fs::read_to_string(file)
+        let bytes = crate::ingest::decode::read_file(file, MAX_KEEP_LIST_BYTES)
             .with_context(|| format!("cannot read keep list `{}`", file.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let line = crate::ingest::decode::utf8_error_line(e.as_bytes(), &e.utf8_error());
+            anyhow::anyhow!("{}:{line}: not UTF-8 text", file.display())
+        })?;
         for (i, line) in text.lines().enumerate() {
             let l = line.trim();
             if l.is_empty() || l.starts_with('#') {

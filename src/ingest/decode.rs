@@ -150,6 +150,45 @@ pub fn read_head(r: &mut dyn Read, limit: usize) -> io::Result<(Vec<u8>, bool)> 
     Ok((buf, n < limit))
 }
 
+/// Reads the rest of `r` into `buf` unless `buf` would then hold more than `cap` bytes: it
+/// stops one byte past the cap and returns false, so a decompression bomb costs the cap, not
+/// its size.
+pub fn read_to_cap(r: &mut dyn Read, buf: &mut Vec<u8>, cap: u64) -> io::Result<bool> {
+    let room = cap.saturating_sub(buf.len() as u64).saturating_add(1);
+    r.take(room).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= cap)
+}
+
+/// Reads the whole file at `path` if it holds at most `cap` bytes. A larger one is an error
+/// of kind [`io::ErrorKind::FileTooLarge`] that says the limit; no more than one byte past
+/// the cap is read.
+pub fn read_file(path: &std::path::Path, cap: u64) -> io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    if read_to_cap(&mut file, &mut buf, cap)? {
+        return Ok(buf);
+    }
+    Err(too_large(cap))
+}
+
+/// The error of a read that passed its cap.
+pub fn too_large(cap: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("larger than {}, the most this reads", size(cap)),
+    )
+}
+
+/// A byte count for messages: `256 MiB`, `64 KiB`, `2000000 bytes`.
+pub fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    match bytes {
+        b if b >= KIB * KIB && b % (KIB * KIB) == 0 => format!("{} MiB", b / (KIB * KIB)),
+        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// The input as a UTF-8 stream: the sniffed head followed by the rest, transcoded when the
 /// encoding is not UTF-8. A UTF-8 BOM is dropped; UTF-16 BOMs are consumed by the decoder.
 /// Malformed sequences become U+FFFD (in UTF-8 input they stay as they are, and the row
@@ -228,6 +267,27 @@ mod tests {
         let (label, out) = decode_with(latin1, SNIFF_BYTES);
         assert!(label.ends_with("(guessed)"), "{label}");
         assert!(out.contains("café crème"), "{out}");
+    }
+
+    #[test]
+    fn reads_stop_one_byte_past_the_cap() {
+        let mut buf = b"ab".to_vec();
+        assert!(read_to_cap(&mut &b"cd"[..], &mut buf, 4).unwrap());
+        assert_eq!(buf, b"abcd");
+        let mut buf = Vec::new();
+        let mut endless = std::io::repeat(b'x');
+        assert!(!read_to_cap(&mut endless, &mut buf, 1000).unwrap());
+        assert_eq!(buf.len(), 1001);
+        assert_eq!(size(256 * 1024 * 1024), "256 MiB");
+        assert_eq!(size(64 * 1024), "64 KiB");
+        assert_eq!(size(2_000_000), "2000000 bytes");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, "12345").unwrap();
+        assert_eq!(read_file(&path, 5).unwrap(), b"12345");
+        let e = read_file(&path, 4).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(e.to_string().contains("4 bytes"), "{e}");
     }
 
     #[test]

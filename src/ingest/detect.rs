@@ -76,11 +76,27 @@ pub enum Detected {
 }
 
 /// Detects the format from the decoded head of an input (`eof`: the head is the whole input).
+///
+/// A NUL byte before a recognised header means binary data; after one, it is in a row, which
+/// the row reader skips and counts like any invalid row (an export with one damaged row is
+/// still an export).
 pub fn detect(head: &[u8], eof: bool, columns: Option<&ColumnMap>) -> Detected {
-    if let Some(pos) = memchr(0, head) {
-        let line = head[..pos].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        return Detected::Binary { line };
+    let Some(pos) = memchr(0, head) else {
+        return detect_text(head, eof, columns);
+    };
+    let line_start = head[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    match detect_text(&head[..line_start], false, columns) {
+        found @ Detected::Csv { .. } => found,
+        _ => Detected::Binary {
+            line: head[..pos].iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+        },
     }
+}
+
+fn detect_text(head: &[u8], eof: bool, columns: Option<&ColumnMap>) -> Detected {
     let mut first: Option<(u64, usize, String)> = None;
     let mut offset = 0;
     for (i, raw) in head
@@ -289,6 +305,15 @@ mod tests {
             }
         );
         assert_eq!(format_of("a,b\n\0\0"), Detected::Binary { line: 2 });
+        assert_eq!(
+            format_of("\0Linking page,Last crawled\n"),
+            Detected::Binary { line: 1 }
+        );
+        // After a recognised header, a NUL is in a row: the file is an export.
+        assert!(matches!(
+            format_of("Linking page,Last crawled\nhttps://a.test/\0,x\n"),
+            Detected::Csv { .. }
+        ));
         let long = "x".repeat(100);
         assert_eq!(detect(long.as_bytes(), false, None), Detected::LineTooLong);
         let map: ColumnMap = "url=Page,anchor=Text".parse().unwrap();

@@ -24,6 +24,7 @@ mod gsc;
 mod majestic;
 mod moz;
 mod own_report;
+mod rows;
 pub mod schema;
 mod screaming_frog;
 mod semrush;
@@ -48,6 +49,14 @@ use url::Url;
 
 /// Rows longer than this are skipped (a 10 MB line is no export row).
 pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+
+/// Largest JSON report read as an input or a baseline, after decompression: it is parsed
+/// whole, unlike the streamed CSV.
+pub const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Largest zip read from standard input, which must be held in memory to be read (a zip
+/// needs seeking); a larger one can be given as a file.
+pub const MAX_STDIN_ZIP_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A run-ending input problem. Every variant names the input and, where there is one, the line.
 #[derive(Debug, thiserror::Error)]
@@ -284,7 +293,17 @@ fn read_all(
             let (mut head, eof) = read_head(&mut stdin, SNIFF_BYTES).map_err(read_err)?;
             if container(&head) == Container::Zip {
                 // A zip needs seeking: standard input is read into memory first.
-                stdin.read_to_end(&mut head).map_err(read_err)?;
+                if !decode::read_to_cap(&mut stdin, &mut head, MAX_STDIN_ZIP_BYTES)
+                    .map_err(read_err)?
+                {
+                    return Err(IngestError::Unreadable {
+                        path: name,
+                        reason: format!(
+                            "is a zip larger than {} on standard input; give it as a file",
+                            decode::size(MAX_STDIN_ZIP_BYTES)
+                        ),
+                    });
+                }
                 read_zip(&name, Cursor::new(head), opts, sink, &mut reports)?;
             } else {
                 let r = read_stream(&name, head, eof, Box::new(stdin), opts, sink, 0)?;
@@ -502,7 +521,13 @@ fn read_stream<'a>(
         Detected::Json => {
             report.format = Some(InputFormat::BacklinksJson);
             let mut all = dhead;
-            text.read_to_end(&mut all).map_err(read_err)?;
+            if !decode::read_to_cap(&mut text, &mut all, MAX_JSON_BYTES).map_err(read_err)? {
+                return Err(unreadable(&format!(
+                    "is a JSON report larger than {} (after decompression); give the CSV \
+                     report of that audit (`--format csv`) instead",
+                    decode::size(MAX_JSON_BYTES)
+                )));
+            }
             read_json(name, &all, sink, &mut tally)?;
         }
         Detected::Unknown { line, header } => {
@@ -600,51 +625,45 @@ fn read_rows(
         delimiter,
         header_line,
     } = layout;
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        // `\n` alone ends a record: with the default CRLF terminator the csv crate reports the
-        // line of a record's start one too low after `\r\n`. A `\r` left at the end of the
-        // last cell is trimmed with the other whitespace.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(256 * 1024)
-        .from_reader(src);
+    let mut rows = rows::Rows::new(src, delimiter);
     let mut rec = csv::ByteRecord::new();
     let target = opts.target.as_deref();
     let mut header_done = false;
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) + header_line - 1;
-                return match e.into_kind() {
-                    csv::ErrorKind::Io(source) => Err(IngestError::Read {
-                        path: name.to_string(),
-                        source,
-                    }),
-                    other => Err(IngestError::InvalidLine {
-                        path: name.to_string(),
-                        line,
-                        reason: format!("cannot read the CSV: {other:?}"),
-                    }),
-                };
+        let read = match rows.next(&mut rec) {
+            Ok(Some(r)) => r,
+            Ok(None) => break,
+            Err(source) => {
+                return Err(IngestError::Read {
+                    path: name.to_string(),
+                    source,
+                });
             }
-        }
-        let line = rec.position().map_or(0, |p| p.line()) + header_line - 1;
+        };
+        let line = read.line + header_line - 1;
         if !header_done {
             header_done = true;
             continue;
         }
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        if read.too_long.is_none() && rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
         tally.rows += 1;
-        let len = rec.as_slice().len();
         let extra_empty = rec.len() > b.width && rec.iter().skip(b.width).all(<[u8]>::is_empty);
-        let row = if len > MAX_ROW_BYTES {
-            Row::Skipped(Skip::new("row longer than 1 MiB", format!("{len} bytes")))
+        let row = if let Some(too_long) = read.too_long {
+            Row::Skipped(match too_long {
+                rows::TooLong::Bytes(n) => Skip::new("row longer than 1 MiB", format!("{n} bytes")),
+                rows::TooLong::Fields => Skip::new(
+                    "row of more than 65536 fields",
+                    "not an export row".to_string(),
+                ),
+            })
+        } else if rec.as_slice().contains(&0) {
+            // Checked on the whole row, not only the cells a format reads.
+            Row::Skipped(Skip::new(
+                "contains NUL bytes",
+                "binary data in the row".to_string(),
+            ))
         } else if rec.len() != b.width && !extra_empty {
             Row::Skipped(Skip::new(
                 "wrong number of fields (truncated row, or an unquoted delimiter or quote)",

@@ -105,10 +105,13 @@ pub struct Baseline {
 /// Reads the baseline report at `path` for an audit of `target`.
 pub fn load(path: &Path, target: &str) -> Result<Baseline, BaselineError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| BaselineError::Read {
-        path: name.clone(),
-        source,
-    })?;
+    // Parsed whole: read under the JSON report cap.
+    let bytes = crate::ingest::decode::read_file(path, crate::ingest::MAX_JSON_BYTES).map_err(
+        |source| BaselineError::Read {
+            path: name.clone(),
+            source,
+        },
+    )?;
     let doc: Doc = serde_json::from_slice(&bytes).map_err(|e| BaselineError::Invalid {
         path: name.clone(),
         line: e.line(),

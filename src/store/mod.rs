@@ -249,6 +249,70 @@ impl Store {
         )
     }
 
+    /// Opens an existing database for reading only (`history`, `diff`, `outreach`, `disavow`):
+    /// such a command never changes the store, and works on one in a read-only file or
+    /// directory. SQLite's reader of a WAL database needs its `-shm` and `-wal` files; where
+    /// they cannot be created (a read-only directory) and no `-wal` file holds unmerged
+    /// changes, the file is read as immutable instead. A store of an older schema is migrated
+    /// once by a writing open, which needs write access (the error says so).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        let store = match Self::connect_read_only(path, false) {
+            Err(StoreError::Sql { .. }) if !has_pending_wal(path) => {
+                Self::connect_read_only(path, true)?
+            }
+            other => other?,
+        };
+        let found = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+            .map_err(store.sql())?;
+        if found > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found,
+                known: MIGRATIONS.len(),
+            });
+        }
+        if found < MIGRATIONS.len() as i64 {
+            drop(store);
+            return Self::open_existing(path);
+        }
+        Ok(store)
+    }
+
+    /// A read-only connection whose first read has succeeded (opening is lazy in SQLite).
+    fn connect_read_only(path: &Path, immutable: bool) -> Result<Store, StoreError> {
+        let sql = sql_err(path);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if immutable {
+            let uri = file_uri(path).ok_or_else(|| StoreError::Corrupt {
+                path: path.display().to_string(),
+                reason: "cannot name it as a file URI".into(),
+            })?;
+            Connection::open_with_flags(uri, flags)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(&sql)?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(&sql)?;
+        conn.pragma_update(None, "query_only", "ON").map_err(&sql)?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(&sql)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     fn open_with(path: &Path, flags: OpenFlags) -> Result<Store, StoreError> {
         let sql = sql_err(path);
         let conn = Connection::open_with_flags(path, flags).map_err(&sql)?;
@@ -679,6 +743,23 @@ impl Store {
         }
         Ok(problems)
     }
+}
+
+/// Whether the database's `-wal` file holds changes not yet merged into it (a writer is
+/// running, or one was killed): then the file alone is not the store's state.
+fn has_pending_wal(db: &Path) -> bool {
+    let mut wal = db.as_os_str().to_os_string();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
+/// `file:///…?immutable=1`: SQLite reads the file without locking it or creating anything
+/// beside it.
+fn file_uri(db: &Path) -> Option<String> {
+    let abs = std::path::absolute(db).ok()?;
+    let mut url = url::Url::from_file_path(abs).ok()?;
+    url.set_query(Some("immutable=1"));
+    Some(url.to_string())
 }
 
 fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {

@@ -8,7 +8,7 @@
 //! silently.
 
 use super::plan::{Backing, Plan};
-use super::{DisavowFile, Entry, Line};
+use super::{DisavowFile, Entry, Line, covering_names};
 use crate::model::host;
 use std::collections::BTreeSet;
 
@@ -111,7 +111,7 @@ pub fn merge(
     }
     let covering = |url: &str| -> Option<&String> {
         let host = host::of_url(url)?;
-        domains.iter().find(|d| host::is_within(&host, d))
+        covering_names(&host).find_map(|n| domains.get(n))
     };
     let mut lines = Vec::new();
     let mut present: BTreeSet<Entry> = BTreeSet::new();
@@ -190,10 +190,10 @@ pub struct FileDiff {
 pub fn diff(old: &DisavowFile, new: &DisavowFile) -> FileDiff {
     let a: BTreeSet<&Entry> = old.entries().map(|(_, e)| e).collect();
     let b: BTreeSet<&Entry> = new.entries().map(|(_, e)| e).collect();
-    let new_domains: Vec<&String> = b
+    let new_domains: BTreeSet<&str> = b
         .iter()
         .filter_map(|e| match e {
-            Entry::Domain(d) => Some(d),
+            Entry::Domain(d) => Some(d.as_str()),
             Entry::Url(_) => None,
         })
         .collect();
@@ -203,10 +203,9 @@ pub fn diff(old: &DisavowFile, new: &DisavowFile) -> FileDiff {
             .difference(&b)
             .map(|e| {
                 let cover = e.host().and_then(|h| {
-                    new_domains
-                        .iter()
-                        .find(|d| host::is_within(&h, d))
-                        .map(|d| (*d).clone())
+                    covering_names(&h)
+                        .find(|n| new_domains.contains(n))
+                        .map(str::to_string)
                 });
                 ((*e).clone(), cover)
             })

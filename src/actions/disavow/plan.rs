@@ -184,6 +184,14 @@ pub struct Plan {
     pub kept: Vec<String>,
     /// Candidate pages left out because their removal was not requested twice yet.
     pub waiting: Vec<String>,
+    /// Candidate URLs longer than Google accepts ([`super::MAX_URL_CHARS`]), left out of the
+    /// file: a URL entry cannot hold them (a `domain:` entry can cover their site).
+    pub too_long: Vec<String>,
+    /// Every name a `domain:` entry covering a toxic URL's host could have (the hosts and
+    /// their parents), so that [`Plan::backing`] is a lookup.
+    toxic_names: BTreeSet<String>,
+    /// The same for every audited host.
+    audited_names: BTreeSet<String>,
 }
 
 /// Whether an existing entry is still backed by the audit.
@@ -205,12 +213,16 @@ impl Plan {
 
     /// Whether the audit backs `entry`.
     pub fn backing(&self, entry: &Entry) -> Backing {
-        if self.toxic_urls.iter().any(|u| entry.covers_url(u)) {
+        let toxic = match entry {
+            Entry::Url(u) => self.toxic_urls.contains(u),
+            Entry::Domain(d) => self.toxic_names.contains(d),
+        };
+        if toxic {
             return Backing::Toxic;
         }
         let audited = match entry {
             Entry::Url(u) => self.audited_urls.contains(u),
-            Entry::Domain(d) => self.audited_hosts.iter().any(|h| host::is_within(h, d)),
+            Entry::Domain(d) => self.audited_names.contains(d),
         };
         if audited {
             Backing::NotToxic
@@ -290,6 +302,16 @@ pub fn plan(pages: &[PageFindings], outreach: &[OutreachItem], opts: &Options) -
                 why.push_str(&format!("; audit {date}"));
                 let mut entries = vec![Entry::Url(p.source_url.clone())];
                 entries.extend(p.final_url.clone().map(Entry::Url));
+                entries.retain(|e| match e {
+                    Entry::Url(u) if u.chars().count() > super::MAX_URL_CHARS => {
+                        out.too_long.push(u.clone());
+                        false
+                    }
+                    _ => true,
+                });
+                if entries.is_empty() {
+                    continue;
+                }
                 urls.push(Planned {
                     entries,
                     comment: why,
@@ -300,6 +322,15 @@ pub fn plan(pages: &[PageFindings], outreach: &[OutreachItem], opts: &Options) -
     urls.sort_by(|a, b| a.entries.cmp(&b.entries));
     out.planned = domains;
     out.planned.extend(urls);
+    let names = |hosts: &mut dyn Iterator<Item = String>| -> BTreeSet<String> {
+        let mut set = BTreeSet::new();
+        for h in hosts {
+            set.extend(super::covering_names(&h).map(str::to_string));
+        }
+        set
+    };
+    out.toxic_names = names(&mut out.toxic_urls.iter().filter_map(|u| host::of_url(u)));
+    out.audited_names = names(&mut out.audited_hosts.iter().cloned());
     out
 }
 

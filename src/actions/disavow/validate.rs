@@ -52,8 +52,16 @@ impl Report {
     }
 }
 
-/// Checks the bytes of a disavow file named `name`.
+/// Checks the bytes of a disavow file named `name`. A file over [`MAX_BYTES`] is reported as
+/// that alone: Google rejects it whatever its lines say, and parsing 100 MB to say more
+/// would only take time (`disavow validate` reads no more than one byte past the limit).
 pub fn validate(bytes: &[u8], name: &str) -> Report {
+    validate_sized(bytes, name, bytes.len() as u64)
+}
+
+/// [`validate`] for a file of `size` bytes of which `bytes` were read (all of them, or the
+/// first [`MAX_BYTES`] + 1 of a larger one).
+pub fn validate_sized(bytes: &[u8], name: &str, size: u64) -> Report {
     let mut file_level = Vec::new();
     let mut problem = |message: String| {
         file_level.push(Finding {
@@ -68,12 +76,16 @@ pub fn validate(bytes: &[u8], name: &str) -> Report {
     if !ext_ok {
         problem("the file name must end in .txt".into());
     }
-    if bytes.len() > MAX_BYTES {
+    if size > MAX_BYTES as u64 || bytes.len() > MAX_BYTES {
         problem(format!(
             "{} bytes; Google accepts at most 2 MB ({MAX_BYTES} bytes): use domain: entries \
-             instead of many URLs of one site",
-            bytes.len()
+             instead of many URLs of one site (the lines were not checked)",
+            size.max(bytes.len() as u64)
         ));
+        return Report {
+            findings: file_level,
+            ..Report::default()
+        };
     }
     let mut findings = Vec::new();
     let mut bad_line = None;
@@ -231,5 +243,15 @@ mod tests {
         let big = format!("# {}\n", "x".repeat(MAX_BYTES));
         let r = validate(big.as_bytes(), "d.txt");
         assert!(r.findings[0].message.contains("2 MB"));
+        // Over the size limit, nothing else is looked at.
+        let big = format!("*.bad\n{}", "#\n".repeat(MAX_BYTES));
+        let r = validate(big.as_bytes(), "d.txt");
+        assert_eq!(lines(&r), [(None, true)]);
+        let r = validate_sized(b"domain:a.test\n", "d.txt", 100_000_000);
+        assert!(
+            r.findings[0].message.starts_with("100000000 bytes"),
+            "{:?}",
+            r.findings
+        );
     }
 }
