@@ -253,13 +253,8 @@ impl Config {
         let domains = |list: Vec<Spanned<String>>, key: &str| -> Result<Vec<String>, ConfigError> {
             list.into_iter()
                 .map(|d| {
-                    domain(d.get_ref()).ok_or_else(|| {
-                        err(
-                            Some(d.span()),
-                            Some(key.to_string()),
-                            format!("`{}` is not a domain name", d.get_ref()),
-                        )
-                    })
+                    parse_domain(d.get_ref())
+                        .map_err(|why| err(Some(d.span()), Some(key.to_string()), why))
                 })
                 .collect()
         };
@@ -389,11 +384,36 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// A domain entry: a host name ([`crate::model::host::parse`]: IDNA, lower case), with a
 /// leading `*.` and dots trimmed, and no port.
 pub(crate) fn domain(s: &str) -> Option<String> {
-    let s = s.trim().trim_start_matches("*.").trim_matches('.');
+    parse_domain(s).ok()
+}
+
+/// [`domain`], or why the entry is not one. An entry means that domain and every subdomain
+/// (`*.spam.example` is the same as `spam.example`). A wildcard elsewhere (`spam*.com`) is
+/// refused, and so is a public suffix (`*.com`, `co.uk`, an unknown top-level domain): it
+/// would cover every site under it. Suffixes that companies run for their users
+/// (`blogspot.com`, `github.io`: the list's private section) are domains here.
+pub(crate) fn parse_domain(s: &str) -> Result<String, String> {
+    let given = s.trim();
+    let s = given.trim_start_matches("*.").trim_matches('.');
+    let not_a_domain = || format!("`{given}` is not a domain name");
     if s.contains(':') {
-        return None;
+        return Err(not_a_domain());
     }
-    crate::model::host::parse(s)
+    if s.contains('*') {
+        return Err(format!(
+            "`{given}`: only a leading `*.` is understood (it means the domain and every \
+             subdomain, as a plain domain does); list each domain"
+        ));
+    }
+    let host = crate::model::host::parse(s).ok_or_else(not_a_domain)?;
+    let suffix = psl::suffix(host.as_bytes()).filter(|x| x.as_bytes() == host.as_bytes());
+    if suffix.is_some_and(|x| x.typ() != Some(psl::Type::Private)) {
+        return Err(format!(
+            "`{given}` is a public suffix (`{host}`): it would cover every site under it; \
+             name a domain (e.g. `spam.{host}`)"
+        ));
+    }
+    Ok(host)
 }
 
 /// ISO 639-3 code (whatlang's naming) for a two- or three-letter language code.
@@ -573,6 +593,25 @@ mod tests {
 
         let e = parse("[domains]\ndeny = [\"not a domain\"]\n").unwrap_err();
         assert_eq!(e.key.as_deref(), Some("domains.deny"));
+        // Patterns that would cover whole public suffixes, and wildcards that mean nothing.
+        for bad in [
+            "*.com",
+            "com",
+            "co.uk",
+            "*.co.uk",
+            "*.*.com",
+            "spam*.com",
+            "*.zzzz",
+        ] {
+            let e = parse(&format!(
+                "[domains]\nallow = []\ndeny = [\n  \"ok.test\",\n  \"{bad}\"]\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.line, Some(5), "{bad}: {e}");
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        let c = parse("[domains]\ndeny = [\"*.Spam.example\", \"blogspot.com\"]\n").unwrap();
+        assert_eq!(c.scoring.deny_domains, ["spam.example", "blogspot.com"]);
 
         let e = parse("[relevance]\nlanguage = \"klingon\"\n").unwrap_err();
         assert_eq!(e.line, Some(2));

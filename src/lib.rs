@@ -43,6 +43,7 @@ pub mod exit;
 pub mod extract;
 pub mod gate;
 pub mod ingest;
+pub mod interrupt;
 pub mod model;
 pub mod output;
 pub mod pipeline;
@@ -56,6 +57,8 @@ pub use exit::ExitStatus;
 
 /// Runs a parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
+    // SIGINT, SIGTERM and SIGHUP end every command alike (exit 130, no temporary files).
+    interrupt::install();
     report::color::set(cli.color);
     match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args, &cli.given),

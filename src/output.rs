@@ -10,7 +10,7 @@
 use crate::report::sanitize::terminal_lines;
 use anyhow::{Context, bail};
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes a report with `render`, to `path` or to standard output.
 pub fn write_report(
@@ -59,6 +59,127 @@ pub fn check_output_path(path: &Path) -> anyhow::Result<()> {
     }
 }
 
+/// [`check_output_path`] for the `-o` of a command that reads the history store at `db`, which
+/// the report must not replace.
+pub fn check_output_beside_store(out: &Path, db: &Path) -> anyhow::Result<()> {
+    check_output_path(out)?;
+    let mut kept = Kept::new();
+    kept.add_store(db);
+    kept.check(&[("-o", out)])
+}
+
+/// Files a run reads or keeps, which no report of the run may replace: the history store
+/// (with the files SQLite and the lock keep beside it), the inputs, the config file.
+#[derive(Debug, Default)]
+pub struct Kept {
+    files: Vec<(String, PathBuf)>,
+}
+
+impl Kept {
+    /// Nothing kept yet.
+    pub fn new() -> Kept {
+        Kept::default()
+    }
+
+    /// Keeps `path`, described as `what` in the error (`the --from input`).
+    pub fn add(&mut self, what: &str, path: &Path) {
+        // Standard input is not a file.
+        if path.as_os_str() != "-" {
+            self.files.push((what.to_string(), path.to_path_buf()));
+        }
+    }
+
+    /// Keeps the history store at `db` and the files beside it (`-wal`, `-shm`, `.lock`).
+    pub fn add_store(&mut self, db: &Path) {
+        self.add("the history store", db);
+        for suffix in ["-wal", "-shm"] {
+            let mut name = db.as_os_str().to_os_string();
+            name.push(suffix);
+            self.add("a file of the history store", Path::new(&name));
+        }
+        self.add(
+            "the history store's lock file",
+            &crate::store::lock::StoreLock::path_for(db),
+        );
+    }
+
+    /// Refuses (before anything is fetched or read) a report path that names a kept file or
+    /// the path of another report, compared as the operating system resolves them: through
+    /// `..`, symbolic links and, for existing files, hard links (same device and inode). A
+    /// report replacing the store or an input loses data; two reports on one path lose one.
+    /// Devices and pipes (`/dev/stdout`) are written in place and are not compared.
+    pub fn check(&self, outputs: &[(&str, &Path)]) -> anyhow::Result<()> {
+        for (i, (flag, out)) in outputs.iter().enumerate() {
+            let Some(id) = FileId::of(out) else { continue };
+            for (what, kept) in &self.files {
+                if FileId::of(kept).is_some_and(|k| k.same(&id)) {
+                    bail!(
+                        "{flag} `{}` is {what} (`{}`): the report would replace it; write the \
+                         report elsewhere",
+                        out.display(),
+                        kept.display()
+                    );
+                }
+            }
+            for (other_flag, other) in &outputs[..i] {
+                if FileId::of(other).is_some_and(|o| o.same(&id)) {
+                    bail!(
+                        "{flag} `{}` and {other_flag} `{}` are the same file: one report would \
+                         replace the other",
+                        out.display(),
+                        other.display()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a path leads: its canonical path (of its directory, for a file not created yet), and
+/// the device and inode of an existing file.
+#[derive(Debug, PartialEq, Eq)]
+struct FileId {
+    path: Option<PathBuf>,
+    inode: Option<(u64, u64)>,
+}
+
+impl FileId {
+    /// None for devices, pipes and other special files, which are never replaced.
+    fn of(path: &Path) -> Option<FileId> {
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => None,
+            Ok(m) => Some(FileId {
+                path: std::fs::canonicalize(path).ok(),
+                inode: inode(&m),
+            }),
+            Err(_) => {
+                let dir = std::fs::canonicalize(output_dir(path)).ok();
+                Some(FileId {
+                    path: dir.zip(path.file_name()).map(|(d, n)| d.join(n)),
+                    inode: None,
+                })
+            }
+        }
+    }
+
+    fn same(&self, other: &FileId) -> bool {
+        (self.path.is_some() && self.path == other.path)
+            || (self.inode.is_some() && self.inode == other.inode)
+    }
+}
+
+#[cfg(unix)]
+fn inode(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 fn output_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -77,20 +198,28 @@ fn write_atomically(
 /// [`Staged::commit`] renames it over the destination; dropping it deletes it. Lets a run
 /// write every report before it records anything else (the history store), so that a full
 /// disk fails the run before the store says it succeeded.
+///
+/// While it exists, the temporary file is registered with [`crate::interrupt`], which deletes
+/// it if the run is interrupted (SIGINT, SIGTERM, SIGHUP) before it is in place.
 #[derive(Debug)]
 pub struct Staged {
-    tmp: Option<(tempfile::NamedTempFile, std::path::PathBuf)>,
+    tmp: Option<(
+        tempfile::NamedTempFile,
+        std::path::PathBuf,
+        crate::interrupt::TempRegistration,
+    )>,
 }
 
 impl Staged {
     /// Puts the report in place.
     pub fn commit(self) -> anyhow::Result<()> {
-        let Some((tmp, path)) = self.tmp else {
+        let Some((tmp, path, registration)) = self.tmp else {
             return Ok(());
         };
         tmp.persist(&path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
+        drop(registration);
         Ok(())
     }
 }
@@ -108,12 +237,16 @@ pub fn stage(
         return Ok(Staged { tmp: None });
     }
     let dir = output_dir(path);
-    let tmp = tempfile::Builder::new()
-        .prefix(".backlinks-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create a file in `{}`: {}", dir.display(), bare(&e)))
-        .with_context(|| format!("cannot write `{shown}`"))?;
+    let (tmp, registration) = crate::interrupt::create_temp(|| {
+        let tmp = tempfile::Builder::new()
+            .prefix(".backlinks-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        let name = tmp.path().to_path_buf();
+        Ok((tmp, name))
+    })
+    .map_err(|e| anyhow::anyhow!("cannot create a file in `{}`: {}", dir.display(), bare(&e)))
+    .with_context(|| format!("cannot write `{shown}`"))?;
     // From here on, returning early drops `tmp`, which deletes the temporary file.
     let mut w = BufWriter::new(tmp);
     render(&mut w)
@@ -127,7 +260,7 @@ pub fn stage(
         .sync_all()
         .with_context(|| format!("cannot write `{shown}`"))?;
     Ok(Staged {
-        tmp: Some((tmp, path.to_path_buf())),
+        tmp: Some((tmp, path.to_path_buf(), registration)),
     })
 }
 
@@ -225,6 +358,43 @@ mod tests {
         write_report(Some(&path), |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(files(dir.path()), ["report.json"]);
+    }
+
+    #[test]
+    fn reports_never_replace_kept_files_or_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let db = d.join("history.sqlite3");
+        std::fs::write(&db, "store").unwrap();
+        let input = d.join("links.txt");
+        std::fs::write(&input, "https://a.test/").unwrap();
+        std::fs::hard_link(&input, d.join("hard.txt")).unwrap();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&db, d.join("link.db")).unwrap();
+        let mut kept = Kept::new();
+        kept.add_store(&db);
+        kept.add("the --from input", &input);
+        kept.add("the --from input", Path::new("-"));
+        let refused = |outs: &[(&str, &Path)]| kept.check(outs).unwrap_err().to_string();
+        assert!(refused(&[("-o", &db)]).contains("is the history store"));
+        assert!(refused(&[("-o", &d.join("sub/../history.sqlite3"))]).contains("history store"));
+        assert!(refused(&[("-o", &d.join("history.sqlite3-wal"))]).contains("history store"));
+        assert!(refused(&[("-o", &d.join("hard.txt"))]).contains("--from input"));
+        #[cfg(unix)]
+        assert!(refused(&[("-o", &d.join("link.db"))]).contains("history store"));
+        let out = d.join("report.json");
+        assert!(
+            refused(&[("--report", &out), ("-o", &out)]).contains("are the same file"),
+            "two reports on one path"
+        );
+        kept.check(&[("-o", &out), ("--report", &d.join("r.html"))])
+            .unwrap();
+        kept.check(&[
+            ("-o", Path::new("/dev/null")),
+            ("--report", Path::new("/dev/null")),
+        ])
+        .unwrap();
     }
 
     #[test]

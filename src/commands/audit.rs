@@ -115,7 +115,9 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
 }
 
 /// Checks the files named before anything is read: the archive exists, the reports can be
-/// written.
+/// written, and none of them would replace the history store, an input, the config file or
+/// another report. (`--write-baseline` may name the `--baseline` it replaces: that is how a
+/// baseline is refreshed, and the old one is read first.)
 fn check_files(settings: &AuditSettings) -> anyhow::Result<()> {
     if let Some(path) = &settings.inputs.archive
         && !path.is_file()
@@ -123,12 +125,40 @@ fn check_files(settings: &AuditSettings) -> anyhow::Result<()> {
         bail!("cannot read archive `{}`: no such file", path.display())
     }
     let report = &settings.report;
-    for out in [&report.output, &report.write_baseline]
-        .into_iter()
-        .flatten()
-        .chain(report.reports.iter().map(|(_, p)| p))
-    {
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    outputs.extend(report.output.as_deref().map(|p| ("-o", p)));
+    outputs.extend(
+        report
+            .reports
+            .iter()
+            .map(|(_, p)| ("--report", p.as_path())),
+    );
+    for (_, out) in &outputs {
         output::check_output_path(out)?;
+    }
+    let mut kept = output::Kept::new();
+    // The store's path even with --no-store: a report must not replace the history.
+    if let Ok(db) = settings.history.storage.db() {
+        kept.add_store(db);
+    }
+    for from in &settings.inputs.from {
+        kept.add("the --from input", from);
+    }
+    if let Some(a) = &settings.inputs.archive {
+        kept.add("the --archive input", a);
+    }
+    if let Some(c) = &settings.file.file {
+        kept.add("the config file", &c.path);
+    }
+    let mut checked = outputs.clone();
+    if let Some(b) = &report.write_baseline {
+        output::check_output_path(b)?;
+        checked.push(("--write-baseline", b));
+    }
+    kept.check(&checked)?;
+    if let Some(b) = &settings.history.baseline {
+        kept.add("the --baseline input", b);
+        kept.check(&outputs)?;
     }
     Ok(())
 }

@@ -71,10 +71,15 @@ fn import(args: &AuthorityImportArgs) -> anyhow::Result<ExitStatus> {
     let storage = resolve::data_dir(&args.data, &Env::from_process());
     let dir = storage.create_data_dir()?.to_path_buf();
     let mut input = open(&args.file)?;
-    let work = tempfile::Builder::new()
-        .prefix(".authority-import-")
-        .tempdir_in(&dir)
-        .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+    // Registered for deletion if the import is interrupted (its sorted chunks can be large).
+    let (work, _registration) = crate::interrupt::create_temp(|| {
+        let work = tempfile::Builder::new()
+            .prefix(".authority-import-")
+            .tempdir_in(&dir)?;
+        let path = work.path().to_path_buf();
+        Ok((work, path))
+    })
+    .with_context(|| format!("cannot write in `{}`", dir.display()))?;
 
     let mut format: Option<Format> = None;
     let mut chunk: Vec<(Vec<u8>, u64)> = Vec::new();

@@ -63,8 +63,10 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
     let env = Env::from_process();
     let file = resolve::file(&args.config, &env)?;
     let target = Target::parse(args.target.as_deref().unwrap_or_default())?;
+    let db = resolve::storage(&args.db, &env).db()?.to_path_buf();
     if let Some(out) = &args.output {
-        output::check_output_path(out)?;
+        // `-o` may name the `--merge` file: that updates it in place, and it is read first.
+        output::check_output_beside_store(out, &db)?;
     }
     let settings = ActionSettings::resolve(
         &file,
@@ -79,7 +81,7 @@ fn run_write(args: DisavowArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => Some(read_existing(path)?),
         None => None,
     };
-    let store = Store::open_read_only(resolve::storage(&args.db, &env).db()?)?;
+    let store = Store::open_read_only(&db)?;
     let latest = latest(&store, &target.domain)?;
     let threshold = settings.threshold.value;
     let items = worklist::worklist(

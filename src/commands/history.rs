@@ -33,7 +33,13 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
 /// Runs `diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let target = Target::parse(&args.target)?;
-    let store = Store::open_read_only(resolve::storage(&args.db, &Env::from_process()).db()?)?;
+    let db = resolve::storage(&args.db, &Env::from_process())
+        .db()?
+        .to_path_buf();
+    if let Some(out) = &args.output {
+        output::check_output_beside_store(out, &db)?;
+    }
+    let store = Store::open_read_only(&db)?;
     let shown = store.path().display().to_string();
     let snaps = store.snapshots(&target.domain)?;
     let find = |id: i64| {

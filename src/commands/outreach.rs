@@ -29,11 +29,12 @@ fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
     let env = Env::from_process();
     let file = resolve::file(&args.config, &env)?;
     let target = Target::parse(args.target.as_deref().unwrap_or_default())?;
+    let db = resolve::storage(&args.db, &env).db()?.to_path_buf();
     if let Some(out) = &args.output {
-        output::check_output_path(out)?;
+        output::check_output_beside_store(out, &db)?;
     }
     let settings = ActionSettings::resolve(&file, args.threshold, None, &args.keep, false)?;
-    let store = Store::open_read_only(resolve::storage(&args.db, &env).db()?)?;
+    let store = Store::open_read_only(&db)?;
     let latest = latest(&store, &target.domain)?;
     let items = worklist::worklist(
         &latest.pages,
