@@ -155,6 +155,11 @@ pub fn read_head(r: &mut dyn Read, limit: usize) -> io::Result<(Vec<u8>, bool)> 
 /// its size.
 pub fn read_to_cap(r: &mut dyn Read, buf: &mut Vec<u8>, cap: u64) -> io::Result<bool> {
     let room = cap.saturating_sub(buf.len() as u64).saturating_add(1);
+    // Room for the whole cap at once: growing by doubling would copy the buffer near the cap
+    // and, for a bomb, take twice the cap. Untouched pages of the reservation cost no memory.
+    if let Ok(room) = usize::try_from(room) {
+        buf.reserve_exact(room);
+    }
     r.take(room).read_to_end(buf)?;
     Ok(buf.len() as u64 <= cap)
 }

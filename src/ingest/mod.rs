@@ -658,12 +658,9 @@ fn read_rows(
                     "not an export row".to_string(),
                 ),
             })
-        } else if rec.as_slice().contains(&0) {
+        } else if let Some(i) = rec.iter().position(|f| f.contains(&0)) {
             // Checked on the whole row, not only the cells a format reads.
-            Row::Skipped(Skip::new(
-                "contains NUL bytes",
-                "binary data in the row".to_string(),
-            ))
+            Row::Skipped(Skip::new("contains NUL bytes", format!("column {}", i + 1)))
         } else if rec.len() != b.width && !extra_empty {
             Row::Skipped(Skip::new(
                 "wrong number of fields (truncated row, or an unquoted delimiter or quote)",

@@ -335,17 +335,21 @@ fn every_hostile_page_gets_a_specific_code_in_one_bounded_run() {
     let _ = writeln!(std::io::stderr(), "hostile run: peak {peak} MiB");
 }
 
-/// Control characters a terminal acts on; reports may only hold line breaks.
+/// Control characters a terminal acts on, and characters that reorder or hide text (bidi
+/// overrides and isolates, zero-width characters); reports may only hold line breaks.
 fn controls(s: &str) -> Vec<char> {
-    s.chars().filter(|c| c.is_control() && *c != '\n').collect()
+    s.chars()
+        .filter(|c| (c.is_control() && *c != '\n') || backlinks::report::sanitize::is_hidden(*c))
+        .collect()
 }
 
 #[test]
 fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
     let s = Server::start();
     let hostile = "<html><head><title>\u{1b}[2J\u{1b}]0;pwned\u{7}Title\u{9b}31m</title></head>\
-        <body><p><a href='https://example.com/esc'>=cmd|' /C calc'!A0\u{1b}[31mred\u{1b}[0m\u{7}\
-        \u{1b}]8;;https://evil.test/\u{1b}\\click\u{85}\u{7f}&lt;script&gt;alert(1)&lt;/script&gt;</a></p></body></html>";
+        <body><p><a href='https://example.com/esc' rel='=cmd|calc!a0 nofollow \u{1b}[2J'>=cmd|' /C calc'!A0\u{1b}[31mred\u{1b}[0m\u{7}\
+        \u{1b}]8;;https://evil.test/\u{1b}\\click\u{85}\u{7f}&lt;script&gt;alert(1)&lt;/script&gt;\
+        \u{202e}moc.elpmaxe\u{2066}x\u{2069}\u{200b}\u{feff}</a></p></body></html>";
     s.route("escapes.test", "/", Reply::html(hostile));
     let url = s.url("escapes.test", "/");
     let dir = tempfile::tempdir().unwrap();
@@ -373,7 +377,19 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
             r.stderr
         );
         match format {
-            "csv" => assert!(r.stdout.contains(",'=cmd|"), "{}", r.stdout),
+            "csv" => {
+                assert!(r.stdout.contains(",'=cmd|"), "{}", r.stdout);
+                // No cell a spreadsheet would evaluate: the anchor and the rel value alike.
+                let mut rows = csv::Reader::from_reader(r.stdout.as_bytes());
+                for row in rows.records() {
+                    for cell in row.unwrap().iter() {
+                        assert!(
+                            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                            "formula cell {cell:?}"
+                        );
+                    }
+                }
+            }
             "json" => {
                 // Escaped, not lost: the JSON still says exactly what the page said.
                 let j = r.json();
@@ -385,10 +401,58 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
                         .unwrap()
                         .contains("\u{1b}[31mred")
                 );
+                // Bidi and zero-width characters too, written as escapes.
+                assert!(
+                    p["links"][0]["anchor_text"]
+                        .as_str()
+                        .unwrap()
+                        .contains("\u{202e}moc.elpmaxe\u{2066}")
+                );
+                assert!(r.stdout.contains("\\u202e"), "{}", r.stdout);
             }
-            "table" => assert!(r.stdout.contains("[31mred"), "{}", r.stdout),
+            "table" => {
+                assert!(r.stdout.contains("[31mred"), "{}", r.stdout);
+                assert!(r.stdout.contains("=cmd|calc!a0 nofollow"), "{}", r.stdout);
+            }
             // Markup is escaped: page text never becomes an element of the report.
             _ => assert!(!r.stdout.contains("<script>alert(1)"), "{}", r.stdout),
+        }
+    }
+    // The diff of two stored audits, in every format: the hostile link is new.
+    let db = dir.path().join("h.sqlite3");
+    s.route("escapes.test", "/before", Reply::html(LINK));
+    for path in ["/before", "/"] {
+        let mut cmd = audit(
+            dir.path(),
+            &s,
+            &[s.url("escapes.test", path)],
+            &["escapes.test"],
+            &[],
+        );
+        cmd.arg("--db").arg(&db);
+        let r = crate::support::run(&mut cmd);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    for format in ["table", "csv", "json", "markdown", "html"] {
+        let r = crate::support::run(
+            backlinks()
+                .args(["diff", "example.com", "--format", format, "--db"])
+                .arg(&db),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("escapes.test"), "{format}: {}", r.stdout);
+        assert_eq!(
+            controls(&r.stdout),
+            [] as [char; 0],
+            "diff {format}: {}",
+            r.stdout
+        );
+        if format == "csv" {
+            assert!(
+                r.stdout.contains(",'=cmd|calc!a0 nofollow [2j,"),
+                "{}",
+                r.stdout
+            );
         }
     }
     // `inspect` prints page text too.
@@ -407,5 +471,75 @@ fn terminal_escapes_in_titles_and_anchors_never_reach_the_output() {
             "{format}: {}",
             r.stdout
         );
+        if format == "table" {
+            assert!(
+                r.stdout.contains("=cmd|calc!a0 nofollow [2j"),
+                "{}",
+                r.stdout
+            );
+        }
     }
+}
+
+#[test]
+fn robots_txt_values_of_any_size_never_end_the_audit() {
+    let s = Server::start();
+    // Crawl-delay: 1e30 used to panic in Duration::from_secs_f32 and end the whole audit.
+    s.route(
+        "delay.test",
+        "/robots.txt",
+        Reply::new(200).body(b"User-agent: *\nCrawl-delay: 1e30\nAllow: /\n"),
+    );
+    s.route("delay.test", "/", Reply::html(LINK));
+    // A 503 with a Retry-After no integer type holds: the answer is reported, not retried for
+    // ever and not a crash.
+    s.route(
+        "retry.test",
+        "/",
+        Reply::new(503).header("retry-after", &"9".repeat(40)),
+    );
+    // robots.txt over 500 KiB: cut there, so the rules before the cut still apply. The page
+    // it disallows used to be fetched (a file over the limit was ignored whole).
+    let mut big = b"User-agent: *\nDisallow: /private\n".to_vec();
+    while big.len() < 600 * 1024 {
+        big.extend(b"# padding padding padding padding padding padding padding padding\n");
+    }
+    big.extend(b"Allow: /private\n");
+    s.route("big-robots.test", "/robots.txt", Reply::new(200).body(&big));
+    s.route("big-robots.test", "/private", Reply::html(LINK));
+    s.route("big-robots.test", "/public", Reply::html(LINK));
+    let urls = [
+        s.url("delay.test", "/"),
+        s.url("retry.test", "/"),
+        s.url("big-robots.test", "/private"),
+        s.url("big-robots.test", "/public"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = audit(
+        dir.path(),
+        &s,
+        &urls,
+        &["delay.test", "retry.test", "big-robots.test"],
+        &["--retries", "2"],
+    );
+    let r = crate::support::run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let got = |u: &str| {
+        let p = page(&j, u);
+        (p["status"].clone(), p["error"].clone())
+    };
+    assert_eq!(got(&urls[0]).0, "live");
+    assert_eq!(got(&urls[1]), ("unreachable".into(), "http-error".into()));
+    assert_eq!(
+        s.hits("retry.test", "/").len(),
+        1,
+        "a wait beyond 60 s is not waited for"
+    );
+    assert_eq!(
+        got(&urls[2]),
+        ("skipped".into(), "robots-disallowed".into())
+    );
+    assert!(s.hits("big-robots.test", "/private").is_empty());
+    assert_eq!(got(&urls[3]).0, "live");
 }

@@ -10,6 +10,7 @@ mod faults;
 mod gate;
 mod history;
 mod hostile;
+mod hostile_files;
 mod ingest;
 mod inspect;
 mod outreach;
