@@ -247,3 +247,251 @@ fn special_files_are_written_in_place_not_replaced() {
         "the pipe is still a pipe"
     );
 }
+
+#[test]
+fn reports_naming_the_store_an_input_or_each_other_are_refused_before_fetching() {
+    let s = Server::start();
+    s.route(
+        "blog.test",
+        "/",
+        Reply::html("<p><a href='https://example.com/'>x</a></p>"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let list = write(d, "links.txt", &s.url("blog.test", "/"));
+    let db = d.join("history.sqlite3");
+    let audit = |extra: &[&std::ffi::OsStr]| {
+        let mut cmd = backlinks();
+        cmd.args(["audit", "example.com", "--allow-private", "--delay", "0"])
+            .args(["--target-pages", "0", "--format", "json"])
+            .args(s.pins(&["blog.test"]))
+            .arg("--from")
+            .arg(&list)
+            .arg("--db")
+            .arg(&db)
+            .args(extra);
+        run(&mut cmd)
+    };
+    // A first audit creates the store.
+    let r = audit(&["-o".as_ref(), d.join("first.json").as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hits = s.hits("blog.test", "/").len();
+    let store = std::fs::read(&db).unwrap();
+    std::fs::hard_link(&db, d.join("hard.sqlite3")).unwrap();
+    std::os::unix::fs::symlink(&list, d.join("link.txt")).unwrap();
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (vec!["-o".into(), db.clone().into()], "is the history store"),
+        (
+            vec!["-o".into(), d.join("hard.sqlite3").into()],
+            "is the history store",
+        ),
+        (
+            vec!["-o".into(), d.join("history.sqlite3-wal").into()],
+            "history store",
+        ),
+        (
+            vec!["-o".into(), list.clone().into()],
+            "is the --from input",
+        ),
+        (
+            vec!["-o".into(), d.join("link.txt").into()],
+            "is the --from input",
+        ),
+        (
+            vec!["--report".into(), format!("html={}", db.display()).into()],
+            "is the history store",
+        ),
+        (
+            vec![
+                "-o".into(),
+                d.join("r.json").into(),
+                "--report".into(),
+                format!("csv={}", d.join("./r.json").display()).into(),
+            ],
+            "are the same file",
+        ),
+    ];
+    for (args, want) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let r = audit(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
+    }
+    // With --no-store the default store is still no place for a report.
+    let r = run(backlinks()
+        .env("BACKLINKS_DATA_DIR", d)
+        .args(["audit", "example.com", "--no-store", "--allow-private"])
+        .args(s.pins(&["blog.test"]))
+        .arg("--from")
+        .arg(&list)
+        .arg("-o")
+        .arg(&db));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is the history store"), "{}", r.stderr);
+    assert_eq!(s.hits("blog.test", "/").len(), hits, "nothing was fetched");
+    assert_eq!(std::fs::read(&db).unwrap(), store, "the store is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        s.url("blog.test", "/")
+    );
+    // The commands that read the store refuse it as their output too.
+    for cmd in [
+        vec!["diff", "example.com"],
+        vec!["outreach", "example.com"],
+        vec!["disavow", "example.com"],
+    ] {
+        let r = run(backlinks()
+            .args(&cmd)
+            .arg("--db")
+            .arg(&db)
+            .arg("-o")
+            .arg(&db));
+        assert_eq!(r.code, 2, "{cmd:?}: {}", r.stderr);
+        assert!(r.stderr.contains("is the history store"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), store);
+}
+
+#[test]
+fn reading_commands_work_on_a_read_only_store() {
+    let s = Server::start();
+    crate::disavow::serve(&s);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ro = dir.path().join("store");
+    std::fs::create_dir(&ro).unwrap();
+    let db = ro.join("h.sqlite3");
+    crate::disavow::audit(&s, dir.path(), &db);
+    crate::disavow::audit(&s, dir.path(), &db);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = names(&ro);
+    for args in [
+        vec!["history", "example.com"],
+        vec!["diff", "example.com"],
+        vec!["outreach", "example.com"],
+        vec!["disavow", "example.com"],
+    ] {
+        let mut cmd = backlinks();
+        cmd.args(&args).arg("--db").arg(&db);
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            // Permissions do not bind root: run as `nobody`.
+            use std::os::unix::process::CommandExt;
+            cmd.uid(65534).gid(65534);
+        }
+        let r = run(&mut cmd);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(!r.stdout.is_empty(), "{args:?}");
+    }
+    assert_eq!(names(&ro), before, "nothing was created beside the store");
+}
+
+/// Waits until `dir` holds a staged report (`.backlinks-*.tmp`) or `child` has ended.
+fn wait_for_staging(dir: &Path, child: &mut std::process::Child) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if names(dir).iter().any(|n| n.starts_with(".backlinks-")) {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+#[test]
+fn every_signal_while_reports_are_written_leaves_no_temporary_file_and_exits_130() {
+    // An archive of 1,500 pages: rendering its reports takes long enough to be caught.
+    let dir = tempfile::tempdir().unwrap();
+    let mut warc = Vec::new();
+    for i in 0..1500 {
+        let body = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><head><title>Page {i}\
+             </title></head><body><article><p>Review number {i} of many, with a long enough \
+             text to be read as content. <a href='https://example.com/p{i}'>Example {i}</a> \
+             was the fastest.</p></article></body></html>"
+        );
+        warc.extend(
+            format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://site{i}.test/\r\n\
+                 Content-Length: {}\r\n\r\n{body}\r\n\r\n",
+                body.len()
+            )
+            .into_bytes(),
+        );
+    }
+    let archive = dir.path().join("pages.warc");
+    std::fs::write(&archive, warc).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut caught = 0;
+    for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        let mut cmd = backlinks();
+        cmd.args([
+            "audit",
+            "example.com",
+            "--no-store",
+            "--format",
+            "html",
+            "--archive",
+        ])
+        .arg(&archive)
+        .arg("-o")
+        .arg(out.join("report.html"));
+        for (i, f) in ["json", "csv", "markdown", "html"].iter().enumerate() {
+            cmd.arg("--report")
+                .arg(format!("{f}={}", out.join(format!("r{i}.{f}")).display()));
+        }
+        let mut child = spawn(&mut cmd);
+        if !wait_for_staging(&out, &mut child) {
+            // The run finished before a report was seen staged: nothing to interrupt.
+            let _ = child.wait();
+            for f in names(&out) {
+                std::fs::remove_file(out.join(f)).unwrap();
+            }
+            continue;
+        }
+        // SAFETY: a plain syscall on the pid of our own running child.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let r = wait_measured(child, Duration::from_secs(30)).run;
+        assert_eq!(r.code, 130, "signal {signal}: {}", r.stderr);
+        assert!(r.stderr.contains("interrupted"), "{}", r.stderr);
+        let left = names(&out);
+        assert!(
+            !left.iter().any(|n| n.starts_with(".backlinks-")),
+            "signal {signal} left {left:?}"
+        );
+        for f in left {
+            std::fs::remove_file(out.join(f)).unwrap();
+        }
+        caught += 1;
+    }
+    assert!(caught > 0, "no run was caught while writing its reports");
+}
+
+#[test]
+fn sigterm_ends_a_run_waiting_for_its_input_with_130() {
+    // Outside any crawl: reading `--from -` from a pipe that never closes.
+    let mut cmd = backlinks();
+    cmd.args(["audit", "example.com", "--no-store", "--from", "-"]);
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: a plain syscall on the pid of our own running child.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    let r = wait_measured(child, Duration::from_secs(10)).run;
+    drop(stdin);
+    assert_eq!(r.code, 130, "{}", r.stderr);
+    assert!(r.stderr.contains("interrupted (SIGTERM)"), "{}", r.stderr);
+}

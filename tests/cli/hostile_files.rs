@@ -322,3 +322,42 @@ fn disavow_validate_stops_at_the_size_limit() {
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
     assert!(written < 100_000_000, "the whole file was read");
 }
+
+#[test]
+fn disavow_never_writes_a_file_its_validator_rejects() {
+    let s = crate::support::Server::start();
+    crate::disavow::serve(&s);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    crate::disavow::audit(&s, dir.path(), &db);
+    // A valid file of 99,999 lines: merging the audit's entries would pass 100,000.
+    let existing = write(dir.path(), "disavow.txt", &"# note\n".repeat(99_999));
+    let out = dir.path().join("new.txt");
+    let r = run(backlinks()
+        .args(["disavow", "example.com", "--db"])
+        .arg(&db)
+        .arg("--merge")
+        .arg(&existing)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Google accepts at most 100000"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert!(!out.exists());
+    // A thousand lines fewer, and the result passes `validate`.
+    let existing = write(dir.path(), "disavow.txt", &"# note\n".repeat(99_000));
+    let r = run(backlinks()
+        .args(["disavow", "example.com", "--db"])
+        .arg(&db)
+        .arg("--merge")
+        .arg(&existing)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = run(backlinks().args(["disavow", "validate"]).arg(&out));
+    assert_eq!(v.code, 0, "{}", v.stdout);
+}

@@ -64,6 +64,16 @@ fn every_spelling_of_a_private_address_is_refused() {
         "127.1",              // short form
         "[::ffff:127.0.0.1]", // IPv4-mapped IPv6
         "[::ffff:7f00:1]",    // the same, in hex
+        // Every other range that embeds an IPv4 address, around 127.0.0.1 and the metadata
+        // address: IPv4-translated, IPv4-compatible, NAT64 (well-known and local-use), 6to4,
+        // Teredo and ISATAP.
+        "[::ffff:0:7f00:1]",
+        "[::7f00:1]",
+        "[64:ff9b::a9fe:a9fe]",
+        "[64:ff9b:1::7f00:1]",
+        "[2002:7f00:1::1]",
+        "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+        "[2606:4700::5efe:a9fe:a9fe]",
         "[::1]",
         "localhost",
         "localhost.", // trailing dot
@@ -96,7 +106,7 @@ fn every_spelling_of_a_private_address_is_refused() {
     // forms one address), so the report has fewer pages than the list has lines; the
     // redirects keep the raw spellings.
     let pages = j["pages"].as_array().unwrap();
-    assert_eq!(pages.len(), 5 + redirects.len(), "{pages:#?}");
+    assert_eq!(pages.len(), 12 + redirects.len(), "{pages:#?}");
     for p in pages {
         assert_eq!(
             (p["status"].as_str(), p["error"].as_str()),

@@ -219,6 +219,7 @@ mod tests {
     use super::*;
     use crate::actions::disavow::plan::tests::page;
     use crate::actions::disavow::plan::{Options, plan};
+    use crate::actions::disavow::validate;
     use crate::model::PageStatus;
 
     fn sample_plan() -> Plan {
@@ -241,6 +242,67 @@ mod tests {
                 ..Options::default()
             },
         )
+    }
+
+    #[test]
+    fn merging_forty_thousand_entries_is_linear() {
+        // 20,000 domain entries and 20,000 URLs of other hosts in the existing file, 20,000
+        // toxic pages audited: every coverage check used to scan every domain (19 s).
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "domain:spam{i}.test\nhttps://www.blog{i}.test/post\n"
+            ));
+        }
+        let existing = DisavowFile::parse(&text);
+        let pages: Vec<_> = (0..20_000)
+            .map(|i| {
+                page(
+                    &format!("https://x.site{i}.test/a"),
+                    PageStatus::Live,
+                    60,
+                    &["hidden-link"],
+                )
+            })
+            .collect();
+        let opts = Options {
+            threshold: 50,
+            audited_at: "2026-02-01T00:00:00Z".into(),
+            ..Options::default()
+        };
+        let start = std::time::Instant::now();
+        let p = plan(&pages, &[], &opts);
+        let (merged, report) = merge(&existing, &p, "Added", &[], false);
+        let d = diff(&existing, &merged);
+        let took = start.elapsed();
+        assert_eq!(report.added.len(), 20_000);
+        assert_eq!(d.added.len(), 20_000);
+        assert!(report.covered.is_empty() && report.stale.is_empty());
+        // Linear, this is well under a second even unoptimised; quadratic, minutes.
+        assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    }
+
+    #[test]
+    fn urls_google_would_refuse_are_left_out_and_listed() {
+        let long = format!("https://spam.test/{}", "x".repeat(2100));
+        let pages = [
+            page(&long, PageStatus::Live, 60, &["hidden-link"]),
+            page("https://spam.test/short", PageStatus::Live, 10, &[]),
+        ];
+        let opts = Options {
+            threshold: 50,
+            granularity: crate::actions::disavow::plan::Granularity::Url,
+            audited_at: "2026-02-01T00:00:00Z".into(),
+            ..Options::default()
+        };
+        let p = plan(&pages, &[], &opts);
+        assert_eq!(p.too_long, [long]);
+        assert_eq!(p.entries().count(), 0);
+        let (file, _) = write(Vec::new(), &p);
+        assert_eq!(
+            validate::validate(file.render().as_bytes(), "d.txt").problems(),
+            0
+        );
     }
 
     #[test]
