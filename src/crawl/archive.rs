@@ -356,14 +356,12 @@ impl<R: BufRead> RecordReader<R> {
         if n == 0 {
             return Ok(None);
         }
-        if !line.ends_with(b"\n") {
-            if line.len() > MAX_HEADER_LINE {
-                return Err(invalid(format!(
-                    "a header line is longer than {} KiB",
-                    MAX_HEADER_LINE / 1024
-                )));
-            }
-            // The last line of the file, without a line end.
+        // A line without its end is the last line of the file, unless it passed the limit.
+        if !line.ends_with(b"\n") && line.len() > MAX_HEADER_LINE {
+            return Err(invalid(format!(
+                "a header line is longer than {} KiB",
+                MAX_HEADER_LINE / 1024
+            )));
         }
         while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             line.pop();

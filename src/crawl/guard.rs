@@ -105,9 +105,11 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     if seg[5] == 0x5efe && seg[4] & 0xfcff == 0 && !is_public_v4(low_v4(&seg)) {
         return false;
     }
-    !(seg[0] == 0x2001 && seg[1] < 0x0200      // IETF protocol assignments 2001::/23, Teredo 2001::/32
-        || (seg[0] == 0x2001 && seg[1] == 0x0db8) // documentation
-        || (seg[0] & 0xfff0) == 0x3ff0) // documentation 3fff::/20
+    // IETF protocol assignments 2001::/23, Teredo 2001::/32 among them.
+    let ietf = seg[0] == 0x2001 && seg[1] < 0x0200;
+    // Documentation: 2001:db8::/32 and 3fff::/20.
+    let documentation = (seg[0] == 0x2001 && seg[1] == 0x0db8) || (seg[0] & 0xfff0) == 0x3ff0;
+    !(ietf || documentation)
 }
 
 /// A `--resolve HOST:PORT:ADDR` pin (curl's syntax).
