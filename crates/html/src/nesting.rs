@@ -203,8 +203,11 @@ impl Model {
             };
             let at = i + lt;
             self.steps += lt as u64 + 1;
-            // Text (whitespace too) re-opens the formatting elements a block closed.
-            if lt > 0 {
+            // Text (whitespace too) re-opens the formatting elements a block closed; NUL
+            // characters do not: the parser ignores them in body text before re-opening
+            // anything, so a model that re-opened there would believe elements still open
+            // that the parser closed, and miss the re-creations that follow.
+            if lt > 0 && s[i..at].iter().any(|&b| b != 0) {
                 self.reconstruct(at);
             }
             let foreign = self.stack.last().is_some_and(|o| o.foreign);
