@@ -73,13 +73,21 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     };
     let verdicts = verdicts.into_verdicts()?;
     let contacts = actions::contacts_by_page(&verdicts);
+    let mentions =
+        crate::gap::mentions::reports(verdicts.iter().map(|(c, v)| (c, v)), ranks.as_ref());
 
     // Score.
     let ctx = score::ScoringContext {
         settings: settings.scoring.clone(),
         config: settings.file.shown_path(),
         ranks,
-        profile: profile(&settings, &gathered.target_texts),
+        profile: profile(
+            &settings.profile_topics(),
+            settings.target_pages.value,
+            settings.language.value.as_deref(),
+            settings.report.quiet,
+            &gathered.target_texts,
+        ),
         dns: gathered.dns,
     };
     let mut audit = score::build_audit(
@@ -100,6 +108,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         settings.worklist.threshold,
         &settings.worklist.keep,
     );
+    audit.mentions = mentions;
     audit.actions.reclamation = gathered
         .reclaim
         .map(|r| reclaim::build(&audit, &r.checks, r.source, r.unchecked));
@@ -210,11 +219,16 @@ fn open_source(
     Ok(Arc::new(source))
 }
 
-/// The target's topical profile, warning (unless quiet) when its pages were wanted but none
-/// could be read.
-fn profile(settings: &AuditSettings, texts: &[TargetText]) -> Option<TargetProfile> {
-    let topics = settings.profile_topics();
-    if settings.target_pages.value > 0 && texts.is_empty() && !settings.report.quiet {
+/// The target's topical profile from `topics` and the words of its pages that could be read,
+/// warning (unless quiet) when `target_pages` of them were wanted but none could be read.
+pub(super) fn profile(
+    topics: &[String],
+    target_pages: usize,
+    language: Option<&str>,
+    quiet: bool,
+    texts: &[TargetText],
+) -> Option<TargetProfile> {
+    if target_pages > 0 && texts.is_empty() && !quiet {
         warn(if topics.is_empty() {
             "none of the target's own pages could be read, and no --topic was given: relevance \
              is not computed"
@@ -222,7 +236,7 @@ fn profile(settings: &AuditSettings, texts: &[TargetText]) -> Option<TargetProfi
             "none of the target's own pages could be read: relevance compares with --topic terms only"
         });
     }
-    TargetProfile::build(texts, &topics, settings.language.value.as_deref())
+    TargetProfile::build(texts, topics, language)
 }
 
 /// The audit this run is compared with, and the store it is saved to.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authority;
 pub mod disavow;
 pub mod explain;
+pub mod gap;
 pub mod history;
 pub mod init;
 pub mod inspect;

@@ -65,7 +65,7 @@ pub fn json_for_script(json: &str) -> String {
 }
 
 /// An `href` only for http(s) and mailto URLs (a hostile `javascript:` link is shown as text).
-fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
+pub(super) fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
     let lower = url.trim_start().to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
     {
@@ -80,7 +80,7 @@ fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
     }
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7fa;--card:#fff;--ok:#1a7f4b;--warn:#b26a00;--bad:#c0262d;--accent:#2f5bd3}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
@@ -212,6 +212,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     changes(audit, out)?;
     outreach(audit, out)?;
     reclamation(audit, out)?;
+    super::mentions::html(&audit.mentions, out)?;
     findings(audit, out)?;
     links_table(audit, out)?;
     let mut json = Vec::new();
