@@ -385,6 +385,21 @@ pub struct ProfileArgs {
     pub target_pages: Option<u32>,
 }
 
+/// How the `--from` inputs are read (`audit` and `gap`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadingArgs {
+    /// Warn about and skip lines of URL lists that are not valid, instead of failing (invalid
+    /// rows of backlink exports are always skipped with a counted warning).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Read a CSV that no known format matches by naming its columns:
+    /// url=COLUMN[,anchor=COLUMN,target=COLUMN,rel=COLUMN,nofollow=COLUMN,first_seen=COLUMN,
+    /// last_seen=COLUMN,lost=COLUMN,domain=COLUMN]. COLUMN is a header name or a 1-based
+    /// position.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<ColumnMap>,
+}
+
 /// How politely pages are fetched (`audit` and `gap`).
 #[derive(Debug, Clone, Args)]
 pub struct PolitenessArgs {
@@ -467,16 +482,9 @@ pub struct AuditArgs {
     /// Politeness: concurrency, per-host limit, delay and retries.
     #[command(flatten)]
     pub politeness: PolitenessArgs,
-    /// Warn about and skip lines of URL lists that are not valid, instead of failing (invalid
-    /// rows of backlink exports are always skipped with a counted warning).
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// Read a CSV that no known format matches by naming its columns:
-    /// url=COLUMN[,anchor=COLUMN,target=COLUMN,rel=COLUMN,nofollow=COLUMN,first_seen=COLUMN,
-    /// last_seen=COLUMN,lost=COLUMN,domain=COLUMN]. COLUMN is a header name or a 1-based
-    /// position.
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
-    pub columns: Option<ColumnMap>,
+    /// How the inputs are read.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
     /// Never show the progress bar (it is only shown when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -549,12 +557,9 @@ pub struct GapArgs {
     /// Politeness: concurrency, per-host limit, delay and retries.
     #[command(flatten)]
     pub politeness: PolitenessArgs,
-    /// Warn about and skip invalid lines of URL lists instead of failing.
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// Read a CSV no known format matches by naming its columns (see `audit --columns`).
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
-    pub columns: Option<ColumnMap>,
+    /// How the inputs are read.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
     /// Never show the progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -5,7 +5,7 @@
 
 use crate::cli::{
     AuditArgs, ConfigArgs, DataDirArgs, DbArgs, FetchArgs, GapArgs, Given, PolitenessArgs,
-    ProfileArgs,
+    ProfileArgs, ReadingArgs,
 };
 use crate::config::DisavowSettings;
 use crate::crawl::ProxyChoice;
@@ -69,6 +69,32 @@ pub fn polite_fetch(args: &FetchArgs, polite: &PolitenessArgs, given: &Given) ->
     fetch
 }
 
+/// How the inputs are read; `target` filters internal links (and crawl exports' links to
+/// other sites) out.
+pub fn ingest(args: ReadingArgs, target: Option<String>) -> IngestOptions {
+    IngestOptions {
+        skip_invalid: args.skip_invalid,
+        columns: args.columns,
+        target,
+    }
+}
+
+/// The target as `audit` and `gap` describe it: how many of its pages are read for its
+/// profile, its terms (command line over file), and the target with those terms and the
+/// extra mention terms applied.
+fn described(
+    profile: ProfileArgs,
+    target: &str,
+    file: &FileLayer,
+) -> anyhow::Result<(Setting<usize>, Terms, Target)> {
+    let pages = target_pages(&profile, file);
+    let terms = Terms::resolve(profile.brand, profile.keyword, profile.topic, file);
+    let target = terms
+        .apply_to(Target::parse(target)?)
+        .with_mention_terms(&file.config.mentions.terms);
+    Ok((pages, terms, target))
+}
+
 /// How many of the target's pages are read for its profile: `--target-pages`, else
 /// `[relevance] target-pages`.
 pub fn target_pages(args: &ProfileArgs, file: &FileLayer) -> Setting<usize> {
@@ -82,17 +108,8 @@ pub fn target_pages(args: &ProfileArgs, file: &FileLayer) -> Setting<usize> {
 pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditSettings> {
     let file = file(&args.config, env)?;
     let c = &file.config;
-    let target_pages = target_pages(&args.profile, &file);
-    let terms = Terms::resolve(
-        args.profile.brand,
-        args.profile.keyword,
-        args.profile.topic,
-        &file,
-    );
-    let target = terms
-        .apply_to(Target::parse(&args.target)?)
-        .with_mention_terms(&c.mentions.terms)
-        .with_competitors(&c.gap.competitors);
+    let (target_pages, terms, target) = described(args.profile, &args.target, &file)?;
+    let target = target.with_competitors(&c.gap.competitors);
     let mut gate: Vec<Setting<_>> = args
         .fail_on
         .into_iter()
@@ -110,11 +127,7 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
         target_pages,
         reclaim_urls: Setting::flag(args.reclaim_urls as usize, given.has("reclaim_urls")),
         inputs: InputSettings {
-            ingest: IngestOptions {
-                skip_invalid: args.skip_invalid,
-                columns: args.columns,
-                target: Some(target.domain.clone()),
-            },
+            ingest: ingest(args.reading, Some(target.domain.clone())),
             from: args.from,
             archive: args.archive,
         },
@@ -149,14 +162,7 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
 pub fn gap(args: GapArgs, given: &Given, env: &Env) -> anyhow::Result<GapSettings> {
     let file = file(&args.config, env)?;
     let c = &file.config;
-    let target_pages = target_pages(&args.profile, &file);
-    let terms = Terms::resolve(
-        args.profile.brand,
-        args.profile.keyword,
-        args.profile.topic,
-        &file,
-    );
-    let target = Target::parse(&args.target)?;
+    let (target_pages, terms, target) = described(args.profile, &args.target, &file)?;
     let named = Setting::cli_or(
         (!args.competitor.is_empty()).then_some(args.competitor),
         || file.setting("gap.competitors", c.gap.competitors.clone()),
@@ -169,10 +175,7 @@ pub fn gap(args: GapArgs, given: &Given, env: &Env) -> anyhow::Result<GapSetting
             );
         }
     }
-    let target = terms
-        .apply_to(target)
-        .with_mention_terms(&c.mentions.terms)
-        .with_competitors(&named.value);
+    let target = target.with_competitors(&named.value);
     if target.competitors.is_empty() {
         bail!(
             "no competitors to compare with: give --competitor DOMAIN (repeatable) or \
@@ -185,13 +188,9 @@ pub fn gap(args: GapArgs, given: &Given, env: &Env) -> anyhow::Result<GapSetting
         target_pages,
         competitors,
         inputs: InputSettings {
-            ingest: IngestOptions {
-                skip_invalid: args.skip_invalid,
-                columns: args.columns,
-                // Rows are sorted by the site they point to afterwards (`gap::inputs`): the
-                // audit's filter would drop every row about a competitor.
-                target: None,
-            },
+            // Rows are sorted by the site they point to afterwards (`gap::inputs`): the
+            // audit's filter would drop every row about a competitor.
+            ingest: ingest(args.reading, None),
             from: args.from,
             archive: args.archive,
         },

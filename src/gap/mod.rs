@@ -19,10 +19,10 @@
 //! does not answer) are dropped and listed in `gone`.
 //!
 //! The opportunity score (0-100) is a weighted sum of named components, each with its value
-//! and reason (`docs/gap.md`): authority (30), relevance of the page to the target's profile
-//! (25), competitors linked (20), placement of the best link (15), and whether it is followed
-//! (10). Placement and rel values are the audit's own quality components of that link, so a
-//! footer or nofollow link weighs less exactly as it does in the audit.
+//! and reason (`docs/gap.md`): authority (30), relevance to the target's profile (25),
+//! competitors linked (20), placement of the best link (15), and whether it is followed (10).
+//! Relevance, placement and rel values are the audit's own quality components of the links,
+//! so a footer or nofollow link weighs less exactly as it does in the audit.
 
 pub mod compare;
 pub mod inputs;
@@ -50,8 +50,6 @@ pub const W_DOFOLLOW: f64 = 10.0;
 /// Competitors linked for the full competitors component (with fewer competitors in the run,
 /// all of them).
 pub const FULL_COMPETITORS: usize = 3;
-/// Value of an unknown relevance (no target profile): neutral, as in the audit.
-const UNKNOWN_RELEVANCE: f64 = 0.5;
 
 /// Which referring domains link to the target, and how that is known.
 pub type KnownLinks = BTreeMap<String, BTreeSet<String>>;
@@ -82,8 +80,7 @@ pub fn build(pages: Vec<(Candidate, Claim, PageVerdict)>, g: GapInputs<'_>) -> G
     let mut gone = Vec::new();
     // Per page: which competitors it links to live.
     let mut live: Vec<BTreeSet<String>> = Vec::with_capacity(pages.len());
-    // Per page: its relevance to the target's profile, its contact routes.
-    let mut page_relevance: BTreeMap<String, score::relevance::Relevance> = BTreeMap::new();
+    // Per referring domain: the contact routes of its pages with competitor links.
     let mut contacts: BTreeMap<String, BTreeSet<ContactRoute>> = BTreeMap::new();
     for (c, claim, v) in &pages {
         let mut sites = BTreeSet::new();
@@ -105,10 +102,6 @@ pub fn build(pages: Vec<(Candidate, Claim, PageVerdict)>, g: GapInputs<'_>) -> G
                     }
                 }
                 if !sites.is_empty() {
-                    if let Some(p) = &g.ctx.profile {
-                        page_relevance
-                            .insert(c.url.to_string(), p.page_relevance(&a.signals.terms));
-                    }
                     contacts
                         .entry(c.domain.clone())
                         .or_default()
@@ -241,16 +234,6 @@ pub fn build(pages: Vec<(Candidate, Claim, PageVerdict)>, g: GapInputs<'_>) -> G
             });
             continue;
         }
-        let relevance = d
-            .links
-            .iter()
-            .filter_map(|l| page_relevance.get(&l.source_url))
-            .max_by(|a, b| {
-                a.value
-                    .cmp(&b.value)
-                    .then(b.shared.len().cmp(&a.shared.len()))
-            })
-            .cloned();
         let domain_contacts = contacts
             .get(&domain)
             .map(|c| c.iter().cloned().collect())
@@ -259,7 +242,6 @@ pub fn build(pages: Vec<(Candidate, Claim, PageVerdict)>, g: GapInputs<'_>) -> G
             domain,
             d,
             competitors,
-            relevance,
             domain_contacts,
             target.competitors.len(),
         ));
@@ -388,7 +370,6 @@ fn opportunity(
     domain: String,
     mut d: DomainLinks,
     competitors: Vec<String>,
-    relevance: Option<score::relevance::Relevance>,
     contacts: Vec<ContactRoute>,
     total_competitors: usize,
 ) -> Opportunity {
@@ -414,27 +395,26 @@ fn opportunity(
             None => "authority unknown".to_string(),
         },
     ));
-    let (rv, rreason) = match &relevance {
-        Some(r) => (
-            f64::from(r.value) / 100.0,
-            format!(
-                "page relevance {} to the target's profile{}",
-                r.value,
-                if r.shared.is_empty() {
-                    "; no shared terms".to_string()
-                } else {
-                    format!("; shared terms: {}", r.shared.join(", "))
-                }
-            ),
-        ),
-        None => (
-            UNKNOWN_RELEVANCE,
-            "relevance unknown (no target profile: target pages not read and no --topic); \
-             counted as neutral"
-                .to_string(),
-        ),
-    };
-    components.push(part("relevance", rv, W_RELEVANCE, rreason));
+    // The audit's relevance of the domain's most relevant link: its page's, blended with the
+    // paragraph around the link (neutral without a profile).
+    let relevant = d
+        .links
+        .iter()
+        .max_by(|a, b| {
+            component(&a.link, "relevance")
+                .0
+                .total_cmp(&component(&b.link, "relevance").0)
+                .then_with(|| b.source_url.cmp(&a.source_url))
+        })
+        .expect("an opportunity has links");
+    let relevance = relevant.link.relevance;
+    let (rv, rreason) = component(&relevant.link, "relevance");
+    components.push(part(
+        "relevance",
+        rv,
+        W_RELEVANCE,
+        format!("{rreason} (on {})", relevant.source_url),
+    ));
     let full = total_competitors.clamp(1, FULL_COMPETITORS);
     components.push(part(
         "competitors",
@@ -467,7 +447,7 @@ fn opportunity(
         competitors,
         authority: d.authority,
         authority_source: d.authority_source,
-        relevance: relevance.map(|r| r.value),
+        relevance,
         toxicity: d.toxicity,
         source_url: best.source_url.clone(),
         marks: best.marks.clone(),

@@ -80,7 +80,7 @@ pub(super) fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()>
     }
 }
 
-pub(super) const STYLE: &str = r#"
+const STYLE: &str = r#"
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7fa;--card:#fff;--ok:#1a7f4b;--warn:#b26a00;--bad:#c0262d;--accent:#2f5bd3}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
@@ -178,19 +178,33 @@ const PALETTE: [&str; 8] = [
     "#2f5bd3", "#1a9c8c", "#8a94a6", "#c0262d", "#e08a1e", "#7b4fc9", "#d0d4dc", "#4f7d2f",
 ];
 
-/// Renders the page.
-pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
-    let target = esc(&audit.target);
+/// The start of a report page up to `<body>`: the Content-Security-Policy (nothing loaded
+/// from anywhere; only the script whose hash is `script` runs, none without one), the style
+/// and the title.
+pub(super) fn head(out: &mut dyn Write, title: &str, script: Option<&str>) -> io::Result<()> {
     write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; script-src {}; img-src data:; base-uri 'none'; \
+         style-src 'unsafe-inline'; {}img-src data:; base-uri 'none'; \
          form-action 'none'\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>Backlink audit of {target}</title><style>{STYLE}</style></head><body>\n",
-        script_hash()
+         <title>{}</title><style>{STYLE}</style></head><body>\n",
+        script
+            .map(|h| format!("script-src {h}; "))
+            .unwrap_or_default(),
+        esc(title)
+    )
+}
+
+/// Renders the page.
+pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let target = esc(&audit.target);
+    head(
+        out,
+        &format!("Backlink audit of {}", audit.target),
+        Some(script_hash()),
     )?;
     write!(
         out,

@@ -7,21 +7,13 @@
 //! made for http(s) and mailto addresses, the embedded JSON escapes `<`, `>`, `&`, U+2028 and
 //! U+2029, and the Content-Security-Policy allows no script.
 
-use super::super::html::{STYLE, esc, json_for_script, link};
+use super::super::html::{esc, head, json_for_script, link};
 use crate::model::{GapReport, Opportunity};
 use std::io::{self, Write};
 
 pub fn render(r: &GapReport, out: &mut dyn Write) -> io::Result<()> {
     let target = esc(&r.target);
-    write!(
-        out,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\
-         <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>Competitor gap of {target}</title><style>{STYLE}</style></head><body>\n"
-    )?;
+    head(out, &format!("Competitor gap of {}", r.target), None)?;
     write!(
         out,
         "<header><h1>Competitor gap of {target}</h1><div class=\"meta\">against {} · {} · \
