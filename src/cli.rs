@@ -368,8 +368,8 @@ pub struct FetchArgs {
 /// pages are read for its topical profile (`audit` and `gap`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ProfileArgs {
-    /// Brand term that makes an anchor "branded" (default: the domain's first label);
-    /// repeatable.
+    /// Brand term: makes an anchor "branded" and is searched for unlinked mentions (default:
+    /// the domain's first label); repeatable.
     #[arg(long, value_name = "TERM")]
     pub brand: Vec<String>,
     /// Money keyword that makes an anchor "exact_match"/"partial_match"; repeatable.

@@ -577,3 +577,29 @@ fn bad_gap_arguments_are_errors() {
     let r = run(backlinks().args(["diff", TARGET, "--gap", "--db"]).arg(&db));
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn pages_can_come_from_an_archive() {
+    // The bundled sample: its referring pages link to example.com, here the competitor.
+    let r = run(backlinks()
+        .args(["gap", TARGET, "--competitor", "example.com", "--no-store"])
+        .args(["--target-pages", "0", "--format", "json", "--from"])
+        .arg(crate::support::fixture("sample/links.txt"))
+        .arg("--archive")
+        .arg(crate::support::fixture("sample/sample.warc.gz")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(
+        domains(&report["opportunities"]),
+        ["trailnotes.test", "outdoor-directory.test", "hikers.test"]
+    );
+    assert_eq!(domains(&report["excluded"]), ["cheap-seo-links.xyz"]);
+    let gone: Vec<&str> = report["gone"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["error"].as_str().unwrap_or("no-link"))
+        .collect();
+    assert_eq!(gone, ["not-in-archive", "no-link"]);
+    assert_eq!(report["inputs"][0]["any_competitor"], 7);
+}
