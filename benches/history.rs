@@ -108,6 +108,7 @@ fn audit(links: usize, variant: u8) -> Audit {
         comparison: None,
         gate: None,
         actions: Default::default(),
+        mentions: Vec::new(),
     }
 }
 

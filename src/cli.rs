@@ -93,12 +93,9 @@ pub struct DataDirArgs {
     pub data_dir: Option<PathBuf>,
 }
 
-/// The subcommands.
+/// The subcommands. Two of them (`audit`, `gap`) carry most of the options, so the variants
+/// are of similar size and none needs boxing.
 #[derive(Debug, Subcommand)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "parsed once at start-up; boxing the arguments would only complicate the derive"
-)]
 pub enum Command {
     /// Audit the backlinks of TARGET from a list of candidate referring pages.
     Audit(AuditArgs),
@@ -123,6 +120,9 @@ pub enum Command {
     /// The removal worklist of TARGET: toxic links to ask site owners to remove, with contact
     /// routes; `outreach mark URL --requested` records a request.
     Outreach(OutreachArgs),
+    /// Competitor gap: the referring domains that link to competitors but not to TARGET,
+    /// verified live and ranked by an explained opportunity score, with unlinked mentions.
+    Gap(GapArgs),
 }
 
 /// Arguments of `disavow`.
@@ -296,6 +296,9 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// List the stored `gap` runs instead of the audits.
+    #[arg(long)]
+    pub gap: bool,
 }
 
 /// Arguments of `diff`.
@@ -318,6 +321,10 @@ pub struct DiffArgs {
     /// Write the report to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Compare two stored `gap` runs (new and lost opportunities) instead of two audits; the
+    /// ids are run ids (`backlinks history TARGET --gap`).
+    #[arg(long)]
+    pub gap: bool,
 }
 
 /// Fetch options shared by `audit` and `inspect`.
@@ -355,6 +362,62 @@ pub struct FetchArgs {
     /// Prints a warning: anyone on the path can then impersonate any site.
     #[arg(long)]
     pub insecure: bool,
+}
+
+/// What describes the target: brand terms, money keywords, topics and how many of its own
+/// pages are read for its topical profile (`audit` and `gap`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProfileArgs {
+    /// Brand term: makes an anchor "branded" and is searched for unlinked mentions (default:
+    /// the domain's first label); repeatable.
+    #[arg(long, value_name = "TERM")]
+    pub brand: Vec<String>,
+    /// Money keyword that makes an anchor "exact_match"/"partial_match"; repeatable.
+    #[arg(long, value_name = "TERM")]
+    pub keyword: Vec<String>,
+    /// Topic of the target site for topical relevance (e.g. "trail running"); repeatable.
+    /// Replaces [relevance] topics of backlinks.toml.
+    #[arg(long, value_name = "TERM")]
+    pub topic: Vec<String>,
+    /// How many of the target's own pages (its home page, then the most linked ones) are read
+    /// for its topical profile; 0 reads none. Default 10 ([relevance] target-pages).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=200))]
+    pub target_pages: Option<u32>,
+}
+
+/// How the `--from` inputs are read (`audit` and `gap`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadingArgs {
+    /// Warn about and skip lines of URL lists that are not valid, instead of failing (invalid
+    /// rows of backlink exports are always skipped with a counted warning).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Read a CSV that no known format matches by naming its columns:
+    /// url=COLUMN[,anchor=COLUMN,target=COLUMN,rel=COLUMN,nofollow=COLUMN,first_seen=COLUMN,
+    /// last_seen=COLUMN,lost=COLUMN,domain=COLUMN]. COLUMN is a header name or a 1-based
+    /// position.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<ColumnMap>,
+}
+
+/// How politely pages are fetched (`audit` and `gap`).
+#[derive(Debug, Clone, Args)]
+pub struct PolitenessArgs {
+    /// Requests in flight across all hosts.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+    /// Requests in flight per host (per registrable domain).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub per_host: u32,
+    /// Minimum milliseconds between requests to one host (raised by robots.txt Crawl-delay).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub delay: u64,
+    /// Extra attempts after a timeout, a broken connection, 429 or 5xx.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+    /// Milliseconds before the first retry; doubles each attempt (Retry-After wins if longer).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub retry_wait: u64,
 }
 
 /// Parses a host name option (IDNA, lower case, no trailing dot).
@@ -405,21 +468,9 @@ pub struct AuditArgs {
     /// repeatable.
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
-    /// Brand term that makes an anchor "branded" (default: the domain's first label);
-    /// repeatable.
-    #[arg(long, value_name = "TERM")]
-    pub brand: Vec<String>,
-    /// Money keyword that makes an anchor "exact_match"/"partial_match"; repeatable.
-    #[arg(long, value_name = "TERM")]
-    pub keyword: Vec<String>,
-    /// Topic of the target site for topical relevance (e.g. "trail running"); repeatable.
-    /// Replaces [relevance] topics of backlinks.toml.
-    #[arg(long, value_name = "TERM")]
-    pub topic: Vec<String>,
-    /// How many of the target's own pages (its home page, then the most linked ones) are read
-    /// for its topical profile; 0 reads none. Default 10 ([relevance] target-pages).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=200))]
-    pub target_pages: Option<u32>,
+    /// Brand terms, keywords, topics and the target's pages.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
     /// In the table, show every score component of every link.
     #[arg(long)]
     pub explain: bool,
@@ -428,31 +479,12 @@ pub struct AuditArgs {
     /// Like the profile pages, nothing is requested from the target with --target-pages 0.
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=10_000))]
     pub reclaim_urls: u32,
-    /// Requests in flight across all hosts.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
-    pub concurrency: u32,
-    /// Requests in flight per host (per registrable domain).
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub per_host: u32,
-    /// Minimum milliseconds between requests to one host (raised by robots.txt Crawl-delay).
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
-    pub delay: u64,
-    /// Extra attempts after a timeout, a broken connection, 429 or 5xx.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
-    pub retries: u32,
-    /// Milliseconds before the first retry; doubles each attempt (Retry-After wins if longer).
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
-    pub retry_wait: u64,
-    /// Warn about and skip lines of URL lists that are not valid, instead of failing (invalid
-    /// rows of backlink exports are always skipped with a counted warning).
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// Read a CSV that no known format matches by naming its columns:
-    /// url=COLUMN[,anchor=COLUMN,target=COLUMN,rel=COLUMN,nofollow=COLUMN,first_seen=COLUMN,
-    /// last_seen=COLUMN,lost=COLUMN,domain=COLUMN]. COLUMN is a header name or a 1-based
-    /// position.
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
-    pub columns: Option<ColumnMap>,
+    /// Politeness: concurrency, per-host limit, delay and retries.
+    #[command(flatten)]
+    pub politeness: PolitenessArgs,
+    /// How the inputs are read.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
     /// Never show the progress bar (it is only shown when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -484,6 +516,63 @@ pub struct AuditArgs {
     /// input and BACKLINKS_* variables set (see the README).
     #[arg(long, value_name = "CMD")]
     pub notify_cmd: Option<String>,
+    /// Fetch options.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// Settings file.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Arguments of `gap`.
+#[derive(Debug, Args)]
+pub struct GapArgs {
+    /// Your site (domain or URL): referring domains that already link to it are not
+    /// opportunities.
+    pub target: String,
+    /// A competitor's domain; repeatable. Replaces [gap] competitors of backlinks.toml.
+    #[arg(long, value_name = "DOMAIN", value_parser = parse_host)]
+    pub competitor: Vec<String>,
+    /// The competitors' backlinks: exports of Ahrefs, Semrush, Moz or Majestic (each row is
+    /// assigned to the competitor its target column points to; rows pointing at TARGET are
+    /// its known links) or URL lists (candidates for every competitor). Repeatable; `-`
+    /// reads standard input.
+    #[arg(long = "from", value_name = "PATH", required = true)]
+    pub from: Vec<PathBuf>,
+    /// Read the pages from this WARC archive instead of the network.
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// In the table, show every component of every opportunity's score.
+    #[arg(long)]
+    pub explain: bool,
+    /// Brand terms, keywords, topics and the target's pages.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Politeness: concurrency, per-host limit, delay and retries.
+    #[command(flatten)]
+    pub politeness: PolitenessArgs,
+    /// How the inputs are read.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+    /// Never show the progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// The history database: the target's latest audit (its known links) is read from it,
+    /// the run is saved to it and compared with the previous run.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Do not read or save the history store.
+    #[arg(long, conflicts_with = "db")]
+    pub no_store: bool,
+    /// How long to wait for another run that holds the history store's lock.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
     /// Fetch options.
     #[command(flatten)]
     pub fetch: FetchArgs,
@@ -699,7 +788,7 @@ mod tests {
         let Command::Audit(a) = cli.command else {
             panic!("an audit")
         };
-        assert_eq!((a.concurrency, a.per_host), (32, 2));
+        assert_eq!((a.politeness.concurrency, a.politeness.per_host), (32, 2));
     }
 
     #[test]

@@ -80,6 +80,26 @@ pub struct Config {
     pub gate: GateSettings,
     /// `[disavow]`: how `backlinks disavow` and `backlinks outreach` choose.
     pub disavow: DisavowSettings,
+    /// `[mentions]`: what counts as a mention of the target.
+    pub mentions: MentionSettings,
+    /// `[gap]`: the target's competitors.
+    pub gap: GapSettings,
+}
+
+/// `[mentions]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentionSettings {
+    /// `terms`: further names of the target (product names, the company's legal name)
+    /// searched for unlinked mentions, besides the brand terms and the domain.
+    pub terms: Vec<String>,
+}
+
+/// `[gap]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GapSettings {
+    /// `competitors`: the competitors' domains (`gap --competitor` replaces them); `audit`
+    /// marks a competitor link next to an unlinked mention as the best prospect.
+    pub competitors: Vec<String>,
 }
 
 /// `[disavow]`.
@@ -124,6 +144,8 @@ impl Default for Config {
             scoring: ScoringSettings::default(),
             gate: GateSettings::default(),
             disavow: DisavowSettings::default(),
+            mentions: MentionSettings::default(),
+            gap: GapSettings::default(),
         }
     }
 }
@@ -162,6 +184,10 @@ struct Raw {
     #[serde(default)]
     disavow: RawDisavow,
     #[serde(default)]
+    mentions: RawMentions,
+    #[serde(default)]
+    gap: RawGap,
+    #[serde(default)]
     rules: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
 }
 
@@ -198,6 +224,20 @@ struct RawDisavow {
     threshold: Option<Spanned<i64>>,
     granularity: Option<Spanned<String>>,
     outreach_first: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawMentions {
+    #[serde(default)]
+    terms: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGap {
+    #[serde(default)]
+    competitors: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -295,6 +335,8 @@ impl Config {
         if let Some(b) = raw.disavow.outreach_first {
             config.disavow.outreach_first = b;
         }
+        config.mentions.terms = raw.mentions.terms;
+        config.gap.competitors = domains(raw.gap.competitors, "gap.competitors")?;
         config.scoring.allow_domains = domains(raw.domains.allow, "domains.allow")?;
         config.scoring.deny_domains = domains(raw.domains.deny, "domains.deny")?;
         for (code, table) in raw.rules {
@@ -508,6 +550,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.anchors.brand, ["Example Outfitters"]);
+        let g = parse("[gap]\ncompetitors = [\"Rival.test\"]\n[mentions]\nterms = [\"Peak\"]\n")
+            .unwrap();
+        assert_eq!(g.gap.competitors, ["rival.test"]);
+        assert_eq!(g.mentions.terms, ["Peak"]);
+        let e = parse("[gap]\n\ncompetitors = [\"a b\"]\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.key.as_deref()),
+            (Some(3), Some("gap.competitors"))
+        );
         assert_eq!(c.relevance.language.as_deref(), Some("spa"));
         assert_eq!(c.relevance.target_pages, 3);
         assert_eq!(c.scoring.allow_domains, ["partner.example.org"]);

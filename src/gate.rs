@@ -548,6 +548,7 @@ mod tests {
             comparison: None,
             gate: None,
             actions: Default::default(),
+            mentions: Vec::new(),
         }
     }
 

@@ -41,6 +41,7 @@ pub mod config;
 pub mod crawl;
 pub mod exit;
 pub mod extract;
+pub mod gap;
 pub mod gate;
 pub mod ingest;
 pub mod interrupt;
@@ -71,5 +72,6 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Diff(args) => commands::history::run_diff(args),
         cli::Command::Disavow(args) => commands::disavow::run(args),
         cli::Command::Outreach(args) => commands::outreach::run(args),
+        cli::Command::Gap(args) => commands::gap::run(args, &cli.given),
     }
 }

@@ -513,6 +513,14 @@ impl Terms {
         fill(&mut self.topics, &stored.topics);
     }
 
+    /// The topics the target's profile is built from: the topic terms, then the money
+    /// keywords of `target` (they say what the site sells, so they describe its topic too).
+    pub fn profile_topics(&self, target: &Target) -> Vec<String> {
+        let mut topics = self.topics.value.clone();
+        topics.extend(target.keywords.iter().cloned());
+        topics
+    }
+
     /// The target with these brand terms and keywords.
     pub fn apply_to(&self, target: Target) -> Target {
         target
@@ -615,12 +623,9 @@ impl AuditSettings {
         self.target = self.terms.apply_to(self.target.clone());
     }
 
-    /// The topics the target's profile is built from: the topic terms, then the money
-    /// keywords (they say what the site sells, so they describe its topic too).
+    /// The topics the target's profile is built from ([`Terms::profile_topics`]).
     pub fn profile_topics(&self) -> Vec<String> {
-        let mut topics = self.terms.topics.value.clone();
-        topics.extend(self.target.keywords.iter().cloned());
-        topics
+        self.terms.profile_topics(&self.target)
     }
 
     /// The gate's conditions.
@@ -658,6 +663,8 @@ impl AuditSettings {
             "language": self.language,
             "target_pages": self.target_pages,
             "reclaim_urls": self.reclaim_urls,
+            "mention_terms": self.file.setting("mentions.terms", self.target.mention_terms.clone()),
+            "competitors": self.file.setting("gap.competitors", self.target.competitors.clone()),
             "config": file,
             "fetch": self.fetch.to_stored(),
             "scoring": scoring_to_stored(&self.scoring, &self.file),
@@ -667,6 +674,74 @@ impl AuditSettings {
                 "keep": self.file.setting("disavow.keep", self.worklist.keep.clone()),
             },
             "baseline": self.history.baseline.as_ref().map(|p| p.display().to_string()),
+        })
+    }
+}
+
+/// Everything `backlinks gap` runs with, but the stored layer (the terms saved with the
+/// target's latest audit, applied with [`GapSettings::apply_stored`]).
+#[derive(Debug, Clone)]
+pub struct GapSettings {
+    /// The target, with its terms, mention terms and competitors.
+    pub target: Target,
+    /// Brand terms, keywords and topics.
+    pub terms: Terms,
+    /// The competitors (`--competitor`, else `[gap] competitors`), registrable domains.
+    pub competitors: Setting<Vec<String>>,
+    /// The target's language, instead of detecting it.
+    pub language: Setting<Option<String>>,
+    /// How many of the target's own pages are read for its topical profile.
+    pub target_pages: Setting<usize>,
+    /// The inputs.
+    pub inputs: InputSettings,
+    /// How pages are fetched.
+    pub fetch: FetchSettings,
+    /// Rule levels, points, thresholds and domain lists (toxicity of referring domains).
+    pub scoring: ScoringSettings,
+    /// The report (`--format`, `-o`, `--explain`, progress).
+    pub report: ReportSettings,
+    /// The history store: the target's known links are read from it, the run saved to it.
+    pub history: HistorySettings,
+    /// The config file.
+    pub file: FileLayer,
+}
+
+impl GapSettings {
+    /// Takes the terms no layer above set from the settings saved with the target's latest
+    /// audit, and applies them to the target.
+    pub fn apply_stored(&mut self, stored: &StoredSettings) {
+        self.terms.apply_stored(stored);
+        self.target = self.terms.apply_to(self.target.clone());
+    }
+
+    /// The settings document saved with the run.
+    pub fn to_stored(&self) -> Value {
+        let paths: Vec<String> = self
+            .inputs
+            .from
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        json!({
+            "format": STORED_FORMAT,
+            "rules_version": crate::score::SCORING_VERSION,
+            "target": self.target.domain,
+            "competitors": self.competitors,
+            "from": paths,
+            "archive": self.inputs.archive.as_ref().map(|p| p.display().to_string()),
+            "brand": self.terms.brand,
+            "keywords": self.terms.keywords,
+            "topics": self.terms.topics,
+            "mention_terms": self.file.setting("mentions.terms", self.target.mention_terms.clone()),
+            "language": self.language,
+            "target_pages": self.target_pages,
+            "config": self.file.file.as_ref().map(|f| json!({
+                "path": f.path.display().to_string(),
+                "found": f.found,
+                "sha256": f.sha256,
+            })),
+            "fetch": self.fetch.to_stored(),
+            "scoring": scoring_to_stored(&self.scoring, &self.file),
         })
     }
 }

@@ -4,7 +4,7 @@
 //! whether one worked is judged by the next audit.
 
 use super::disavow::plan::PageFindings;
-use crate::model::{OutreachItem, OutreachStatus, PageStatus};
+use crate::model::{ContactRoute, OutreachItem, OutreachStatus, PageStatus};
 use std::collections::BTreeMap;
 
 /// Requests of a disavow candidate that make it one: after this many requests without
@@ -96,6 +96,8 @@ pub fn worklist(
             contacts: p.contacts.clone(),
             requests: dates.into_iter().map(str::to_string).collect(),
             status,
+            competitors: Vec::new(),
+            opportunity_score: None,
         });
     }
     let rank = |s: OutreachStatus| match s {
@@ -104,6 +106,7 @@ pub fn worklist(
         OutreachStatus::Request => 2,
         OutreachStatus::Waiting => 3,
         OutreachStatus::Removed => 4,
+        OutreachStatus::Acquire => 5,
     };
     items.sort_by(|a, b| {
         rank(a.status)
@@ -112,6 +115,61 @@ pub fn worklist(
             .then(a.source_url.cmp(&b.source_url))
     });
     items
+}
+
+/// A referring domain worth asking for a link: an opportunity of a `backlinks gap` run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prospect {
+    /// Registrable domain.
+    pub domain: String,
+    /// Its opportunity score.
+    pub score: u8,
+    /// The competitors it links to.
+    pub competitors: Vec<String>,
+    /// Its authority, when known.
+    pub authority: Option<u8>,
+    /// Its highest link toxicity.
+    pub toxicity: u8,
+    /// The page of its best link: where to ask.
+    pub source_url: String,
+    /// Its live competitor links.
+    pub links: usize,
+    /// Contact routes found on its pages, sorted.
+    pub contacts: Vec<ContactRoute>,
+}
+
+/// The `acquire` entries of the worklist: one per prospect (best first, as given), except on
+/// `keep`-listed domains, with the link requests recorded for its page.
+pub fn acquire(prospects: &[Prospect], requests: &[Request], keep: &[String]) -> Vec<OutreachItem> {
+    prospects
+        .iter()
+        .filter(|p| {
+            !keep
+                .iter()
+                .any(|k| crate::model::host::is_within(&p.domain, k))
+        })
+        .map(|p| {
+            let mut dates: Vec<String> = requests
+                .iter()
+                .filter(|r| r.source_url == p.source_url)
+                .map(|r| r.requested_at.clone())
+                .collect();
+            dates.sort();
+            OutreachItem {
+                source_url: p.source_url.clone(),
+                source_domain: p.domain.clone(),
+                toxicity: p.toxicity,
+                authority: p.authority,
+                links: p.links,
+                reasons: Vec::new(),
+                contacts: p.contacts.clone(),
+                requests: dates,
+                status: OutreachStatus::Acquire,
+                competitors: p.competitors.clone(),
+                opportunity_score: Some(p.score),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

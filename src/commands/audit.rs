@@ -46,7 +46,12 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         Some(dir) => RankTable::open(dir)?,
         None => None,
     };
-    check_files(&settings)?;
+    super::check_files(
+        &settings.inputs,
+        &settings.report,
+        &settings.history,
+        &settings.file,
+    )?;
     let db = settings.history.db()?;
 
     // Ingest.
@@ -73,13 +78,21 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     };
     let verdicts = verdicts.into_verdicts()?;
     let contacts = actions::contacts_by_page(&verdicts);
+    let mentions =
+        crate::gap::mentions::reports(verdicts.iter().map(|(c, v)| (c, v)), ranks.as_ref());
 
     // Score.
     let ctx = score::ScoringContext {
         settings: settings.scoring.clone(),
         config: settings.file.shown_path(),
         ranks,
-        profile: profile(&settings, &gathered.target_texts),
+        profile: profile(
+            &settings.profile_topics(),
+            settings.target_pages.value,
+            settings.language.value.as_deref(),
+            settings.report.quiet,
+            &gathered.target_texts,
+        ),
         dns: gathered.dns,
     };
     let mut audit = score::build_audit(
@@ -100,6 +113,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         settings.worklist.threshold,
         &settings.worklist.keep,
     );
+    audit.mentions = mentions;
     audit.actions.reclamation = gathered
         .reclaim
         .map(|r| reclaim::build(&audit, &r.checks, r.source, r.unchecked));
@@ -112,55 +126,6 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
 
     // Report → store.
     finish(&settings, previous, &audit, store_comparison.as_ref())
-}
-
-/// Checks the files named before anything is read: the archive exists, the reports can be
-/// written, and none of them would replace the history store, an input, the config file or
-/// another report. (`--write-baseline` may name the `--baseline` it replaces: that is how a
-/// baseline is refreshed, and the old one is read first.)
-fn check_files(settings: &AuditSettings) -> anyhow::Result<()> {
-    if let Some(path) = &settings.inputs.archive
-        && !path.is_file()
-    {
-        bail!("cannot read archive `{}`: no such file", path.display())
-    }
-    let report = &settings.report;
-    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
-    outputs.extend(report.output.as_deref().map(|p| ("-o", p)));
-    outputs.extend(
-        report
-            .reports
-            .iter()
-            .map(|(_, p)| ("--report", p.as_path())),
-    );
-    for (_, out) in &outputs {
-        output::check_output_path(out)?;
-    }
-    let mut kept = output::Kept::new();
-    // The store's path even with --no-store: a report must not replace the history.
-    if let Ok(db) = settings.history.storage.db() {
-        kept.add_store(db);
-    }
-    for from in &settings.inputs.from {
-        kept.add("the --from input", from);
-    }
-    if let Some(a) = &settings.inputs.archive {
-        kept.add("the --archive input", a);
-    }
-    if let Some(c) = &settings.file.file {
-        kept.add("the config file", &c.path);
-    }
-    let mut checked = outputs.clone();
-    if let Some(b) = &report.write_baseline {
-        output::check_output_path(b)?;
-        checked.push(("--write-baseline", b));
-    }
-    kept.check(&checked)?;
-    if let Some(b) = &settings.history.baseline {
-        kept.add("the --baseline input", b);
-        kept.check(&outputs)?;
-    }
-    Ok(())
 }
 
 /// Reads the `--from` inputs: the candidate pages and the domain-only candidates.
@@ -240,11 +205,16 @@ fn open_source(
     Ok(Arc::new(source))
 }
 
-/// The target's topical profile, warning (unless quiet) when its pages were wanted but none
-/// could be read.
-fn profile(settings: &AuditSettings, texts: &[TargetText]) -> Option<TargetProfile> {
-    let topics = settings.profile_topics();
-    if settings.target_pages.value > 0 && texts.is_empty() && !settings.report.quiet {
+/// The target's topical profile from `topics` and the words of its pages that could be read,
+/// warning (unless quiet) when `target_pages` of them were wanted but none could be read.
+pub(super) fn profile(
+    topics: &[String],
+    target_pages: usize,
+    language: Option<&str>,
+    quiet: bool,
+    texts: &[TargetText],
+) -> Option<TargetProfile> {
+    if target_pages > 0 && texts.is_empty() && !quiet {
         warn(if topics.is_empty() {
             "none of the target's own pages could be read, and no --topic was given: relevance \
              is not computed"
@@ -252,7 +222,7 @@ fn profile(settings: &AuditSettings, texts: &[TargetText]) -> Option<TargetProfi
             "none of the target's own pages could be read: relevance compares with --topic terms only"
         });
     }
-    TargetProfile::build(texts, &topics, settings.language.value.as_deref())
+    TargetProfile::build(texts, topics, language)
 }
 
 /// The audit this run is compared with, and the store it is saved to.

@@ -14,6 +14,9 @@ use anyhow::bail;
 
 /// Runs `history`.
 pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
+    if args.gap {
+        return super::gap::run_history(&args);
+    }
     let target = Target::parse(&args.target)?;
     let store = Store::open_read_only(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let doc = History {
@@ -32,6 +35,9 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
 
 /// Runs `diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
+    if args.gap {
+        return super::gap::run_diff(&args);
+    }
     let target = Target::parse(&args.target)?;
     let db = resolve::storage(&args.db, &Env::from_process())
         .db()?

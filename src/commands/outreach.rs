@@ -35,30 +35,68 @@ fn list(args: OutreachArgs) -> anyhow::Result<ExitStatus> {
     }
     let settings = ActionSettings::resolve(&file, args.threshold, None, &args.keep, false)?;
     let store = Store::open_read_only(&db)?;
-    let latest = latest(&store, &target.domain)?;
-    let items = worklist::worklist(
-        &latest.pages,
-        &latest.requests,
-        settings.threshold.value,
-        &settings.keep,
-        &latest.generated_at,
-    );
+    // The link requests to make come from the latest gap run, next to the removal requests of
+    // the latest audit; either may be missing, not both.
+    let gap_run = store.gap_runs(&target.domain)?.pop();
+    let latest = match (store.latest(&target.domain)?, &gap_run) {
+        (None, Some(_)) => None,
+        _ => Some(latest(&store, &target.domain)?),
+    };
+    let mut items = match &latest {
+        Some(l) => worklist::worklist(
+            &l.pages,
+            &l.requests,
+            settings.threshold.value,
+            &settings.keep,
+            &l.generated_at,
+        ),
+        None => Vec::new(),
+    };
+    if let Some(run) = &gap_run {
+        items.extend(worklist::acquire(
+            &store.gap_opportunities(run.id)?,
+            &store.requests(&target.domain)?,
+            &settings.keep,
+        ));
+    }
     let to_terminal = args.output.is_none() && output::stdout_is_terminal();
+    let heading = Heading {
+        target: &target.domain,
+        audit: latest.as_ref(),
+        gap_run: gap_run.as_ref(),
+    };
     output::write_report(args.output.as_deref(), |w| match args.format {
         WorklistFormat::Json => {
             let doc = serde_json::json!({
-                "target": latest.target,
-                "snapshot_id": latest.id,
-                "generated_at": latest.generated_at,
+                "target": target.domain,
+                "snapshot_id": latest.as_ref().map(|l| l.id),
+                "generated_at": latest.as_ref().map(|l| &l.generated_at),
+                "gap_run_id": gap_run.as_ref().map(|r| r.id),
                 "outreach": items,
             });
             crate::report::sanitize::write_json(&mut *w, &doc, true)?;
             w.write_all(b"\n")
         }
         WorklistFormat::Csv => csv(&items, w),
-        WorklistFormat::Table => table(&latest, &items, to_terminal, w),
+        WorklistFormat::Table => table(&heading, &items, to_terminal, w),
     })?;
     Ok(ExitStatus::Pass)
+}
+
+/// What the worklist was made from.
+struct Heading<'a> {
+    target: &'a str,
+    audit: Option<&'a super::disavow::Latest>,
+    gap_run: Option<&'a crate::model::GapRunInfo>,
+}
+
+/// Why the page is on the list: its findings, or for an `acquire` entry the competitors it
+/// links to and its opportunity score.
+fn reasons(i: &OutreachItem) -> String {
+    match i.opportunity_score {
+        Some(score) => format!("links {} (score {score})", i.competitors.join(" ")),
+        None => i.reasons.join(" "),
+    }
 }
 
 fn contacts(i: &OutreachItem) -> String {
@@ -73,16 +111,28 @@ fn contacts(i: &OutreachItem) -> String {
 }
 
 fn table(
-    latest: &super::disavow::Latest,
+    heading: &Heading<'_>,
     items: &[OutreachItem],
     to_terminal: bool,
     w: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(
-        w,
-        "removal worklist of {} (audit of {}, snapshot {})",
-        latest.target, latest.generated_at, latest.id
-    )?;
+    match heading.audit {
+        Some(latest) => writeln!(
+            w,
+            "removal worklist of {} (audit of {}, snapshot {})",
+            heading.target, latest.generated_at, latest.id
+        )?,
+        None => writeln!(w, "worklist of {} (no stored audit)", heading.target)?,
+    }
+    if let Some(run) = heading.gap_run {
+        writeln!(
+            w,
+            "link requests from gap run {} ({}) against {}",
+            run.id,
+            run.generated_at,
+            strip_controls(&run.competitors.join(", "))
+        )?;
+    }
     if items.is_empty() {
         return writeln!(w, "nothing to do: no toxic links and no removal requests");
     }
@@ -109,7 +159,9 @@ fn table(
     for i in items {
         let status_color = match i.status {
             crate::model::OutreachStatus::Disavow => Color::Red,
-            crate::model::OutreachStatus::Removed => Color::Green,
+            crate::model::OutreachStatus::Removed | crate::model::OutreachStatus::Acquire => {
+                Color::Green
+            }
             _ => Color::Yellow,
         };
         t.add_row([
@@ -117,7 +169,7 @@ fn table(
             Cell::new(truncate(&strip_controls(&i.source_url), 60)),
             Cell::new(i.toxicity),
             Cell::new(i.authority.map_or("-".into(), |a| a.to_string())),
-            Cell::new(i.reasons.join(" ")),
+            Cell::new(reasons(i)),
             Cell::new(truncate(&strip_controls(&contacts(i)), 80)),
             Cell::new(
                 i.requests
@@ -164,7 +216,7 @@ fn csv(items: &[OutreachItem], w: &mut dyn Write) -> io::Result<()> {
             i.toxicity.to_string(),
             i.authority.map_or(String::new(), |a| a.to_string()),
             i.links.to_string(),
-            i.reasons.join(" "),
+            csv_cell(&reasons(i)),
             csv_cell(&contacts(i)),
             i.requests.join(" "),
             i.status.next_step().to_string(),
@@ -199,14 +251,19 @@ fn mark(args: OutreachMarkArgs) -> anyhow::Result<ExitStatus> {
         None => jiff::Timestamp::now().to_string(),
     };
     let mut store = Store::open_existing(resolve::storage(&args.db, &Env::from_process()).db()?)?;
-    let known = store.targets_of_page(url.as_str())?;
+    let mut known = store.targets_of_page(url.as_str())?;
+    // Pages of the latest gap runs' opportunities: a request for a link, not its removal.
+    let prospects = store.prospect_targets(url.as_str())?;
+    known.extend(prospects.iter().cloned());
+    known.sort();
+    known.dedup();
     let target = match &args.target {
         Some(t) => {
             let t = Target::parse(t)?.domain;
             if !known.contains(&t) {
                 bail!(
-                    "{url} is not a referring page in the latest audit of {t} (see `backlinks \
-                     outreach {t}`)"
+                    "{url} is not a referring page in the latest audit or gap run of {t} (see \
+                     `backlinks outreach {t}`)"
                 );
             }
             t
@@ -236,6 +293,13 @@ fn mark(args: OutreachMarkArgs) -> anyhow::Result<ExitStatus> {
         .iter()
         .filter(|r| r.source_url == request.source_url)
         .count();
+    if prospects.contains(&target) && !store.targets_of_page(url.as_str())?.contains(&target) {
+        output::verdict(&format!(
+            "outreach: recorded link request {n} for {url} ({target}); the next `backlinks gap` \
+             run tells whether the page links to you"
+        ));
+        return Ok(ExitStatus::Pass);
+    }
     output::verdict(&format!(
         "outreach: recorded removal request {n} for {url} ({target}){}",
         if n >= worklist::REQUESTS_BEFORE_DISAVOW {

@@ -3,15 +3,18 @@
 //! the only place that reads the argument types; merging is always the same: the command line,
 //! then the environment, then `backlinks.toml`, then the stored settings, then the defaults.
 
-use crate::cli::{AuditArgs, ConfigArgs, DataDirArgs, DbArgs, FetchArgs, Given};
+use crate::cli::{
+    AuditArgs, ConfigArgs, DataDirArgs, DbArgs, FetchArgs, GapArgs, Given, PolitenessArgs,
+    ProfileArgs, ReadingArgs,
+};
 use crate::config::DisavowSettings;
 use crate::crawl::ProxyChoice;
 use crate::ingest::IngestOptions;
 use crate::model::Target;
 use crate::report::sanitize::strip_controls;
 use crate::settings::{
-    AuditSettings, Env, FetchSettings, FileLayer, HistorySettings, InputSettings, Layer,
-    ReportSettings, Setting, Storage, Terms,
+    AuditSettings, Env, FetchSettings, FileLayer, GapSettings, HistorySettings, InputSettings,
+    Layer, ReportSettings, Setting, Storage, Terms,
 };
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -55,13 +58,58 @@ pub fn fetch(args: &FetchArgs, given: &Given) -> FetchSettings {
     }
 }
 
+/// The fetch options with the politeness options of `audit` and `gap`.
+pub fn polite_fetch(args: &FetchArgs, polite: &PolitenessArgs, given: &Given) -> FetchSettings {
+    let mut fetch = fetch(args, given);
+    fetch.concurrency = Setting::flag(polite.concurrency as usize, given.has("concurrency"));
+    fetch.per_host = Setting::flag(polite.per_host as usize, given.has("per_host"));
+    fetch.delay_ms = Setting::flag(polite.delay, given.has("delay"));
+    fetch.retries = Setting::flag(polite.retries, given.has("retries"));
+    fetch.retry_wait_ms = Setting::flag(polite.retry_wait, given.has("retry_wait"));
+    fetch
+}
+
+/// How the inputs are read; `target` filters internal links (and crawl exports' links to
+/// other sites) out.
+pub fn ingest(args: ReadingArgs, target: Option<String>) -> IngestOptions {
+    IngestOptions {
+        skip_invalid: args.skip_invalid,
+        columns: args.columns,
+        target,
+    }
+}
+
+/// The target as `audit` and `gap` describe it: how many of its pages are read for its
+/// profile, its terms (command line over file), and the target with those terms and the
+/// extra mention terms applied.
+fn described(
+    profile: ProfileArgs,
+    target: &str,
+    file: &FileLayer,
+) -> anyhow::Result<(Setting<usize>, Terms, Target)> {
+    let pages = target_pages(&profile, file);
+    let terms = Terms::resolve(profile.brand, profile.keyword, profile.topic, file);
+    let target = terms
+        .apply_to(Target::parse(target)?)
+        .with_mention_terms(&file.config.mentions.terms);
+    Ok((pages, terms, target))
+}
+
+/// How many of the target's pages are read for its profile: `--target-pages`, else
+/// `[relevance] target-pages`.
+pub fn target_pages(args: &ProfileArgs, file: &FileLayer) -> Setting<usize> {
+    Setting::cli_or(args.target_pages.map(|n| n as usize), || {
+        file.setting("relevance.target-pages", file.config.relevance.target_pages)
+    })
+}
+
 /// Everything `audit` runs with, but the stored layer (which needs the open store; see
 /// [`Terms::apply_stored`]).
 pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditSettings> {
     let file = file(&args.config, env)?;
     let c = &file.config;
-    let terms = Terms::resolve(args.brand, args.keyword, args.topic, &file);
-    let target = terms.apply_to(Target::parse(&args.target)?);
+    let (target_pages, terms, target) = described(args.profile, &args.target, &file)?;
+    let target = target.with_competitors(&c.gap.competitors);
     let mut gate: Vec<Setting<_>> = args
         .fail_on
         .into_iter()
@@ -73,24 +121,13 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             .iter()
             .map(|cond| file.setting("gate.fail-on", cond.clone())),
     );
-    let mut fetch = fetch(&args.fetch, given);
-    fetch.concurrency = Setting::flag(args.concurrency as usize, given.has("concurrency"));
-    fetch.per_host = Setting::flag(args.per_host as usize, given.has("per_host"));
-    fetch.delay_ms = Setting::flag(args.delay, given.has("delay"));
-    fetch.retries = Setting::flag(args.retries, given.has("retries"));
-    fetch.retry_wait_ms = Setting::flag(args.retry_wait, given.has("retry_wait"));
+    let fetch = polite_fetch(&args.fetch, &args.politeness, given);
     let settings = AuditSettings {
         language: file.setting("relevance.language", c.relevance.language.clone()),
-        target_pages: Setting::cli_or(args.target_pages.map(|n| n as usize), || {
-            file.setting("relevance.target-pages", c.relevance.target_pages)
-        }),
+        target_pages,
         reclaim_urls: Setting::flag(args.reclaim_urls as usize, given.has("reclaim_urls")),
         inputs: InputSettings {
-            ingest: IngestOptions {
-                skip_invalid: args.skip_invalid,
-                columns: args.columns,
-                target: Some(target.domain.clone()),
-            },
+            ingest: ingest(args.reading, Some(target.domain.clone())),
             from: args.from,
             archive: args.archive,
         },
@@ -119,6 +156,66 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
         file,
     };
     Ok(settings)
+}
+
+/// Everything `gap` runs with, but the stored layer (see [`GapSettings::apply_stored`]).
+pub fn gap(args: GapArgs, given: &Given, env: &Env) -> anyhow::Result<GapSettings> {
+    let file = file(&args.config, env)?;
+    let c = &file.config;
+    let (target_pages, terms, target) = described(args.profile, &args.target, &file)?;
+    let named = Setting::cli_or(
+        (!args.competitor.is_empty()).then_some(args.competitor),
+        || file.setting("gap.competitors", c.gap.competitors.clone()),
+    );
+    for n in &named.value {
+        if target.matches_host(n) {
+            bail!(
+                "competitor `{n}` is the target {} itself (--competitor names another site)",
+                target.domain
+            );
+        }
+    }
+    let target = target.with_competitors(&named.value);
+    if target.competitors.is_empty() {
+        bail!(
+            "no competitors to compare with: give --competitor DOMAIN (repeatable) or \
+             `competitors = [...]` under [gap] in backlinks.toml"
+        );
+    }
+    let competitors = Setting::new(target.competitors.clone(), named.from);
+    Ok(GapSettings {
+        language: file.setting("relevance.language", c.relevance.language.clone()),
+        target_pages,
+        competitors,
+        inputs: InputSettings {
+            // Rows are sorted by the site they point to afterwards (`gap::inputs`): the
+            // audit's filter would drop every row about a competitor.
+            ingest: ingest(args.reading, None),
+            from: args.from,
+            archive: args.archive,
+        },
+        fetch: polite_fetch(&args.fetch, &args.politeness, given),
+        scoring: c.scoring.clone(),
+        report: ReportSettings {
+            format: Setting::flag(args.format, given.has("format")),
+            output: args.output,
+            reports: Vec::new(),
+            write_baseline: None,
+            explain: args.explain,
+            quiet: false,
+            progress: !args.no_progress,
+            notify_cmd: None,
+        },
+        history: HistorySettings {
+            storage: storage(&args.db, env),
+            save: !args.no_store,
+            baseline: None,
+            lock_timeout: Setting::flag(args.lock_timeout, given.has("lock_timeout")),
+        },
+        target,
+        terms,
+        file,
+    })
 }
 
 /// How `disavow` and `outreach` choose: the command line's values over `[disavow]`.

@@ -16,6 +16,7 @@ pub mod contacts;
 pub mod content;
 pub mod dom;
 pub mod main_content;
+pub mod mentions;
 mod placement;
 pub mod signals;
 mod text;
@@ -35,13 +36,31 @@ pub enum LinkFilter<'a> {
     All,
     /// Links to hosts of the target's registrable domain.
     Target(&'a Target),
+    /// Links to the target and to each of its competitors ([`Target::competitors`]), each
+    /// saying which site it points to (`backlinks gap`).
+    Sites(&'a Target),
 }
 
-impl LinkFilter<'_> {
-    fn keeps(&self, url: Option<&Url>) -> bool {
+impl<'a> LinkFilter<'a> {
+    /// Whether a link to `url` is kept, and with [`LinkFilter::Sites`] the site it points to.
+    fn select(&self, url: Option<&Url>) -> Option<Option<String>> {
         match self {
-            LinkFilter::All => true,
-            LinkFilter::Target(t) => url.is_some_and(|u| t.matches_url(u)),
+            LinkFilter::All => Some(None),
+            LinkFilter::Target(t) => url.is_some_and(|u| t.matches_url(u)).then_some(None),
+            LinkFilter::Sites(t) => Some(Some(t.site_of(url?)?.to_string())),
+        }
+    }
+
+    /// The target whose unlinked mentions are looked for, and whether `links` (the kept
+    /// ones) include a link to it.
+    fn mentions_of(&self, links: &[LinkObservation]) -> Option<(&'a Target, bool)> {
+        match *self {
+            LinkFilter::All => None,
+            LinkFilter::Target(t) => Some((t, !links.is_empty())),
+            LinkFilter::Sites(t) => Some((
+                t,
+                links.iter().any(|l| l.site.as_deref() == Some(&t.domain)),
+            )),
         }
     }
 }
@@ -152,8 +171,8 @@ pub fn analyze(
                         external_domains.insert(d);
                     }
                 }
-                if filter.keeps(resolved.as_ref()) {
-                    selected.push((node, hrefs.len(), resolved));
+                if let Some(site) = filter.select(resolved.as_ref()) {
+                    selected.push((node, hrefs.len(), resolved, site));
                 } else if let (LinkFilter::Target(t), Some(u)) = (filter, &resolved)
                     && signals.redirected_links.len() < signals::MAX_REDIRECTED
                     && signals::carries_target(u, t)
@@ -174,7 +193,7 @@ pub fn analyze(
     // a link to place (most pages of an audit that lost their link have none).
     // The article text doubles as the editorial text of the content signals, so the scorer
     // runs once per page; pages without a selected link use the cheaper region walk.
-    let selected_nodes: Vec<NodeRef<'_>> = selected.iter().map(|(n, _, _)| *n).collect();
+    let selected_nodes: Vec<NodeRef<'_>> = selected.iter().map(|(n, _, _, _)| *n).collect();
     let (links, article) = if selected.is_empty() {
         (Vec::new(), None)
     } else {
@@ -184,14 +203,21 @@ pub fn analyze(
         let ctx = placement::PageContext::new(main, placement::Signals::from_env());
         let links = selected
             .into_iter()
-            .map(|(node, ordinal, resolved)| observe(node, hrefs[ordinal], resolved, ordinal, &ctx))
+            .map(|(node, ordinal, resolved, site)| {
+                let mut l = observe(node, hrefs[ordinal], resolved, ordinal, &ctx);
+                l.site = site;
+                l
+            })
             .collect();
         (links, article)
     };
     let editorial = content::editorial_text(&doc, article, signals::MAX_TEXT);
     signals::collect(html, &editorial, &selected_nodes, &links, &mut signals);
-    // Contact routes matter only where there is a link to ask about.
-    if !links.is_empty() {
+    if let Some((target, false)) = filter.mentions_of(&links) {
+        signals.mentions = mentions::find(&doc, html, base.as_ref(), target);
+    }
+    // Contact routes matter only where there is a link (or a mention) to ask about.
+    if !links.is_empty() || !signals.mentions.is_empty() {
         let links = link_nodes
             .iter()
             .map(|&id| doc.get(id))
@@ -241,6 +267,7 @@ fn observe(
         evidence,
         context,
         hidden: hidden_reason(node),
+        site: None,
     }
 }
 
@@ -443,6 +470,21 @@ pub fn parse_x_robots_tag(values: &[String]) -> Vec<String> {
 /// Turns a fetched page into its verdict: HTML is analysed for links to `target`, the body is
 /// dropped, everything else is carried over.
 pub fn verdict(page: crate::model::FetchedPage, target: &Target) -> crate::model::PageVerdict {
+    verdict_with(page, LinkFilter::Target(target))
+}
+
+/// [`verdict`] keeping the links to the target's competitors too ([`LinkFilter::Sites`]).
+pub fn sites_verdict(
+    page: crate::model::FetchedPage,
+    target: &Target,
+) -> crate::model::PageVerdict {
+    verdict_with(page, LinkFilter::Sites(target))
+}
+
+fn verdict_with(
+    page: crate::model::FetchedPage,
+    filter: LinkFilter<'_>,
+) -> crate::model::PageVerdict {
     use crate::model::{FetchOutcome, PageVerdict, VerdictOutcome};
     let requested = !matches!(page.outcome, FetchOutcome::Skipped(_)) || !page.redirects.is_empty();
     let (http_status, outcome) = match page.outcome {
@@ -452,7 +494,7 @@ pub fn verdict(page: crate::model::FetchedPage, target: &Target) -> crate::model
                 &body.text,
                 Some(&page.final_url),
                 &body.x_robots_tag,
-                LinkFilter::Target(target),
+                filter,
             )),
         ),
         FetchOutcome::NotHtml {

@@ -43,6 +43,9 @@ pub enum OutreachStatus {
     Disavow,
     /// Requested, and the page no longer links to the target.
     Removed,
+    /// Not a removal: a referring domain of competitors that does not link to the target (an
+    /// opportunity of the latest `backlinks gap` run): ask it for a link.
+    Acquire,
 }
 
 impl OutreachStatus {
@@ -54,6 +57,7 @@ impl OutreachStatus {
             OutreachStatus::FollowUp => "follow-up",
             OutreachStatus::Disavow => "disavow",
             OutreachStatus::Removed => "removed",
+            OutreachStatus::Acquire => "acquire",
         }
     }
 
@@ -67,6 +71,9 @@ impl OutreachStatus {
                 "asked twice without effect: add it to the disavow file (backlinks disavow)"
             }
             OutreachStatus::Removed => "done: the page no longer links to the target",
+            OutreachStatus::Acquire => {
+                "ask for a link: the page links to your competitors, not to you (backlinks gap)"
+            }
         }
     }
 }
@@ -93,6 +100,12 @@ pub struct OutreachItem {
     pub requests: Vec<String>,
     /// Where the page stands.
     pub status: OutreachStatus,
+    /// For `acquire` entries: the competitors the page's domain links to (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub competitors: Vec<String>,
+    /// For `acquire` entries: the domain's opportunity score (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opportunity_score: Option<u8>,
 }
 
 /// The lost-link reclamation check: every distinct target URL that live links point to,

@@ -55,6 +55,10 @@ pub struct Audit {
     pub gate: Option<super::GateReport>,
     /// What to do next: the removal worklist and the lost-link reclamation check.
     pub actions: super::Actions,
+    /// Unlinked mentions: candidate pages that name the target (its brand terms or domain)
+    /// without linking to it, best prospects first (a competitor linked next to the mention),
+    /// then by authority and page.
+    pub mentions: Vec<super::MentionReport>,
 }
 
 /// A referring domain an input named without naming a page (Search Console "Top linking

@@ -9,6 +9,7 @@ mod actions;
 mod audit;
 mod candidate;
 mod comparison;
+mod gap;
 pub mod host;
 mod observation;
 mod page;
@@ -29,6 +30,11 @@ pub use candidate::{
 pub use comparison::{
     ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
     LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
+};
+pub use gap::{
+    CompetitorLink, ExcludedDomain, GAP_SCHEMA_VERSION, GapComparison, GapDiff, GapHistory,
+    GapInput, GapLink, GapReport, GapRunInfo, GapRunRef, GapSummary, GoneLink, LostOpportunity,
+    Mention, MentionReport, Opportunity, OpportunityRef, SharedDomain,
 };
 pub use host::registrable_domain;
 pub use observation::{

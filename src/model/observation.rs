@@ -147,6 +147,10 @@ pub struct PageSignals {
     /// Ways to reach the site's owner found on the page (mailto links, contact and imprint
     /// pages), at most a few per kind: where to ask for a link's removal.
     pub contacts: Vec<ContactRoute>,
+    /// Mentions of the target's brand in the page's text, when the page does not link to the
+    /// target (unlinked mentions), in document order, at most a few.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<super::Mention>,
 }
 
 /// What kind of contact route a page offers.
@@ -266,6 +270,10 @@ pub struct LinkObservation {
     pub context: String,
     /// Why the link is invisible to readers (`display:none` on an ancestor...), if it is.
     pub hidden: Option<String>,
+    /// The registrable domain of the site it points to, when links to several sites were
+    /// kept (the target's or a competitor's, for `gap`); null otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 /// Everything the extract stage learned from one HTML document.

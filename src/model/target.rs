@@ -13,6 +13,13 @@ pub struct Target {
     pub brand_terms: Vec<String>,
     /// Money keywords (lower-case) that make an anchor `exact_match` / `partial_match`.
     pub keywords: Vec<String>,
+    /// Further terms searched for unlinked mentions besides the brand terms and the domain
+    /// (`[mentions] terms`), lower-case.
+    pub mention_terms: Vec<String>,
+    /// Registrable domains of the target's competitors (`gap --competitor`, `[gap]
+    /// competitors`): links to them next to a mention of the target mark the best prospects,
+    /// and `gap` keeps the links to them.
+    pub competitors: Vec<String>,
 }
 
 /// A `TARGET` argument that is neither a domain nor an http(s) URL.
@@ -57,6 +64,8 @@ impl Target {
             domain,
             brand_terms: vec![brand],
             keywords: Vec::new(),
+            mention_terms: Vec::new(),
+            competitors: Vec::new(),
         })
     }
 
@@ -73,6 +82,53 @@ impl Target {
     pub fn with_keywords(mut self, terms: &[String]) -> Self {
         self.keywords = clean_terms(terms);
         self
+    }
+
+    /// Adds terms searched for unlinked mentions.
+    pub fn with_mention_terms(mut self, terms: &[String]) -> Self {
+        self.mention_terms = clean_terms(terms);
+        self
+    }
+
+    /// Sets the competitors' registrable domains (sorted, de-duplicated; the target's own
+    /// domain is never one).
+    pub fn with_competitors(mut self, domains: &[String]) -> Self {
+        let mut c: Vec<String> = domains
+            .iter()
+            .map(|d| super::registrable_domain(d))
+            .filter(|d| !d.is_empty() && *d != self.domain)
+            .collect();
+        c.sort();
+        c.dedup();
+        self.competitors = c;
+        self
+    }
+
+    /// The terms an unlinked mention is searched for: the brand terms, the domain itself and
+    /// the extra mention terms, distinct.
+    pub fn mention_terms(&self) -> Vec<&str> {
+        let mut t: Vec<&str> = self
+            .brand_terms
+            .iter()
+            .chain(&self.mention_terms)
+            .map(String::as_str)
+            .chain(std::iter::once(self.domain.as_str()))
+            .collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    }
+
+    /// The site a URL points at: the target's domain or a competitor's, if either.
+    pub fn site_of(&self, url: &Url) -> Option<&str> {
+        let host = url.host_str()?;
+        if self.matches_host(host) {
+            return Some(&self.domain);
+        }
+        self.competitors
+            .iter()
+            .find(|c| super::host::is_within(host, c))
+            .map(String::as_str)
     }
 
     /// Whether `host` is a host of the target ([`super::host::is_within`] its domain).

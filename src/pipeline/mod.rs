@@ -148,6 +148,9 @@ pub struct Pipeline {
     source: Arc<dyn PageSource>,
     target: Arc<Target>,
     progress: bool,
+    /// The extract step: [`crate::extract::verdict`], or [`crate::extract::sites_verdict`]
+    /// for a run that keeps the competitors' links too.
+    extract: fn(FetchedPage, &Target) -> PageVerdict,
 }
 
 impl Pipeline {
@@ -157,7 +160,15 @@ impl Pipeline {
             source,
             target: Arc::new(target.clone()),
             progress,
+            extract: crate::extract::verdict,
         }
+    }
+
+    /// Keeps the links to the target's competitors as well as to the target, each saying
+    /// which site it points to (`backlinks gap`: one fetch per page for every site).
+    pub fn with_competitor_links(mut self) -> Pipeline {
+        self.extract = crate::extract::sites_verdict;
+        self
     }
 
     /// Fetches and extracts every candidate of `sink` (each verdict to it), then reads what
@@ -210,6 +221,7 @@ impl Pipeline {
             let rx = Arc::clone(&rx);
             let done_tx = done_tx.clone();
             let target = Arc::clone(&self.target);
+            let extract = self.extract;
             std::thread::Builder::new()
                 .name(format!("parse-{n}"))
                 .spawn(move || {
@@ -221,7 +233,7 @@ impl Pipeline {
                             .unwrap_or_else(std::sync::PoisonError::into_inner)
                             .blocking_recv();
                         let Some((i, page)) = next else { break };
-                        let v = guarded_verdict(page, &target, crate::extract::verdict);
+                        let v = guarded_verdict(page, &target, extract);
                         if done_tx.send((i, v)).is_err() {
                             break; // the run was cancelled
                         }

@@ -154,6 +154,7 @@ mod tests {
                         evidence: Vec::new(),
                         context: String::new(),
                         hidden: None,
+                        site: None,
                     })
                     .collect(),
                 ..PageAnalysis::default()

@@ -72,7 +72,7 @@ pub fn json_for_script(json: &str) -> String {
 }
 
 /// An `href` only for http(s) and mailto URLs (a hostile `javascript:` link is shown as text).
-fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
+pub(super) fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
     let lower = url.trim_start().to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
     {
@@ -197,19 +197,33 @@ const PALETTE: [&str; 8] = [
     "#2f5bd3", "#1a9c8c", "#8a94a6", "#c0262d", "#e08a1e", "#7b4fc9", "#d0d4dc", "#4f7d2f",
 ];
 
-/// Renders the page.
-pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
-    let target = esc(&audit.target);
+/// The start of a report page up to `<body>`: the Content-Security-Policy (nothing loaded
+/// from anywhere; only the script whose hash is `script` runs, none without one), the style
+/// and the title.
+pub(super) fn head(out: &mut dyn Write, title: &str, script: Option<&str>) -> io::Result<()> {
     write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; script-src {}; img-src data:; base-uri 'none'; \
+         style-src 'unsafe-inline'; {}img-src data:; base-uri 'none'; \
          form-action 'none'\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>Backlink audit of {target}</title><style>{STYLE}</style></head><body>\n",
-        script_hash()
+         <title>{}</title><style>{STYLE}</style></head><body>\n",
+        script
+            .map(|h| format!("script-src {h}; "))
+            .unwrap_or_default(),
+        esc(title)
+    )
+}
+
+/// Renders the page.
+pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
+    let target = esc(&audit.target);
+    head(
+        out,
+        &format!("Backlink audit of {}", audit.target),
+        Some(script_hash()),
     )?;
     write!(
         out,
@@ -231,6 +245,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     changes(audit, out)?;
     outreach(audit, out)?;
     reclamation(audit, out)?;
+    super::mentions::html(&audit.mentions, out)?;
     findings(audit, out)?;
     links_table(audit, out)?;
     let mut json = Vec::new();

@@ -64,6 +64,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     }
     write_findings(audit, out)?;
     write_actions(audit, out)?;
+    super::mentions::markdown(&audit.mentions, out)?;
     writeln!(
         out,
         "<sub>backlinks {} · scoring v{} · {}</sub>",

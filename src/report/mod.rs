@@ -5,10 +5,12 @@
 mod changes;
 pub mod color;
 mod csv;
+pub mod gap;
 pub mod history;
 mod html;
 mod json;
 mod markdown;
+mod mentions;
 pub mod sanitize;
 mod table;
 

@@ -222,6 +222,7 @@ fn finish(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::Resul
         super::changes::write_table(c, opts.fit_terminal, out)?;
     }
     actions(audit, out)?;
+    super::mentions::table(&audit.mentions, out)?;
     if opts.explain {
         explain(audit, out)?;
     }

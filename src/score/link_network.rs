@@ -344,6 +344,7 @@ mod tests {
                     evidence: vec![],
                     context: String::new(),
                     hidden: None,
+                    site: None,
                 };
                 let signals = PageSignals {
                     text_words: 500,

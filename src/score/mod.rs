@@ -203,6 +203,7 @@ pub fn build_audit(
         comparison: None,
         gate: None,
         actions: Default::default(),
+        mentions: Vec::new(),
     }
 }
 

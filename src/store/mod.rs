@@ -11,6 +11,7 @@
 //! overlapping cron runs wait for each other instead of interleaving.
 
 pub mod baseline;
+pub mod gap;
 pub mod lock;
 mod outreach;
 
@@ -129,6 +130,7 @@ CREATE TABLE outreach (
 );
 CREATE INDEX outreach_by_page ON outreach (target, source_url);
 "#,
+    gap::MIGRATION,
 ];
 
 /// A run-ending problem with the history store (exit 2).
@@ -883,6 +885,7 @@ mod tests {
             comparison: None,
             gate: None,
             actions: Default::default(),
+            mentions: Vec::new(),
         }
     }
 

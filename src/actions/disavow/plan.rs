@@ -501,6 +501,8 @@ pub(crate) mod tests {
             contacts: vec![],
             requests: vec!["2026-01-01T00:00:00Z".into(), "2026-01-15T00:00:00Z".into()],
             status: OutreachStatus::Disavow,
+            competitors: vec![],
+            opportunity_score: None,
         };
         let p = plan(
             &pages,
