@@ -429,20 +429,21 @@ fn finish(
 }
 
 /// Why the audit is no trustworthy result, when no candidate page could be verified (none
-/// was fetched and found linking to the target): the dominant failure with counts and the
-/// likely fix. None when at least one page is live, or there were no pages at all.
+/// was fetched and read, live or lost): the dominant failure with counts and the likely fix.
+/// None when at least one page was read, or there were no pages at all. A page read without
+/// the link is verified evidence (a lost link is a result a cron run must record), so a
+/// profile whose every link is gone still exits 0/1 and is saved.
 pub(crate) fn untrustworthy(audit: &Audit) -> Option<String> {
-    use crate::model::PageStatus;
     use std::collections::BTreeMap;
-    if audit.pages.is_empty() || audit.summary.live > 0 {
+    if audit.pages.is_empty() || audit.summary.live > 0 || audit.summary.lost > 0 {
         return None;
     }
     let mut causes: BTreeMap<String, usize> = BTreeMap::new();
     for p in &audit.pages {
-        let cause = match p.status {
-            PageStatus::Lost => "no-link-to-target".to_string(),
-            _ => p.error.clone().unwrap_or_else(|| "unknown".to_string()),
-        };
+        let cause = p
+            .error
+            .clone()
+            .unwrap_or_else(|| p.status.as_str().to_string());
         *causes.entry(cause).or_default() += 1;
     }
     let mut ranked: Vec<(String, usize)> = causes.into_iter().collect();
@@ -452,9 +453,6 @@ pub(crate) fn untrustworthy(audit: &Audit) -> Option<String> {
     let fix = match ranked[0].0.as_str() {
         "private-address" => {
             "pages resolve to private addresses: add --allow-private if they are yours (e.g. pinned with --resolve)"
-        }
-        "no-link-to-target" => {
-            "pages were fetched but none links to the target: check the target's spelling"
         }
         "robots" | "robots-disallowed" => "robots.txt refused the pages",
         _ => "check the network, DNS and the input URLs",

@@ -233,8 +233,8 @@ fn http_errors_timeouts_and_lost_links() {
     .map(|(h, p)| s.url(h, p))
     .collect();
     let r = audit(&s, &urls, &["--timeout", "1"]);
-    // No page links to the target: the report is written, but the run is no trustworthy result.
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    // One page was read without the link: a lost link is verified evidence, so the run stands.
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
     let st = |u: &str| {
         let p = page(&j, u);
