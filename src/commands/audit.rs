@@ -388,8 +388,11 @@ fn finish(
             report::render(args.format.value, audit, &opts, w)
         })?);
     }
+    // A run that verified no page says nothing about the profile: it is not saved (the next
+    // good run would report every page as changed) and it exits 2 after the reports.
+    let untrusted = untrustworthy(audit);
     let mut snapshot: Option<SnapshotId> = None;
-    if let Some((mut store, lock)) = previous.store {
+    if let Some((mut store, lock)) = previous.store.filter(|_| untrusted.is_none()) {
         let id = store
             .save_audit(
                 audit,
@@ -406,6 +409,10 @@ fn finish(
     if args.output.is_none() && !args.quiet {
         output::write_report(None, |w| report::render(args.format.value, audit, &opts, w))?;
     }
+    if let Some(why) = untrusted {
+        output::error(&anyhow::anyhow!(why));
+        return Ok(ExitStatus::Error);
+    }
     let Some(gate) = &audit.gate else {
         return Ok(ExitStatus::Pass);
     };
@@ -419,6 +426,42 @@ fn finish(
         notify(cmd, audit, snapshot);
     }
     Ok(ExitStatus::GateFailed)
+}
+
+/// Why the audit is no trustworthy result, when no candidate page could be verified (none
+/// was fetched and read, live or lost): the dominant failure with counts and the likely fix.
+/// None when at least one page was read, or there were no pages at all. A page read without
+/// the link is verified evidence (a lost link is a result a cron run must record), so a
+/// profile whose every link is gone still exits 0/1 and is saved.
+pub(crate) fn untrustworthy(audit: &Audit) -> Option<String> {
+    use std::collections::BTreeMap;
+    if audit.pages.is_empty() || audit.summary.live > 0 || audit.summary.lost > 0 {
+        return None;
+    }
+    let mut causes: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &audit.pages {
+        let cause = p
+            .error
+            .clone()
+            .unwrap_or_else(|| p.status.as_str().to_string());
+        *causes.entry(cause).or_default() += 1;
+    }
+    let mut ranked: Vec<(String, usize)> = causes.into_iter().collect();
+    // Most frequent first; ties by code, so the message is deterministic.
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let counts: Vec<String> = ranked.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    let fix = match ranked[0].0.as_str() {
+        "private-address" => {
+            "pages resolve to private addresses: add --allow-private if they are yours (e.g. pinned with --resolve)"
+        }
+        "robots" | "robots-disallowed" => "robots.txt refused the pages",
+        _ => "check the network, DNS and the input URLs",
+    };
+    Some(format!(
+        "no trustworthy result: verified 0 of {} referring pages ({}); {fix}; no snapshot was saved",
+        audit.pages.len(),
+        counts.join(", ")
+    ))
 }
 
 /// Runs `--notify-cmd` through the shell: the Markdown report on its standard input, the

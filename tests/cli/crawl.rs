@@ -202,7 +202,9 @@ fn private_addresses_are_refused_without_allow_private() {
         s.url("[::ffff:127.0.0.1]", "/p"),
     ];
     let r = audit_with(&s, &urls, &["blog.referrer.test"], &["--delay", "0"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every page was refused: the report is written, with the --allow-private hint and exit 2.
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--allow-private"), "{}", r.stderr);
     let j = r.json();
     for u in &urls {
         let url = url::Url::parse(u).unwrap().to_string();

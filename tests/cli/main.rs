@@ -25,3 +25,4 @@ mod security;
 mod settings;
 mod sources;
 mod support;
+mod trust;

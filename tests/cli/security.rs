@@ -100,7 +100,8 @@ fn every_spelling_of_a_private_address_is_refused() {
     // The redirecting site itself may be private; where it sends us may not.
     pins.extend(strings(&["--allow-private-host", "redir.test"]));
     let r = audit(&urls, &pins);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every page was refused, so the run is no trustworthy result (exit 2); the report stands.
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let j = r.json();
     // Inputs are normalised (`localhost.` and `LocalHost.` are `localhost`, the two mapped
     // forms one address), so the report has fewer pages than the list has lines; the
@@ -321,7 +322,9 @@ fn tls_certificates_are_verified_unless_insecure_which_warns() {
         &format!("tls.test:{}:127.0.0.1", tls.port),
     ]);
     let r = audit(std::slice::from_ref(&url), &base);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The one page fails verification: exit 2, the report still says why.
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("1 tls-error"), "{}", r.stderr);
     let p = r.json();
     let p = page(&p, &url);
     assert_eq!(
