@@ -123,6 +123,19 @@ pub enum Command {
     /// Competitor gap: the referring domains that link to competitors but not to TARGET,
     /// verified live and ranked by an explained opportunity score, with unlinked mentions.
     Gap(GapArgs),
+    /// Print a shell completion script to standard output, e.g.
+    /// `backlinks completions bash > ~/.local/share/bash-completion/completions/backlinks`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output, e.g. `backlinks man > backlinks.1`.
+    Man,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `disavow`.

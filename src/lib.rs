@@ -73,5 +73,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Disavow(args) => commands::disavow::run(args),
         cli::Command::Outreach(args) => commands::outreach::run(args),
         cli::Command::Gap(args) => commands::gap::run(args, &cli.given),
+        cli::Command::Completions(args) => commands::completions::completions(&args),
+        cli::Command::Man => commands::completions::man(),
     }
 }

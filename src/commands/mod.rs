@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod authority;
+pub mod completions;
 pub mod disavow;
 pub mod explain;
 pub mod gap;

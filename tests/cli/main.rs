@@ -14,6 +14,7 @@ mod hostile;
 mod hostile_files;
 mod ingest;
 mod inspect;
+mod install;
 mod mentions;
 mod outreach;
 mod placement;
