@@ -433,7 +433,8 @@ fn finish(
 /// None when at least one page was read, or there were no pages at all. A page read without
 /// the link is verified evidence (a lost link is a result a cron run must record), so a
 /// profile whose every link is gone still exits 0/1 and is saved.
-pub(crate) fn untrustworthy(audit: &Audit) -> Option<String> {
+fn untrustworthy(audit: &Audit) -> Option<String> {
+    use crate::model::SkipReason;
     use std::collections::BTreeMap;
     if audit.pages.is_empty() || audit.summary.live > 0 || audit.summary.lost > 0 {
         return None;
@@ -450,12 +451,16 @@ pub(crate) fn untrustworthy(audit: &Audit) -> Option<String> {
     // Most frequent first; ties by code, so the message is deterministic.
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let counts: Vec<String> = ranked.iter().map(|(c, n)| format!("{n} {c}")).collect();
-    let fix = match ranked[0].0.as_str() {
-        "private-address" => {
-            "pages resolve to private addresses: add --allow-private if they are yours (e.g. pinned with --resolve)"
-        }
-        "robots" | "robots-disallowed" => "robots.txt refused the pages",
-        _ => "check the network, DNS and the input URLs",
+    // The skip reasons' own codes, not copies of their spellings.
+    let top = ranked[0].0.as_str();
+    let fix = if top == SkipReason::PrivateAddress.code() {
+        "pages resolve to private addresses: add --allow-private if they are yours (e.g. pinned with --resolve)"
+    } else if top == SkipReason::RobotsDisallowed.code()
+        || top == SkipReason::RobotsUnavailable.code()
+    {
+        "robots.txt refused the pages"
+    } else {
+        "check the network, DNS and the input URLs"
     };
     Some(format!(
         "no trustworthy result: verified 0 of {} referring pages ({}); {fix}; no snapshot was saved",

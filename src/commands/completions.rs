@@ -3,28 +3,20 @@
 
 use crate::ExitStatus;
 use crate::cli::{Cli, CompletionsArgs};
+use crate::output;
 use clap::CommandFactory;
-use std::io::Write;
 
 /// Writes the completion script for the chosen shell to standard output.
 pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
-    let mut cmd = Cli::command();
-    let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut cmd, "backlinks", &mut out);
-    write_stdout(&out)
+    // Generated into memory first: clap_complete panics when its writer fails.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "backlinks", &mut script);
+    output::write_report(None, |w| w.write_all(&script))?;
+    Ok(ExitStatus::Pass)
 }
 
 /// Writes the man page, in roff, to standard output.
 pub fn man() -> anyhow::Result<ExitStatus> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    write_stdout(&out)
-}
-
-/// One write of the whole text: a closed pipe (`backlinks man | head`) is an error, not a panic.
-fn write_stdout(text: &[u8]) -> anyhow::Result<ExitStatus> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text)?;
-    stdout.flush()?;
+    output::write_report(None, |w| clap_mangen::Man::new(Cli::command()).render(w))?;
     Ok(ExitStatus::Pass)
 }
