@@ -93,6 +93,7 @@ fn audit(links: usize, variant: u8) -> Audit {
         } else {
             "2026-01-08T00:00:00Z".into()
         },
+        warnings: Vec::new(),
         summary: Summary {
             referring_pages: reports.len(),
             backlinks,
@@ -159,6 +160,7 @@ fn main() {
                 generated_at: old.generated_at.clone(),
             },
             &history,
+            &[],
         );
         writeln!(
             out,
@@ -180,6 +182,7 @@ fn main() {
             file: None,
             generated_at: String::new(),
         },
+        &[],
         &[],
     );
     writeln!(out, "compare alone (in memory): {:>8.1} ms", ms(t)).expect("stdout");

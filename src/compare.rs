@@ -18,9 +18,9 @@
 
 use crate::model::{
     Audit, ChangeCounts, ChangeKind, Comparison, Interval, LinkChange, LinkRef, PageStatus,
-    PreviousAudit, SpikeCheck, SpikeReport, Velocity,
+    PreviousAudit, SettingsChange, SpikeCheck, SpikeReport, Velocity,
 };
-use crate::score::TOXIC_THRESHOLD;
+use crate::score::counts_as_toxic;
 use std::collections::{BTreeSet, HashMap};
 
 /// Trailing intervals a spike is judged against.
@@ -120,7 +120,11 @@ impl Snapshot {
     /// Registrable domains with at least one live link at or above the toxic threshold.
     pub fn toxic_domains(&self) -> BTreeSet<&str> {
         self.live_pages()
-            .filter(|p| p.links.iter().any(|l| l.toxicity >= TOXIC_THRESHOLD))
+            .filter(|p| {
+                p.links
+                    .iter()
+                    .any(|l| counts_as_toxic(l.dofollow, l.toxicity))
+            })
             .map(|p| p.source_domain.as_str())
             .collect()
     }
@@ -190,11 +194,15 @@ pub fn days_between(from: &str, to: &str) -> f64 {
 
 /// Compares `previous` with `current`. `history` holds the earlier intervals of the target,
 /// oldest first, ending at `previous` (empty when `previous` is the first audit).
+/// `settings_changed` names the scoring inputs that differ between the two audits: a domain
+/// live in both that is toxic only now is then put down to the settings, not counted as newly
+/// toxic.
 pub fn compare(
     previous: &Snapshot,
     current: &Snapshot,
     source: PreviousAudit,
     history: &[Interval],
+    settings_changed: &[String],
 ) -> Comparison {
     let before: HashMap<&str, &SnapPage> = previous
         .pages
@@ -329,18 +337,22 @@ pub fn compare(
         .filter(|d| !with_new.contains(*d))
         .copied()
         .collect();
-    let new_toxic_domains: Vec<String> = current
+    let (toxic_by_settings, new_toxic_domains): (Vec<String>, Vec<String>) = current
         .toxic_domains()
         .difference(&previous.toxic_domains())
         .filter(|d| !reachable_only.contains(*d))
         .map(|d| d.to_string())
-        .collect();
+        .partition(|d| !settings_changed.is_empty() && live_before.contains(d.as_str()));
+    let settings_changed = (!settings_changed.is_empty()).then(|| SettingsChange {
+        changed: settings_changed.to_vec(),
+        toxic_by_settings,
+    });
 
     counts.new_links = new_links.len();
     counts.new_dofollow = new_links.iter().filter(|l| l.dofollow).count();
     counts.new_toxic_links = new_links
         .iter()
-        .filter(|l| l.toxicity >= TOXIC_THRESHOLD)
+        .filter(|l| counts_as_toxic(l.dofollow, l.toxicity))
         .count();
     counts.lost_links = lost_links.len();
     counts.lost_dofollow = lost_links.iter().filter(|l| l.dofollow).count();
@@ -374,6 +386,7 @@ pub fn compare(
         new_toxic_domains,
         velocity,
         spike,
+        settings_changed,
     }
 }
 
@@ -381,54 +394,79 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Days an interval counts for in rates: at least one, so that two runs an hour apart do not
-/// look like a 24-fold burst.
-fn rate_days(days: f64) -> f64 {
-    days.max(1.0)
+/// Days between audits below which no rate is computed: velocity and spikes are judged over
+/// at least a day ("interval too short" otherwise).
+pub const MIN_RATE_DAYS: f64 = 1.0;
+
+/// What "interval too short" says for `days` between audits.
+fn too_short(days: f64, what: &str) -> String {
+    format!(
+        "interval too short: {} between the audits, {what} need at least a day",
+        if days * 24.0 >= 1.0 {
+            format!("{:.1} hours", days * 24.0)
+        } else {
+            let m = (days * 1440.0).round().max(0.0) as u64;
+            format!("{m} minute{}", if m == 1 { "" } else { "s" })
+        }
+    )
 }
 
-/// Velocity over `intervals` (oldest first).
+/// Velocity over `intervals` (oldest first): new and lost domains over the days they cover,
+/// none when that is less than [`MIN_RATE_DAYS`].
 pub fn velocity(intervals: &[Interval]) -> Velocity {
     let days: f64 = intervals.iter().map(|i| i.days).sum();
-    let rate_span: f64 = intervals.iter().map(|i| rate_days(i.days)).sum();
     let new: usize = intervals.iter().map(|i| i.new_domains).sum();
     let lost: usize = intervals.iter().map(|i| i.lost_domains).sum();
-    let per_day = |n: usize| {
-        if rate_span > 0.0 {
-            n as f64 / rate_span
-        } else {
-            0.0
-        }
-    };
+    let enough = days >= MIN_RATE_DAYS;
+    let per_day = |n: usize| enough.then(|| round2(n as f64 / days));
+    let per_week = |n: usize| enough.then(|| round2(7.0 * n as f64 / days));
     Velocity {
         intervals: intervals.to_vec(),
         days: round2(days),
-        new_domains_per_day: round2(per_day(new)),
-        lost_domains_per_day: round2(per_day(lost)),
-        new_domains_per_week: round2(7.0 * per_day(new)),
-        lost_domains_per_week: round2(7.0 * per_day(lost)),
+        new_domains_per_day: per_day(new),
+        lost_domains_per_day: per_day(lost),
+        new_domains_per_week: per_week(new),
+        lost_domains_per_week: per_week(lost),
+        too_short: (!enough).then(|| too_short(days, "rates")),
     }
 }
 
-/// Both spike checks for `current` against the `trailing` intervals.
+/// Both spike checks for `current` against the `trailing` intervals. Intervals shorter than
+/// [`MIN_RATE_DAYS`] are no rate: the current one is not judged ("interval too short"), and
+/// short trailing ones are left out of the baseline.
 pub fn spike_report(current: &Interval, trailing: &[Interval]) -> SpikeReport {
+    let baseline: Vec<&Interval> = trailing
+        .iter()
+        .filter(|i| i.days >= MIN_RATE_DAYS)
+        .collect();
     let rates = |f: fn(&Interval) -> usize| -> Vec<f64> {
-        trailing
-            .iter()
-            .map(|i| f(i) as f64 / rate_days(i.days))
-            .collect()
+        baseline.iter().map(|i| f(i) as f64 / i.days).collect()
     };
-    let new_domains = spike_check(
+    let check = |count: usize, history: &[f64], min: usize, zero_expected: bool, what: &str| {
+        if current.days < MIN_RATE_DAYS {
+            SpikeCheck {
+                detected: false,
+                count,
+                rate_per_day: 0.0,
+                history: history.len(),
+                median: None,
+                mad: None,
+                z: None,
+                reason: too_short(current.days, "spikes"),
+            }
+        } else {
+            spike_check(count, current.days, history, min, zero_expected, what)
+        }
+    };
+    let new_domains = check(
         current.new_domains,
-        rate_days(current.days),
         &rates(|i| i.new_domains),
         SPIKE_MIN_NEW_DOMAINS,
         false,
         "new referring domains",
     );
-    let new_toxic_domains = spike_check(
+    let new_toxic_domains = check(
         current.new_toxic_domains,
-        rate_days(current.days),
         &rates(|i| i.new_toxic_domains),
         SPIKE_MIN_NEW_TOXIC_DOMAINS,
         true,
@@ -644,7 +682,7 @@ mod tests {
                 ),
             ],
         );
-        let c = compare(&before, &after, source(), &[]);
+        let c = compare(&before, &after, source(), &[], &[]);
         let kinds: Vec<(&str, ChangeKind, &str, &str)> = c
             .changed_links
             .iter()
@@ -711,7 +749,7 @@ mod tests {
         assert_eq!(c.counts.new_toxic_links, 1);
         assert_eq!(c.velocity.intervals.len(), 1);
         assert_eq!(c.velocity.intervals[0].days, 7.0);
-        assert_eq!(c.velocity.new_domains_per_week, 1.0);
+        assert_eq!(c.velocity.new_domains_per_week, Some(1.0));
     }
 
     #[test]
@@ -735,7 +773,7 @@ mod tests {
                 vec![l("one")],
             )],
         );
-        let c = compare(&before, &after, source(), &[]);
+        let c = compare(&before, &after, source(), &[], &[]);
         assert_eq!(c.lost_links.len(), 1);
         assert_eq!(c.lost_links[0].anchor_text, "two");
         assert!(c.changed_links.is_empty());
@@ -770,11 +808,32 @@ mod tests {
     }
 
     #[test]
-    fn short_intervals_count_as_a_day() {
-        let mut i = interval(6, 0);
-        i.days = 0.01;
+    fn intervals_shorter_than_a_day_give_no_rates() {
+        // Two audits a minute apart: no spike is judged and no velocity is extrapolated.
+        let mut i = interval(6, 3);
+        i.days = 0.0007;
         let r = spike_report(&i, &[]);
-        assert_eq!(r.new_domains.rate_per_day, 6.0);
+        assert!(!r.detected);
+        assert!(
+            r.new_toxic_domains
+                .reason
+                .starts_with("interval too short: 1 minute between"),
+            "{}",
+            r.new_toxic_domains.reason
+        );
+        let v = velocity(&[i.clone()]);
+        assert_eq!(v.new_domains_per_week, None);
+        assert!(
+            v.too_short
+                .as_deref()
+                .unwrap()
+                .contains("rates need at least a day")
+        );
+        // Short trailing intervals are left out of the baseline.
+        let mut day = interval(6, 3);
+        day.days = 7.0;
+        let r = spike_report(&day, &[i.clone(), i.clone(), i]);
+        assert_eq!(r.new_domains.history, 0);
         assert_eq!(
             days_between("2026-01-01T00:00:00Z", "2026-01-03T12:00:00Z"),
             2.5

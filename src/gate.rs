@@ -109,10 +109,11 @@ enum Metric {
     Domains,
     Deny,
     Warn,
+    Verified,
 }
 
 /// (metric, name, description) for parsing, errors and `--help`.
-const METRICS: [(Metric, &str, &str); 17] = [
+const METRICS: [(Metric, &str, &str); 18] = [
     (Metric::Toxic, "toxic", "toxic links"),
     (
         Metric::ToxicShare,
@@ -150,6 +151,11 @@ const METRICS: [(Metric, &str, &str); 17] = [
     ),
     (Metric::Deny, "deny", "pages with a deny-level finding"),
     (Metric::Warn, "warn", "pages with a warn-level finding"),
+    (
+        Metric::Verified,
+        "verified",
+        "% of referring pages whose content was read",
+    ),
 ];
 
 impl Metric {
@@ -177,13 +183,14 @@ impl Metric {
 /// The grammar and metrics, for `backlinks audit --help`.
 pub const HELP: &str = "\
 --fail-on conditions (each describes a failure; spaces are ignored):
-  METRIC OP NUMBER[%]    toxic-new>5, toxic-share>10%, lost-dofollow>=3, health<60
+  METRIC OP NUMBER[%]    toxic-new>5, toxic-share>10%, lost-dofollow>=3, health<60, verified<90%
   rule:CODE [OP NUMBER]  pages with that finding (alone: more than 0), e.g. rule:link-farm
   spike[:domains|:toxic] a spike of new referring domains / new toxic domains (alone: either)
   OP: > >= < <= = == !=
 Metrics: toxic, toxic-share (%), toxic-new, toxic-domains-new, new, new-dofollow, lost,
   lost-dofollow, changed, domains-new, domains-lost, unreachable, health, backlinks, domains,
-  deny, warn. Metrics about changes are 0 when there is no previous audit.";
+  deny, warn, verified (%). Metrics about changes are 0 when there is no previous audit;
+  health<N fails when health is n/a (no live links: nothing verified to judge).";
 
 /// The metric names, for help texts and error messages.
 pub fn metric_names() -> Vec<&'static str> {
@@ -225,7 +232,7 @@ impl Condition {
                 None => (n, false),
             };
             if percent && !percent_ok {
-                return Err(err("`%` only applies to toxic-share".into()));
+                return Err(err("`%` only applies to toxic-share and verified".into()));
             }
             match digits.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
@@ -278,7 +285,7 @@ impl Condition {
             Check::Compare {
                 metric,
                 op,
-                threshold: number(n, metric == Metric::ToxicShare)?,
+                threshold: number(n, matches!(metric, Metric::ToxicShare | Metric::Verified))?,
             }
         };
         Ok(Condition { text, check })
@@ -452,11 +459,19 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
                 Metric::DomainsNew => counts.new_domains as f64,
                 Metric::DomainsLost => counts.lost_domains as f64,
                 Metric::Unreachable => counts.unreachable_pages as f64,
-                Metric::Health => f64::from(s.health_score),
+                // No live links: no score to compare. Reported as -1 and failed below.
+                Metric::Health => s.health_score.map_or(-1.0, f64::from),
                 Metric::Backlinks => s.backlinks as f64,
                 Metric::Domains => s.live_domains as f64,
                 Metric::Deny => pages_with(audit, |f| f.severity == Severity::Deny) as f64,
                 Metric::Warn => pages_with(audit, |f| f.severity == Severity::Warn) as f64,
+                Metric::Verified => {
+                    if s.referring_pages == 0 {
+                        100.0
+                    } else {
+                        100.0 * s.verified as f64 / s.referring_pages as f64
+                    }
+                }
             };
             let v = (v * 100.0).round() / 100.0;
             let mut detail = if *metric == Metric::ToxicShare {
@@ -466,11 +481,30 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
                     s.toxic,
                     s.backlinks
                 )
+            } else if *metric == Metric::Verified {
+                format!(
+                    "{}% of referring pages verified: {} of {}",
+                    show(v),
+                    s.verified,
+                    s.referring_pages
+                )
             } else {
                 format!("{} = {}", metric.describe(), show(v))
             };
             if metric.needs_previous() && cmp.is_none() {
                 detail.push_str(no_previous);
+            }
+            // A health condition cannot pass without a health score: no live links is no
+            // evidence that the profile is healthy.
+            if *metric == Metric::Health && s.health_score.is_none() {
+                let detail = "health score n/a: no live links to judge".to_string();
+                return ConditionResult {
+                    condition: c.text.clone(),
+                    failed: true,
+                    actual: v,
+                    threshold: *threshold,
+                    detail,
+                };
             }
             (op.holds(v, *threshold), v, *threshold, detail)
         }
@@ -529,11 +563,12 @@ mod tests {
             },
             target: "example.com".into(),
             generated_at: "2026-01-01T00:00:00Z".into(),
+            warnings: vec![],
             summary: Summary {
                 backlinks: 20,
                 toxic: 3,
                 live_domains: 9,
-                health_score: 85,
+                health_score: Some(85),
                 ..Summary::default()
             },
             anchor_mix: Default::default(),
@@ -588,6 +623,7 @@ mod tests {
             lost_domains: vec![],
             new_toxic_domains: vec![],
             velocity: Velocity::default(),
+            settings_changed: None,
             spike: SpikeReport {
                 detected: toxic_spike,
                 new_domains: spike(false),

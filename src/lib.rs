@@ -53,6 +53,7 @@ pub mod report;
 pub mod score;
 pub mod settings;
 pub mod store;
+pub mod trust;
 
 pub use exit::ExitStatus;
 

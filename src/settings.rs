@@ -768,6 +768,45 @@ fn scoring_to_stored(scoring: &ScoringSettings, file: &FileLayer) -> Value {
     Value::Object(out)
 }
 
+/// The scoring inputs of a stored settings document, by name, values only (not the layer they
+/// came from: the same keywords from the command line or the store score the same). None for
+/// a document that does not record them (saved before settings had layers).
+fn scoring_inputs(text: &str) -> Option<BTreeMap<String, Value>> {
+    let doc: Value = serde_json::from_str(text).ok()?;
+    doc.get("format")?.as_u64()?;
+    let value = |v: &Value| v.get("value").cloned().unwrap_or(Value::Null);
+    let mut out = BTreeMap::new();
+    out.insert(
+        "rules_version".to_string(),
+        doc.get("rules_version").cloned().unwrap_or(Value::Null),
+    );
+    for key in ["brand", "keywords", "topics", "language"] {
+        out.insert(
+            key.to_string(),
+            doc.get(key).map(value).unwrap_or(Value::Null),
+        );
+    }
+    if let Some(rules) = doc.get("scoring").and_then(Value::as_object) {
+        for (k, v) in rules {
+            out.insert(k.clone(), value(v));
+        }
+    }
+    Some(out)
+}
+
+/// The scoring inputs that differ between two stored settings documents (the earlier audit's
+/// and the later one's), sorted; empty when they agree or either does not record them.
+pub fn scoring_changes(before: &str, after: &str) -> Vec<String> {
+    let (Some(a), Some(b)) = (scoring_inputs(before), scoring_inputs(after)) else {
+        return Vec::new();
+    };
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
 /// What a later audit reads back from the settings saved with a snapshot: the terms that
 /// describe the target. Both the current document and the flat one saved before it (which
 /// held only the command line's lists) are read.

@@ -77,6 +77,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         }
     };
     let verdicts = verdicts.into_verdicts()?;
+    let linked = crate::trust::linked_domains(&verdicts);
     let contacts = actions::contacts_by_page(&verdicts);
     let mentions =
         crate::gap::mentions::reports(verdicts.iter().map(|(c, v)| (c, v)), ranks.as_ref());
@@ -105,7 +106,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
 
     // Compare, then what the audit leads to: the removal worklist and the reclamation
     // section, and the gate.
-    let store_comparison = previous.compare(&mut audit)?;
+    let store_comparison = previous.compare(&mut audit, &settings)?;
     audit.actions.outreach = actions::audit_worklist(
         &audit,
         &contacts,
@@ -123,6 +124,32 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
             fail_on: settings.gate_conditions(),
         },
     );
+    audit.warnings.extend(crate::trust::verification(&audit));
+    audit.warnings.extend(crate::trust::settings(&audit));
+    audit
+        .warnings
+        .extend(crate::trust::suggestion(&audit, &linked));
+    // Most serious first: the one that makes the run no result.
+    audit
+        .warnings
+        .sort_by_key(|w| w.code != crate::trust::NO_TRUSTWORTHY_RESULT);
+    // The table and Markdown reports open with the warnings: on a terminal they are not
+    // repeated on standard error. The no-trustworthy-result warning is the run's error,
+    // printed at the end.
+    let report_shows = settings.report.output.is_none()
+        && matches!(
+            settings.report.format.value,
+            Format::Table | Format::Markdown
+        );
+    if !settings.report.quiet && !report_shows {
+        for w in audit
+            .warnings
+            .iter()
+            .filter(|w| w.code != crate::trust::NO_TRUSTWORTHY_RESULT)
+        {
+            warn(&w.message);
+        }
+    }
 
     // Report → store.
     finish(&settings, previous, &audit, store_comparison.as_ref())
@@ -333,13 +360,23 @@ impl Previous {
     /// Compares `audit` with the previous audit (the baseline if given, else the store's
     /// latest snapshot) and sets its `comparison`. Returns the comparison with the store's
     /// latest snapshot, whose counts are saved with the new snapshot (velocity history).
-    fn compare(&self, audit: &mut Audit) -> anyhow::Result<Option<Comparison>> {
+    fn compare(
+        &self,
+        audit: &mut Audit,
+        settings: &AuditSettings,
+    ) -> anyhow::Result<Option<Comparison>> {
         let current = Snapshot::from_audit(audit);
         let mut from_store = None;
         if let Some((store, _)) = &self.store
             && let Some(id) = store.latest(&self.target)?
         {
             let previous = store.load(&self.target, id)?;
+            let changed = match store.settings_of(id)? {
+                Some(before) => {
+                    crate::settings::scoring_changes(&before, &settings.to_stored().to_string())
+                }
+                None => Vec::new(),
+            };
             let info = PreviousAudit {
                 source: "store".into(),
                 snapshot_id: Some(id),
@@ -347,10 +384,16 @@ impl Previous {
                 generated_at: previous.generated_at.clone(),
             };
             let history = store.intervals(&self.target, id)?;
-            from_store = Some(compare(&previous, &current, info, &history));
+            from_store = Some(compare(&previous, &current, info, &history, &changed));
         }
         audit.comparison = match &self.baseline {
-            Some(b) => Some(compare(&b.snapshot, &current, b.source.clone(), &b.history)),
+            Some(b) => Some(compare(
+                &b.snapshot,
+                &current,
+                b.source.clone(),
+                &b.history,
+                &[],
+            )),
             None => from_store.clone(),
         };
         Ok(from_store)
@@ -428,45 +471,14 @@ fn finish(
     Ok(ExitStatus::GateFailed)
 }
 
-/// Why the audit is no trustworthy result, when no candidate page could be verified (none
-/// was fetched and read, live or lost): the dominant failure with counts and the likely fix.
-/// None when at least one page was read, or there were no pages at all. A page read without
-/// the link is verified evidence (a lost link is a result a cron run must record), so a
-/// profile whose every link is gone still exits 0/1 and is saved.
+/// Why the audit is no trustworthy result (no candidate page could be read, see
+/// [`crate::trust::verification`]), with the suggestion of another target if there is one.
 fn untrustworthy(audit: &Audit) -> Option<String> {
-    use crate::model::SkipReason;
-    use std::collections::BTreeMap;
-    if audit.pages.is_empty() || audit.summary.live > 0 || audit.summary.lost > 0 {
-        return None;
-    }
-    let mut causes: BTreeMap<String, usize> = BTreeMap::new();
-    for p in &audit.pages {
-        let cause = p
-            .error
-            .clone()
-            .unwrap_or_else(|| p.status.as_str().to_string());
-        *causes.entry(cause).or_default() += 1;
-    }
-    let mut ranked: Vec<(String, usize)> = causes.into_iter().collect();
-    // Most frequent first; ties by code, so the message is deterministic.
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let counts: Vec<String> = ranked.iter().map(|(c, n)| format!("{n} {c}")).collect();
-    // The skip reasons' own codes, not copies of their spellings.
-    let top = ranked[0].0.as_str();
-    let fix = if top == SkipReason::PrivateAddress.code() {
-        "pages resolve to private addresses: add --allow-private if they are yours (e.g. pinned with --resolve)"
-    } else if top == SkipReason::RobotsDisallowed.code()
-        || top == SkipReason::RobotsUnavailable.code()
-    {
-        "robots.txt refused the pages"
-    } else {
-        "check the network, DNS and the input URLs"
-    };
-    Some(format!(
-        "no trustworthy result: verified 0 of {} referring pages ({}); {fix}; no snapshot was saved",
-        audit.pages.len(),
-        counts.join(", ")
-    ))
+    let w = audit
+        .warnings
+        .iter()
+        .find(|w| w.code == crate::trust::NO_TRUSTWORTHY_RESULT)?;
+    Some(w.message.clone())
 }
 
 /// Runs `--notify-cmd` through the shell: the Markdown report on its standard input, the

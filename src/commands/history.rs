@@ -89,6 +89,10 @@ pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let previous = store.load(&target.domain, from.id)?;
     let current = store.load(&target.domain, to.id)?;
     let history = store::intervals_of(&snaps, from.id);
+    let changed = match (store.settings_of(from.id)?, store.settings_of(to.id)?) {
+        (Some(a), Some(b)) => crate::settings::scoring_changes(&a, &b),
+        _ => Vec::new(),
+    };
     let comparison = compare(
         &previous,
         &current,
@@ -99,6 +103,7 @@ pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitStatus> {
             generated_at: from.generated_at.clone(),
         },
         &history,
+        &changed,
     );
     let doc = Diff {
         target: target.domain.clone(),

@@ -189,6 +189,10 @@ pub fn analyze(
     signals.meta_robots.sort();
     signals.meta_robots.dedup();
     signals.external_domains = external_domains.len();
+    if selected.is_empty() {
+        signals.linked_domains = external_domains.into_iter().collect();
+        signals.linked_domains.sort_unstable();
+    }
     // The main-content scorer costs about as much as the parse: only pay for it when there is
     // a link to place (most pages of an audit that lost their link have none).
     // The article text doubles as the editorial text of the content signals, so the scorer

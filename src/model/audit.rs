@@ -35,6 +35,10 @@ pub struct Audit {
     pub generated_at: String,
     /// Headline numbers.
     pub summary: Summary,
+    /// What limits the trust in this result (partial verification, a target that looks
+    /// misspelt, inputs about another site, changed settings...), most serious first; empty
+    /// when there is nothing to say. Every renderer shows them before anything else.
+    pub warnings: Vec<Warning>,
     /// Anchor-type counts over all links on live pages.
     pub anchor_mix: AnchorMix,
     /// Link counts per placement over all links on live pages.
@@ -59,6 +63,16 @@ pub struct Audit {
     /// without linking to it, best prospects first (a competitor linked next to the mention),
     /// then by authority and page.
     pub mentions: Vec<super::MentionReport>,
+}
+
+/// Something that limits the trust in an audit's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Stable kebab-case code (`no-trustworthy-result`, `partial-verification`,
+    /// `target-mismatch`, `foreign-target-rows`, `settings-changed`).
+    pub code: &'static str,
+    /// What it means for this audit, with counts and the likely fix.
+    pub message: String,
 }
 
 /// A referring domain an input named without naming a page (Search Console "Top linking
@@ -140,6 +154,10 @@ pub struct Summary {
     pub unreachable: usize,
     /// Pages not fetched on purpose (robots.txt, private address, not in archive).
     pub skipped: usize,
+    /// Pages whose content was read (`live` + `lost`): the evidence every rate and score
+    /// below stands on. Fewer than `referring_pages` means a partial verification (see
+    /// `warnings`, and the gate's `verified<PCT%`).
+    pub verified: usize,
     /// Links to the target on live pages. When several candidates end on the same page (one
     /// redirects to another), that page's links are counted once; this holds for every link
     /// count below and for `anchor_mix` and `placement_mix`.
@@ -152,13 +170,16 @@ pub struct Summary {
     pub sponsored: usize,
     /// Links with `rel=ugc`.
     pub ugc: usize,
-    /// Links whose toxicity is at or above the toxic threshold (see `docs/scoring.md`).
+    /// Links that count as toxic: toxicity at or above the toxic threshold on a link that
+    /// passes authority (a nofollow, ugc or sponsored link is reported but cannot hurt; see
+    /// `docs/scoring.md`). The same rule decides the health score, the worklist and the
+    /// disavow file.
     pub toxic: usize,
     /// Distinct referring domains with live links to the target.
     pub live_domains: usize,
-    /// Profile health 0-100, a weighted sum of `profile.health_components` (100 when no
-    /// links; see `docs/scoring.md`).
-    pub health_score: u8,
+    /// Profile health 0-100, a weighted sum of `profile.health_components`; null ("n/a")
+    /// without live links: no evidence is no clean bill of health (see `docs/scoring.md`).
+    pub health_score: Option<u8>,
     /// Referring domains known only at domain level (in `domain_candidates` with no audited
     /// page): no page to fetch.
     pub domain_only: usize,
@@ -170,6 +191,18 @@ pub struct Summary {
     pub authority_distribution: Vec<AuthorityBucket>,
     /// Links per toxicity band (0-9, 10-19, ..., 90-100), counted like `backlinks`.
     pub toxicity_distribution: Vec<super::ToxicityBucket>,
+}
+
+impl Summary {
+    /// The health score as shown: `57/100`, or `n/a` without live links.
+    pub fn health_text(&self) -> String {
+        health_text(self.health_score)
+    }
+}
+
+/// A health score as shown: `57/100`, or `n/a` (no live links).
+pub fn health_text(score: Option<u8>) -> String {
+    score.map_or_else(|| "n/a".to_string(), |h| format!("{h}/100"))
 }
 
 /// Anchor-type counts.

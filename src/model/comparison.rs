@@ -49,6 +49,23 @@ pub struct Comparison {
     pub velocity: Velocity,
     /// Whether this run's new (toxic) referring domains are abnormal for this target.
     pub spike: SpikeReport,
+    /// The scoring inputs that differ from the previous audit's (brand, keywords, topics,
+    /// language, rule settings from flags or the config file, rule-set version); null when
+    /// none do or the previous audit did not record them.
+    #[serde(default)]
+    pub settings_changed: Option<SettingsChange>,
+}
+
+/// Scoring inputs that changed between two audits, and what that explains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsChange {
+    /// The settings that differ (`keywords`, `brand`, `rules.link-farm.points`,
+    /// `rules_version`...), sorted.
+    pub changed: Vec<String>,
+    /// Referring domains live in both audits that count as toxic only now: their pages are
+    /// the same, so the change comes from the settings, and they are kept out of
+    /// `new_toxic_domains`, the spike check and the gate. Sorted.
+    pub toxic_by_settings: Vec<String>,
 }
 
 /// Counts of a [`Comparison`].
@@ -157,14 +174,19 @@ pub struct Velocity {
     pub intervals: Vec<Interval>,
     /// Days covered by `intervals`.
     pub days: f64,
-    /// New referring domains per day over `intervals`.
-    pub new_domains_per_day: f64,
-    /// Lost referring domains per day over `intervals`.
-    pub lost_domains_per_day: f64,
-    /// New referring domains per week (7 × per day).
-    pub new_domains_per_week: f64,
-    /// Lost referring domains per week (7 × per day).
-    pub lost_domains_per_week: f64,
+    /// New referring domains per day over `intervals`; null when they cover less than a day
+    /// (see `too_short`).
+    pub new_domains_per_day: Option<f64>,
+    /// Lost referring domains per day over `intervals`; null when too short.
+    pub lost_domains_per_day: Option<f64>,
+    /// New referring domains per week (7 × per day); null when too short.
+    pub new_domains_per_week: Option<f64>,
+    /// Lost referring domains per week (7 × per day); null when too short.
+    pub lost_domains_per_week: Option<f64>,
+    /// Why there are no rates: the audits are less than a day apart, and a rate extrapolated
+    /// from minutes says nothing ("interval too short: ..."); null when there are rates.
+    #[serde(default)]
+    pub too_short: Option<String>,
 }
 
 /// The change between two consecutive audits.
@@ -273,8 +295,8 @@ pub struct SnapshotInfo {
     pub toxic: i64,
     /// Referring domains with live links.
     pub live_domains: i64,
-    /// Health score 0-100.
-    pub health_score: u8,
+    /// Health score 0-100, null when the audit had no live links.
+    pub health_score: Option<u8>,
     /// New links since the previous snapshot (null for the first).
     pub new_links: Option<i64>,
     /// Lost links since the previous snapshot.

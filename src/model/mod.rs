@@ -22,14 +22,15 @@ pub use actions::{
 pub use audit::{
     AnchorMix, Audit, AuthorityBucket, Diversity, DomainCandidateReport, DomainReport, Flag,
     LinkReport, NotEvaluated, PageReport, PageStatus, PlacementMix, ProfileReport, SCHEMA_VERSION,
-    ScoreComponent, Severity, Summary, ToolInfo,
+    ScoreComponent, Severity, Summary, ToolInfo, Warning, health_text,
 };
 pub use candidate::{
     Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,
 };
 pub use comparison::{
     ChangeCounts, ChangeKind, Comparison, ConditionResult, Diff, GateReport, History, Interval,
-    LinkChange, LinkRef, PreviousAudit, SnapshotInfo, SpikeCheck, SpikeReport, Velocity,
+    LinkChange, LinkRef, PreviousAudit, SettingsChange, SnapshotInfo, SpikeCheck, SpikeReport,
+    Velocity,
 };
 pub use gap::{
     CompetitorLink, ExcludedDomain, GAP_SCHEMA_VERSION, GapComparison, GapDiff, GapHistory,

@@ -116,6 +116,9 @@ pub struct PageSignals {
     pub external_links: usize,
     /// Distinct registrable domains those external links point to.
     pub external_domains: usize,
+    /// Those domains, sorted, on a page without any selected link (kept only there: they let
+    /// an audit whose target no page links to suggest the domain the pages do link to).
+    pub linked_domains: Vec<String>,
     /// Words of editorial text (`extract::content::main_text`).
     pub text_words: usize,
     /// Language of the editorial text (whatlang's ISO 639-3 code, e.g. `eng`, `spa`), when

@@ -8,6 +8,26 @@ use comfy_table::{Cell, ContentArrangement, Table, presets};
 use std::io::{self, Write};
 
 /// `1`, `2.5`: numbers without noise.
+/// The velocity line: rates per week over the intervals, or why there are none.
+pub(super) fn velocity_text(v: &crate::model::Velocity) -> String {
+    match (
+        &v.too_short,
+        v.new_domains_per_week,
+        v.lost_domains_per_week,
+    ) {
+        (None, Some(new), Some(lost)) => format!(
+            "+{} / -{} referring domains per week over {} interval{} ({} days)",
+            num(new),
+            num(lost),
+            v.intervals.len(),
+            if v.intervals.len() == 1 { "" } else { "s" },
+            num(v.days)
+        ),
+        (Some(why), _, _) => why.clone(),
+        _ => "no rates".to_string(),
+    }
+}
+
 pub(super) fn num(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
@@ -66,15 +86,7 @@ pub(super) fn write_summary(c: &Comparison, out: &mut dyn Write) -> io::Result<(
         n.new_domains, n.lost_domains, n.new_toxic_domains
     )?;
     let v = &c.velocity;
-    writeln!(
-        out,
-        "  velocity   +{} / -{} referring domains per week over {} interval{} ({} days)",
-        num(v.new_domains_per_week),
-        num(v.lost_domains_per_week),
-        v.intervals.len(),
-        if v.intervals.len() == 1 { "" } else { "s" },
-        num(v.days)
-    )?;
+    writeln!(out, "  velocity   {}", velocity_text(v))?;
     writeln!(
         out,
         "  spike      {}",

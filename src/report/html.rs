@@ -100,6 +100,7 @@ h2{font-size:17px;margin:28px 0 10px}
 .card .v{font-size:26px;font-weight:650}
 .card .l{color:var(--muted);font-size:12px}
 .bad{color:var(--bad)}.ok{color:var(--ok)}.warn{color:var(--warn)}
+.warning{background:#fdf0dc;border-left:4px solid var(--warn);padding:.5em .8em;overflow-wrap:anywhere}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
 .chart{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
 .chart h3{font-size:13px;margin:0 0 6px}
@@ -239,6 +240,14 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             .map(|c| format!(" · settings {}", esc(c)))
             .unwrap_or_default()
     )?;
+    for w in &audit.warnings {
+        writeln!(
+            out,
+            "<p class=\"warning\" data-code=\"{}\"><strong>warning</strong> {}</p>",
+            w.code,
+            esc(&w.message)
+        )?;
+    }
     gate(audit, out)?;
     cards(audit, out)?;
     charts(audit, out)?;
@@ -343,16 +352,12 @@ fn cards(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         &format!("toxic links (toxicity ≥ {})", crate::score::TOXIC_THRESHOLD),
     )?;
     let class = match s.health_score {
-        80.. => "ok",
-        50..80 => "warn",
-        _ => "bad",
+        Some(80..) => "ok",
+        Some(50..80) => "warn",
+        Some(_) => "bad",
+        None => "",
     };
-    card(
-        out,
-        &format!("{}/100", s.health_score),
-        class,
-        "health score",
-    )?;
+    card(out, &s.health_text(), class, "health score")?;
     writeln!(out, "</section>")
 }
 

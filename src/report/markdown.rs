@@ -4,7 +4,7 @@
 //! GitHub's comment limit (65,536 characters). Page-supplied text is escaped so that it can
 //! neither inject HTML nor break the tables.
 
-use super::changes::{num, previous_label, spike_line};
+use super::changes::{previous_label, spike_line};
 use super::sanitize::{strip_controls, truncate};
 use crate::model::{Audit, Comparison, Diff, GateReport, History, LinkRef, Severity};
 use std::io::{self, Write};
@@ -33,6 +33,9 @@ pub fn cell(s: &str, max: usize) -> String {
 /// The audit summary.
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## backlinks audit of {}\n", cell(&audit.target, 100))?;
+    for w in &audit.warnings {
+        writeln!(out, "> **Warning:** {}\n", cell(&w.message, 600))?;
+    }
     if let Some(g) = &audit.gate {
         write_gate(g, out)?;
     }
@@ -44,7 +47,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
     writeln!(
         out,
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {}/100 |\n",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         s.referring_pages,
         s.live,
         s.lost,
@@ -53,7 +56,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         s.dofollow,
         s.toxic,
         s.live_domains,
-        s.health_score
+        s.health_text()
     )?;
     match &audit.comparison {
         Some(c) => write_comparison(c, out)?,
@@ -67,8 +70,14 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     super::mentions::markdown(&audit.mentions, out)?;
     writeln!(
         out,
-        "<sub>backlinks {} · scoring v{} · {}</sub>",
-        audit.tool.version, audit.tool.scoring_version, audit.generated_at
+        "<sub>backlinks {} · scoring v{} · {} · {}</sub>",
+        audit.tool.version,
+        audit.tool.scoring_version,
+        audit.generated_at,
+        match &audit.tool.config {
+            Some(c) => format!("settings from {}", cell(c, 200)),
+            None => "built-in settings (no config file)".to_string(),
+        }
     )
 }
 
@@ -154,10 +163,8 @@ pub fn write_comparison(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "- **velocity:** +{} / −{} referring domains per week over {} days",
-        num(c.velocity.new_domains_per_week),
-        num(c.velocity.lost_domains_per_week),
-        num(c.velocity.days)
+        "- **velocity:** {}",
+        super::changes::velocity_text(&c.velocity)
     )?;
     writeln!(
         out,
@@ -322,7 +329,7 @@ pub fn render_history(h: &History, out: &mut dyn Write) -> io::Result<()> {
             s.backlinks,
             s.toxic,
             s.live_domains,
-            s.health_score,
+            crate::model::health_text(s.health_score),
             opt(s.new_domains),
             opt(s.lost_domains)
         )?;

@@ -11,10 +11,28 @@ use std::io::{self, Write};
 pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let s = &audit.summary;
     writeln!(out, "backlinks audit of {}", audit.target)?;
+    for w in &audit.warnings {
+        writeln!(out, "  warning    {}", strip_controls(&w.message))?;
+    }
     writeln!(
         out,
-        "  pages      {} on {} domains: {} live, {} lost, {} unreachable, {} skipped",
-        s.referring_pages, s.referring_domains, s.live, s.lost, s.unreachable, s.skipped
+        "  pages      {} on {} domains: {} live, {} lost, {} unreachable, {} skipped (verified {} of {})",
+        s.referring_pages,
+        s.referring_domains,
+        s.live,
+        s.lost,
+        s.unreachable,
+        s.skipped,
+        s.verified,
+        s.referring_pages
+    )?;
+    writeln!(
+        out,
+        "  settings   {}",
+        match &audit.tool.config {
+            Some(c) => format!("from {}", strip_controls(c)),
+            None => "built-in (no config file)".to_string(),
+        }
     )?;
     writeln!(
         out,
@@ -30,10 +48,10 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
     }
     writeln!(
         out,
-        "  toxic      {} links (toxicity >= {}), health score {}/100",
+        "  toxic      {} links (toxicity >= {}), health score {}",
         s.toxic,
         crate::score::TOXIC_THRESHOLD,
-        s.health_score
+        s.health_text()
     )?;
     let mix = |pairs: Vec<(&str, usize)>| {
         pairs
@@ -388,7 +406,7 @@ fn explain(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    writeln!(out, "\nhealth score {}", audit.summary.health_score)?;
+    writeln!(out, "\nhealth score {}", audit.summary.health_text())?;
     for c in &audit.profile.health_components {
         line(out, c)?;
     }

@@ -41,6 +41,31 @@ impl Dns {
     }
 }
 
+/// The CDN and hosting-platform ranges of `data/shared-hosting.txt`, parsed once.
+fn shared_hosting() -> &'static [(ipnet::IpNet, &'static str)] {
+    static LIST: std::sync::OnceLock<Vec<(ipnet::IpNet, &'static str)>> =
+        std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        super::anchors::data_lines(include_str!("data/shared-hosting.txt"))
+            .map(|line| {
+                let (cidr, provider) = line.split_once(' ').unwrap_or((line, ""));
+                // The list is embedded and checked by a test: a bad line is a build defect.
+                let net = cidr.parse().expect("shared-hosting.txt: invalid CIDR");
+                (net, provider.trim())
+            })
+            .collect()
+    })
+}
+
+/// The CDN or hosting platform whose shared range holds `ip`, if any: its sites share
+/// addresses without being one owner's network.
+pub fn shared_host(ip: IpAddr) -> Option<&'static str> {
+    shared_hosting()
+        .iter()
+        .find(|(net, _)| net.contains(&ip))
+        .map(|(_, provider)| *provider)
+}
+
 /// The IP block of an address: /24 for IPv4, /48 for IPv6.
 pub fn ip_block(ip: IpAddr) -> String {
     match ip {
@@ -97,13 +122,40 @@ pub fn findings(
             Dns::Resolved(_) => {
                 let min = settings.threshold(&rules::LINK_NETWORK_IP, "min-domains") as usize;
                 let mut blocks: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+                let mut shared: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
                 for p in &live {
                     if let Some(ip) = dns.address(p.domain) {
-                        blocks.entry(ip_block(ip)).or_default().insert(p.domain);
+                        match shared_host(ip) {
+                            Some(provider) => {
+                                shared.entry(provider).or_default().insert(p.domain);
+                            }
+                            None => {
+                                blocks.entry(ip_block(ip)).or_default().insert(p.domain);
+                            }
+                        }
                     }
                 }
+                if !shared.is_empty() {
+                    let n: usize = shared.values().map(BTreeSet::len).sum();
+                    let by: Vec<String> = shared
+                        .iter()
+                        .map(|(provider, d)| format!("{provider} {}", d.len()))
+                        .collect();
+                    not_evaluated.push(NotEvaluated {
+                        code: rules::LINK_NETWORK_IP.code,
+                        reason: format!(
+                            "{n} referring domain{} behind CDN or shared hosting ({}) not compared \
+                             by IP block: such addresses serve many unrelated sites",
+                            if n == 1 { "" } else { "s" },
+                            by.join(", ")
+                        ),
+                    });
+                }
                 for p in &live {
-                    let Some(ip) = dns.address(p.domain) else {
+                    let Some(ip) = dns
+                        .address(p.domain)
+                        .filter(|ip| shared_host(*ip).is_none())
+                    else {
                         continue;
                     };
                     let block = ip_block(ip);
@@ -113,7 +165,8 @@ pub fn findings(
                             p,
                             &rules::LINK_NETWORK_IP,
                             format!(
-                                "{} resolves to {ip}; {} referring domains on {block}: {}",
+                                "{} resolves to {ip}; {} referring domains on {block}: {} (not a \
+                                 known CDN or shared-hosting range)",
                                 p.domain,
                                 domains.len(),
                                 list(domains.iter().copied(), 6)
@@ -402,6 +455,66 @@ mod tests {
         let copy = mirror(2000).unwrap();
         assert!(copy.ends_with("and 1998 more"), "{copy}");
         assert_eq!(mirror(2002), None, "a different text is no mirror");
+    }
+
+    #[test]
+    fn cdn_hosted_domains_on_one_block_are_no_network() {
+        let urls = [
+            "https://a.one.test/x",
+            "https://b.two.test/x",
+            "https://c.three.test/x",
+            "https://d.four.test/x",
+            "https://e.five.test/x",
+            "https://f.six.test/x",
+        ];
+        let refs: Vec<(&str, u64)> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (*u, i as u64 * 0xffff_ffff))
+            .collect();
+        let addr = |ip: &str| vec![ip.parse::<IpAddr>().unwrap()];
+        // Three domains behind Cloudflare's 104.16.0.0/13 on one /24, three on one /24 of a
+        // documentation range (no CDN): only the latter are a network.
+        let dns = Dns::Resolved(BTreeMap::from([
+            ("one.test".to_string(), addr("104.18.32.7")),
+            ("two.test".to_string(), addr("104.18.32.9")),
+            ("three.test".to_string(), addr("104.18.32.11")),
+            ("four.test".to_string(), addr("203.0.113.7")),
+            ("five.test".to_string(), addr("203.0.113.8")),
+            ("six.test".to_string(), addr("203.0.113.9")),
+        ]));
+        let (flags, not_evaluated) = findings(&pages(&refs), &ScoringSettings::default(), &dns);
+        let network = |i: usize| {
+            flags[i]
+                .iter()
+                .any(|f| f.code == rules::LINK_NETWORK_IP.code)
+        };
+        assert!(!network(0) && !network(1) && !network(2), "{flags:?}");
+        assert!(network(3) && network(4) && network(5), "{flags:?}");
+        let why = not_evaluated
+            .iter()
+            .find(|n| n.code == rules::LINK_NETWORK_IP.code)
+            .map(|n| n.reason.clone())
+            .unwrap();
+        assert!(
+            why.contains("3 referring domains behind CDN or shared hosting (Cloudflare 3)"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn shared_hosting_ranges_parse_and_match() {
+        assert!(shared_hosting().len() > 50);
+        assert_eq!(
+            shared_host("104.21.3.4".parse().unwrap()),
+            Some("Cloudflare")
+        );
+        assert_eq!(shared_host("151.101.1.69".parse().unwrap()), Some("Fastly"));
+        assert_eq!(
+            shared_host("2606:4700::6810:1".parse().unwrap()),
+            Some("Cloudflare")
+        );
+        assert_eq!(shared_host("203.0.113.7".parse().unwrap()), None);
     }
 
     #[test]

@@ -36,8 +36,18 @@ use std::sync::OnceLock;
 /// Version of the scoring rules and weights.
 pub const SCORING_VERSION: u32 = 2;
 
-/// A link with toxicity at or above this is counted as toxic.
+/// A link with toxicity at or above this is counted as toxic (when it passes authority, see
+/// [`counts_as_toxic`]).
 pub const TOXIC_THRESHOLD: u8 = 50;
+
+/// Whether a link counts as toxic: toxicity at or above [`TOXIC_THRESHOLD`] on a link that
+/// passes authority. A nofollow, ugc or sponsored link (or one on a nofollow page) keeps its
+/// findings and toxicity in the report, but search engines do not count it for the target, so
+/// it cannot hurt: it pulls neither the health score down nor enters the toxic counts, the
+/// worklist or the disavow file. This is the one rule all of them use.
+pub fn counts_as_toxic(dofollow: bool, toxicity: u8) -> bool {
+    dofollow && toxicity >= TOXIC_THRESHOLD
+}
 
 /// Quality weights (points at value 1.0); they sum to 100.
 const W_AUTHORITY: f64 = 20.0;
@@ -114,8 +124,14 @@ pub fn build_audit(
     profile::mark_sitewide(&mut reports, &ctx.settings);
     reconcile::apply(&mut reports, &domain_candidates, &ctx.settings);
     for p in &mut reports {
+        let page_deny = p
+            .flags
+            .iter()
+            .find(|f| f.severity == Severity::Deny)
+            .map(|f| f.code);
         for l in &mut p.links {
             score_toxicity(l, &ctx.settings);
+            cap_denied_quality(l, page_deny);
         }
     }
 
@@ -153,7 +169,7 @@ pub fn build_audit(
             }
             summary.sponsored += usize::from(l.rel.iter().any(|r| r == "sponsored"));
             summary.ugc += usize::from(l.rel.iter().any(|r| r == "ugc"));
-            summary.toxic += usize::from(l.toxicity >= TOXIC_THRESHOLD);
+            summary.toxic += usize::from(counts_as_toxic(l.dofollow, l.toxicity));
             toxicity_counts[profile::band(l.toxicity)] += 1;
             summary.sitewide_links += usize::from(l.has_flag(rules::SITEWIDE_LINK.code));
             anchor_mix.add(l.anchor_type);
@@ -161,6 +177,7 @@ pub fn build_audit(
         }
     }
     summary.live_domains = live_domains.len();
+    summary.verified = summary.live + summary.lost;
     summary.toxicity_distribution = profile::bands(toxicity_counts, |from, to, links| {
         ToxicityBucket { from, to, links }
     });
@@ -174,8 +191,8 @@ pub fn build_audit(
 
     let collapsed = profile::collapsed(&reports);
     let profile_flags = profile::anchor_findings(&collapsed, &ctx.settings);
-    let health_components = profile::health(&collapsed, TOXIC_THRESHOLD, &profile_flags);
-    summary.health_score = profile::total(&health_components);
+    let health_components = profile::health(&collapsed, &profile_flags);
+    summary.health_score = (!collapsed.is_empty()).then(|| profile::total(&health_components));
     summary.diversity = profile::diversity(&collapsed, &domains, &ctx.dns);
     summary.authority_distribution = profile::authority_distribution(&domains);
     Audit {
@@ -189,6 +206,8 @@ pub fn build_audit(
         target: target.domain.clone(),
         generated_at,
         summary,
+        // Filled in by the trust stage once the audit is compared (crate::trust).
+        warnings: Vec::new(),
         anchor_mix,
         placement_mix,
         pages: reports,
@@ -646,6 +665,32 @@ fn score_toxicity(l: &mut LinkReport, settings: &ScoringSettings) {
     l.toxicity = total.min(100) as u8;
 }
 
+/// A link with a deny-level finding (on itself or its page) is one to remove or disavow: its
+/// quality drops to 0, so that it never out-scores a clean link. The drop is a component of
+/// its own (minus the points it had), so the components still add up to the score.
+fn cap_denied_quality(l: &mut LinkReport, page_deny: Option<&'static str>) {
+    let Some(code) = l
+        .flags
+        .iter()
+        .find(|f| f.severity == Severity::Deny)
+        .map(|f| f.code)
+        .or(page_deny)
+    else {
+        return;
+    };
+    if l.quality == 0 {
+        return;
+    }
+    l.components.push(ScoreComponent {
+        score: "quality",
+        name: "deny-finding",
+        value: 1.0,
+        weight: -f64::from(l.quality),
+        reason: format!("deny-level finding {code}: a link to remove or disavow is worth nothing"),
+    });
+    l.quality = 0;
+}
+
 fn quality(name: &'static str, value: f64, weight: f64, reason: String) -> ScoreComponent {
     ScoreComponent {
         score: "quality",
@@ -664,24 +709,28 @@ fn domain_reports(pages: &[PageReport], ctx: &ScoringContext) -> Vec<DomainRepor
     by_domain
         .into_iter()
         .map(|(domain, pages)| {
-            let mut by_code: BTreeMap<&'static str, (Severity, String, usize)> = BTreeMap::new();
-            let all_flags = pages
-                .iter()
-                .flat_map(|p| p.flags.iter().chain(p.links.iter().flat_map(|l| &l.flags)));
-            for f in all_flags {
-                let e = by_code
-                    .entry(f.code)
-                    .or_insert((f.severity, f.evidence.clone(), 0));
-                e.0 = e.0.max(f.severity);
-                e.2 += 1;
+            // Each finding counts once per page it applies to, however many of the page's
+            // links (or the page itself) carry it.
+            let mut by_code: BTreeMap<&'static str, (Severity, String, HashSet<usize>)> =
+                BTreeMap::new();
+            for (i, p) in pages.iter().enumerate() {
+                for f in p.flags.iter().chain(p.links.iter().flat_map(|l| &l.flags)) {
+                    let e = by_code.entry(f.code).or_insert((
+                        f.severity,
+                        f.evidence.clone(),
+                        HashSet::new(),
+                    ));
+                    e.0 = e.0.max(f.severity);
+                    e.2.insert(i);
+                }
             }
             let flags = by_code
                 .into_iter()
-                .map(|(code, (severity, evidence, n))| Flag {
+                .map(|(code, (severity, evidence, on))| Flag {
                     code,
                     severity,
-                    evidence: if n > 1 {
-                        format!("{evidence} (seen {n} times)")
+                    evidence: if on.len() > 1 {
+                        format!("{evidence} (on {} pages)", on.len())
                     } else {
                         evidence
                     },

@@ -181,26 +181,31 @@ pub fn anchor_findings(
     flags
 }
 
-/// The health score's components; their weighted sum is `health_score`.
-pub fn health(
-    links: &[(&PageReport, &LinkReport)],
-    toxic_threshold: u8,
-    anchor_flags: &[Flag],
-) -> Vec<ScoreComponent> {
+/// The health score's components; their weighted sum is `health_score` (which is n/a
+/// without links: the components then say so).
+pub fn health(links: &[(&PageReport, &LinkReport)], anchor_flags: &[Flag]) -> Vec<ScoreComponent> {
     let n = links.len();
     let toxic = links
         .iter()
-        .filter(|(_, l)| l.toxicity >= toxic_threshold)
+        .filter(|(_, l)| super::counts_as_toxic(l.dofollow, l.toxicity))
         .count();
+    let passing = links.iter().filter(|(_, l)| !l.dofollow).count();
     let (tv, treason) = if n == 0 {
-        (1.0, "no links".to_string())
+        (0.0, "no live links: health is n/a".to_string())
     } else {
-        (
-            1.0 - toxic as f64 / n as f64,
-            format!(
-                "{toxic} of {n} links are toxic (toxicity >= {toxic_threshold}; sitewide links counted once)"
-            ),
-        )
+        let threshold = super::TOXIC_THRESHOLD;
+        let mut reason = format!(
+            "{toxic} of {n} links are toxic (toxicity >= {threshold} on a link that passes \
+             authority; sitewide links counted once)"
+        );
+        if passing > 0 {
+            reason.push_str(&format!(
+                "; {passing} nofollow/ugc/sponsored link{} cannot hurt and {} not counted as toxic",
+                if passing == 1 { "" } else { "s" },
+                if passing == 1 { "is" } else { "are" }
+            ));
+        }
+        (1.0 - toxic as f64 / n as f64, reason)
     };
     let found: Vec<&str> = anchor_flags.iter().map(|f| f.code).collect();
     let av = (1.0 - found.len() as f64 / 2.0).max(0.0);

@@ -131,6 +131,11 @@ CREATE TABLE outreach (
 CREATE INDEX outreach_by_page ON outreach (target, source_url);
 "#,
     gap::MIGRATION,
+    r#"
+-- 4: a health score is n/a without live links (no evidence is no clean bill of health). The
+-- score column stays NOT NULL (0 then) and this flag says it is n/a.
+ALTER TABLE snapshots ADD COLUMN health_na INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// A run-ending problem with the history store (exit 2).
@@ -402,8 +407,9 @@ impl Store {
              scoring_version, schema_version, settings, referring_pages, referring_domains, \
              live, lost, unreachable, skipped, backlinks, dofollow, nofollow, toxic, \
              live_domains, health_score, new_links, lost_links, changed_links, new_domains, \
-             lost_domains, new_toxic_domains) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-             ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+             lost_domains, new_toxic_domains, health_na) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+             ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, \
+             ?26)",
             params![
                 audit.target,
                 audit.generated_at,
@@ -423,13 +429,14 @@ impl Store {
                 n(s.nofollow),
                 n(s.toxic),
                 n(s.live_domains),
-                s.health_score,
+                s.health_score.unwrap_or(0),
                 interval.map(|c| n(c.new_links)),
                 interval.map(|c| n(c.lost_links)),
                 interval.map(|c| n(c.changed_links)),
                 interval.map(|c| n(c.new_domains)),
                 interval.map(|c| n(c.lost_domains)),
                 interval.map(|c| n(c.new_toxic_domains)),
+                s.health_score.is_none(),
             ],
         )
         .map_err(&sql)?;
@@ -555,7 +562,7 @@ impl Store {
             .prepare(
                 "SELECT id, target, generated_at, tool_version, scoring_version, referring_pages, \
                  live, lost, unreachable, backlinks, dofollow, toxic, live_domains, health_score, \
-                 new_links, lost_links, new_domains, lost_domains, new_toxic_domains \
+                 new_links, lost_links, new_domains, lost_domains, new_toxic_domains, health_na \
                  FROM snapshots WHERE target = ?1 ORDER BY id",
             )
             .map_err(self.sql())?;
@@ -575,7 +582,11 @@ impl Store {
                     dofollow: r.get(10)?,
                     toxic: r.get(11)?,
                     live_domains: r.get(12)?,
-                    health_score: r.get(13)?,
+                    health_score: if r.get::<_, bool>(19)? {
+                        None
+                    } else {
+                        Some(r.get(13)?)
+                    },
                     new_links: r.get(14)?,
                     lost_links: r.get(15)?,
                     new_domains: r.get(16)?,
@@ -871,6 +882,7 @@ mod tests {
             },
             target: "example.com".into(),
             generated_at: at.into(),
+            warnings: vec![],
             summary: Summary {
                 referring_pages: pages.len(),
                 backlinks,

@@ -48,6 +48,7 @@ fn exit_1_when_a_condition_fails_with_the_numbers() {
     let (s, dir, list) = setup();
     let db = dir.path().join("h.sqlite3");
     assert_eq!(audit(&s, &db, Some(&list), &[]).code, 0);
+    crate::support::age_store(&db, 7);
     for host in &HOSTS[4..] {
         s.route(host, "/page", spammy());
     }

@@ -110,6 +110,7 @@ fn three_runs_give_history_diff_velocity_and_spike() {
         article(r#"<a href="https://example.com/" rel="nofollow">Example</a>"#),
     );
     s.route("forum.gamma.test", "/page", Reply::new(404));
+    crate::support::age_store(&db, 7);
     let r2 = audit(&s, &db, None, &[]);
     assert_eq!(r2.code, 0, "{}", r2.stderr);
     let j2 = r2.json();
@@ -178,6 +179,7 @@ fn three_runs_give_history_diff_velocity_and_spike() {
         s.route(host, "/page", spammy());
     }
     let spam = write(dir.path(), "spam.txt", &urls(&s, &HOSTS[4..]));
+    crate::support::age_store(&db, 7);
     let r3 = audit(&s, &db, Some(&spam), &[]);
     assert_eq!(r3.code, 0, "{}", r3.stderr);
     let j3 = r3.json();
@@ -194,7 +196,9 @@ fn three_runs_give_history_diff_velocity_and_spike() {
     assert_eq!(c3["velocity"]["intervals"].as_array().unwrap().len(), 2);
     assert_eq!(c3["velocity"]["intervals"][1]["new_domains"], 3);
     assert_eq!(c3["velocity"]["intervals"][1]["lost_domains"], 0);
-    assert_eq!(c3["velocity"]["new_domains_per_day"], 1.5);
+    // Three new domains over two weekly intervals.
+    assert_eq!(c3["velocity"]["new_domains_per_day"], 0.21);
+    assert_eq!(c3["velocity"]["new_domains_per_week"], 1.5);
     assert_eq!(c3["spike"]["detected"], true);
     assert_eq!(c3["spike"]["new_toxic_domains"]["detected"], true);
     assert_eq!(c3["spike"]["new_toxic_domains"]["count"], 3);

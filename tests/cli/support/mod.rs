@@ -200,3 +200,15 @@ pub fn assert_null(v: &serde_json::Value, key: &str) {
         None => panic!("no key `{key}` in {v}"),
     }
 }
+
+/// Moves every audit saved in the history store `db` `days` days into the past, as if it had
+/// run then: velocity and spikes need at least a day between audits, and tests run seconds
+/// apart.
+pub fn age_store(db: &Path, days: u32) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute(
+        "UPDATE snapshots SET generated_at = strftime('%Y-%m-%dT%H:%M:%fZ', generated_at, ?1)",
+        [format!("-{days} days")],
+    )
+    .unwrap();
+}
