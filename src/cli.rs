@@ -471,6 +471,10 @@ pub struct AuditArgs {
     /// network. Without --from, every page in the archive is a candidate.
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
+    /// Audit an export even when none of its rows' target URLs is on TARGET (without it,
+    /// such an export is refused: it is probably another site's).
+    #[arg(long)]
+    pub force_target: bool,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

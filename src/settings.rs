@@ -538,6 +538,8 @@ pub struct InputSettings {
     pub archive: Option<PathBuf>,
     /// How the inputs are read.
     pub ingest: IngestOptions,
+    /// `--force-target`: audit exports whose rows all name another site as the target.
+    pub force_target: bool,
 }
 
 /// What is written where, and what is said.

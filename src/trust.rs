@@ -18,6 +18,9 @@ pub const PARTIAL_VERIFICATION: &str = "partial-verification";
 /// Code of the warning that suggests another target.
 pub const TARGET_MISMATCH: &str = "target-mismatch";
 
+/// Code of the warning for export rows whose target URL is on another site.
+pub const FOREIGN_TARGET_ROWS: &str = "foreign-target-rows";
+
 /// Code of the warning for scoring inputs that changed since the previous audit.
 pub const SETTINGS_CHANGED: &str = "settings-changed";
 
@@ -142,6 +145,90 @@ pub fn suggestion(audit: &Audit, linked: &BTreeMap<String, usize>) -> Option<War
             s.live, s.verified, audit.target
         ),
     })
+}
+
+/// What the inputs' own target column says about the audited site, per input: rows whose
+/// reported target URL is on another registrable domain. An export whose every such row
+/// points elsewhere is probably another site's: [`TargetCheck::refused`] names it.
+#[derive(Debug, Default)]
+pub struct TargetCheck {
+    /// Warnings for inputs with some rows about other sites.
+    pub warnings: Vec<Warning>,
+    /// The error for inputs none of whose rows is about the target.
+    pub refused: Option<String>,
+}
+
+/// Checks the candidates' target-URL claims against `target` (see [`TargetCheck`]).
+pub fn target_claims(candidates: &[Candidate], target: &crate::model::Target) -> TargetCheck {
+    #[derive(Default)]
+    struct Input {
+        rows: usize,
+        foreign: usize,
+        domains: BTreeMap<String, usize>,
+        example: Option<(u64, String)>,
+    }
+    let mut inputs: BTreeMap<&str, Input> = BTreeMap::new();
+    for p in candidates.iter().flat_map(|c| &c.provenance) {
+        let Some(claimed) = p.claims.target_url.as_deref() else {
+            continue;
+        };
+        // A claim that is no URL says nothing about the site.
+        let Ok(url) = url::Url::parse(claimed) else {
+            continue;
+        };
+        let i = inputs.entry(p.input.as_str()).or_default();
+        i.rows += 1;
+        if !target.matches_url(&url) {
+            i.foreign += 1;
+            *i.domains
+                .entry(crate::model::host::domain_of(&url))
+                .or_default() += 1;
+            if i.example.as_ref().is_none_or(|(line, _)| p.line < *line) {
+                i.example = Some((p.line, claimed.to_string()));
+            }
+        }
+    }
+    let mut check = TargetCheck::default();
+    let mut refused = Vec::new();
+    for (name, i) in inputs.iter().filter(|(_, i)| i.foreign > 0) {
+        let mut top: Vec<(&String, &usize)> = i.domains.iter().collect();
+        top.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let domains: Vec<String> = top
+            .iter()
+            .take(3)
+            .map(|(d, n)| format!("{d} ×{n}"))
+            .collect();
+        let (line, url) = i.example.clone().unwrap_or_default();
+        let what = format!(
+            "they point at {}{}; e.g. line {line}: {url}",
+            domains.join(", "),
+            if top.len() > 3 { ", ..." } else { "" }
+        );
+        if i.foreign == i.rows {
+            refused.push(format!(
+                "`{name}`: none of its {} rows with a target URL links to {} ({what})",
+                i.rows, target.domain
+            ));
+        } else {
+            check.warnings.push(Warning {
+                code: FOREIGN_TARGET_ROWS,
+                message: format!(
+                    "`{name}`: {} of {} rows have a target URL on another site than {} ({what}); \
+                     their pages are audited for links to {} only",
+                    i.foreign, i.rows, target.domain, target.domain
+                ),
+            });
+        }
+    }
+    if !refused.is_empty() {
+        check.refused = Some(format!(
+            "{}: is it another site's export? Check the target, or give --force-target to audit \
+             these pages for links to {} anyway",
+            refused.join("; "),
+            target.domain
+        ));
+    }
+    check
 }
 
 /// The settings warning: the scoring inputs differ from the previous audit's, so scores moved

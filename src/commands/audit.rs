@@ -16,7 +16,7 @@ use crate::gate::GateConfig;
 use crate::ingest;
 use crate::model::{
     Audit, Candidate, Claims, Comparison, DomainCandidate, InputFormat, PreviousAudit, Provenance,
-    TargetText, normalize_url,
+    TargetText, Warning, normalize_url,
 };
 use crate::output::{self, warn};
 use crate::pipeline::archive::ArchiveSource;
@@ -55,7 +55,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     let db = settings.history.db()?;
 
     // Ingest.
-    let (mut candidates, domain_candidates) = ingest(&settings, db.as_deref())?;
+    let (mut candidates, domain_candidates, input_warnings) = ingest(&settings, db.as_deref())?;
     let previous = Previous::open(db, &settings)?;
     if let Some(stored) = previous.stored_settings()? {
         settings.apply_stored(&stored);
@@ -125,6 +125,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         },
     );
     audit.warnings.extend(crate::trust::verification(&audit));
+    audit.warnings.extend(input_warnings);
     audit.warnings.extend(crate::trust::settings(&audit));
     audit
         .warnings
@@ -159,7 +160,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
 fn ingest(
     settings: &AuditSettings,
     db: Option<&std::path::Path>,
-) -> anyhow::Result<(Vec<Candidate>, Vec<DomainCandidate>)> {
+) -> anyhow::Result<(Vec<Candidate>, Vec<DomainCandidate>, Vec<Warning>)> {
     let inputs = &settings.inputs;
     if inputs.from.is_empty() && inputs.archive.is_none() && settings.history.baseline.is_none() {
         // Only earlier audits could say what to re-verify: don't create a store to find none.
@@ -173,7 +174,7 @@ fn ingest(
         }
     }
     if inputs.from.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Vec::new(), Vec::new()));
     }
     let ingested = ingest::read_candidates(&inputs.from, &inputs.ingest)?;
     if !settings.report.quiet {
@@ -181,7 +182,12 @@ fn ingest(
             warn(w);
         }
     }
-    Ok((ingested.candidates, ingested.domains))
+    let check = crate::trust::target_claims(&ingested.candidates, &settings.target);
+    match check.refused {
+        Some(why) if !inputs.force_target => bail!("{why}"),
+        _ => {}
+    }
+    Ok((ingested.candidates, ingested.domains, check.warnings))
 }
 
 /// The page source of the run, and the final candidates: with the network, the pages known

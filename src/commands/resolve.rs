@@ -130,6 +130,7 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             ingest: ingest(args.reading, Some(target.domain.clone())),
             from: args.from,
             archive: args.archive,
+            force_target: args.force_target,
         },
         fetch,
         scoring: c.scoring.clone(),
@@ -193,6 +194,8 @@ pub fn gap(args: GapArgs, given: &Given, env: &Env) -> anyhow::Result<GapSetting
             ingest: ingest(args.reading, None),
             from: args.from,
             archive: args.archive,
+            // The gap reads exports about competitors on purpose.
+            force_target: true,
         },
         fetch: polite_fetch(&args.fetch, &args.politeness, given),
         scoring: c.scoring.clone(),
