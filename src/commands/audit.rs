@@ -142,6 +142,13 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
             settings.report.format.value,
             Format::Table | Format::Markdown
         );
+    // CSV has no header to say it: the settings file goes to standard error.
+    if !settings.report.quiet
+        && settings.report.format.value == Format::Csv
+        && let Some(config) = &audit.tool.config
+    {
+        warn(&format!("settings from {config}"));
+    }
     if !settings.report.quiet && !report_shows {
         for w in audit
             .warnings
