@@ -301,8 +301,8 @@ pub struct DbArgs {
 /// Arguments of `history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The audited site (domain or URL).
-    pub target: String,
+    /// The audited site (domain or URL); without it, the targets the store holds.
+    pub target: Option<String>,
     /// The history database.
     #[command(flatten)]
     pub db: DbArgs,
@@ -375,6 +375,35 @@ pub struct FetchArgs {
     /// Prints a warning: anyone on the path can then impersonate any site.
     #[arg(long)]
     pub insecure: bool,
+    /// Send this User-Agent instead of backlinks' own (robots.txt is still read for the
+    /// `backlinks` token).
+    #[arg(long, value_name = "STRING")]
+    pub user_agent: Option<String>,
+    /// Add a header to every request, e.g. `--header 'Accept-Language: de'`; repeatable.
+    #[arg(long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+}
+
+/// Parses `--header NAME: VALUE`: a valid header name and value; the headers that framing and
+/// the safety checks depend on are refused.
+fn parse_header(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s
+        .split_once(':')
+        .ok_or_else(|| format!("`{s}`: write a header as `Name: value`"))?;
+    let (name, value) = (name.trim(), value.trim());
+    let parsed = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
+    if matches!(
+        parsed.as_str(),
+        "host" | "content-length" | "transfer-encoding" | "connection" | "upgrade" | "te"
+    ) {
+        return Err(format!(
+            "`{name}` is set by backlinks itself and cannot be given"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
 }
 
 /// What describes the target: brand terms, money keywords, topics and how many of its own

@@ -237,11 +237,22 @@ pub fn stage(
         return Ok(Staged { tmp: None });
     }
     let dir = output_dir(path);
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
     let (tmp, registration) = crate::interrupt::create_temp(|| {
-        let tmp = tempfile::Builder::new()
-            .prefix(".backlinks-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".backlinks-").suffix(".tmp");
+        // A report is a file like any other: created with the mode the user's umask gives
+        // (tempfile's own default is 0600, which would hide a nightly report in a web root),
+        // and an overwritten file keeps its mode.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(dir)?;
+        if let Some(mode) = &existing {
+            tmp.as_file().set_permissions(mode.clone())?;
+        }
         let name = tmp.path().to_path_buf();
         Ok((tmp, name))
     })

@@ -384,6 +384,10 @@ pub struct FetchSettings {
     pub proxy: Setting<ProxyChoice>,
     /// Skip TLS certificate verification.
     pub insecure: Setting<bool>,
+    /// `--user-agent`.
+    pub user_agent: Setting<Option<String>>,
+    /// `--header` pairs.
+    pub headers: Setting<Vec<(String, String)>>,
     /// Requests in flight across all hosts.
     pub concurrency: Setting<usize>,
     /// Requests in flight per host.
@@ -408,6 +412,8 @@ impl Default for FetchSettings {
             resolve: Setting::default(d.resolve),
             proxy: Setting::default(d.proxy),
             insecure: Setting::default(d.insecure),
+            user_agent: Setting::default(None),
+            headers: Setting::default(Vec::new()),
             concurrency: Setting::default(d.concurrency),
             per_host: Setting::default(d.per_host),
             delay_ms: Setting::default(d.delay.as_millis() as u64),
@@ -431,6 +437,8 @@ impl FetchSettings {
             resolve: self.resolve.value.clone(),
             proxy: self.proxy.value.clone(),
             insecure: self.insecure.value,
+            user_agent: self.user_agent.value.clone(),
+            headers: self.headers.value.clone(),
             concurrency: self.concurrency.value,
             per_host: self.per_host.value,
             delay: Duration::from_millis(self.delay_ms.value),
@@ -456,6 +464,12 @@ impl FetchSettings {
             "resolve": Setting::new(pins, self.resolve.from.clone()),
             "proxy": Setting::new(proxy, self.proxy.from.clone()),
             "insecure": self.insecure,
+            "user_agent": self.user_agent,
+            // Names only: a header may carry a credential, and the store is not a vault.
+            "headers": Setting::new(
+                self.headers.value.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+                self.headers.from.clone(),
+            ),
             "concurrency": self.concurrency,
             "per_host": self.per_host,
             "delay_ms": self.delay_ms,

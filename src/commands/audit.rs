@@ -211,7 +211,10 @@ fn open_source(
         if candidates.is_empty() {
             bail!("{NOTHING}{}", previous.no_pages_hint());
         }
-        return Ok(Arc::new(NetworkSource::new(&settings.fetch)?));
+        return Ok(Arc::new(NetworkSource::new(
+            &settings.fetch,
+            settings.report.quiet,
+        )?));
     };
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());

@@ -120,7 +120,16 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
         output::write_report(None, |w| writeln!(w, "{code} (page error)\n\n{text}"))?;
         return Ok(ExitStatus::Pass);
     }
-    let known: Vec<&str> = rules::ALL.iter().map(|r| r.code).collect();
+    let known: Vec<&str> = rules::ALL
+        .iter()
+        .map(|r| r.code)
+        .chain(page_errors().into_iter().map(|(c, _)| c))
+        .collect();
+    if let Some(hint) = crate::model::closest(code, known.iter().copied()) {
+        bail!(
+            "unknown code `{code}`: did you mean `{hint}`? (`backlinks explain` lists every code)"
+        );
+    }
     bail!(
         "unknown code `{code}`; finding codes are: {}",
         known.join(", ")

@@ -151,7 +151,7 @@ fn open_source(
     candidates: &[crate::model::Candidate],
 ) -> anyhow::Result<Arc<dyn PageSource>> {
     match &settings.inputs.archive {
-        None => Ok(Arc::new(NetworkSource::new(&settings.fetch)?)),
+        None => Ok(Arc::new(NetworkSource::new(&settings.fetch, false)?)),
         Some(path) => {
             let wanted: HashSet<url::Url> = candidates.iter().map(|c| c.url.clone()).collect();
             Ok(Arc::new(ArchiveSource::open(
@@ -199,7 +199,10 @@ fn finish(
 
 /// `backlinks history TARGET --gap`: the stored gap runs.
 pub fn run_history(args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
-    let target = Target::parse(&args.target)?;
+    let Some(target) = &args.target else {
+        anyhow::bail!("history --gap needs the TARGET whose gap runs to list");
+    };
+    let target = Target::parse(target)?;
     let store = Store::open_read_only(resolve::storage(&args.db, &Env::from_process()).db()?)?;
     let doc = GapHistory {
         runs: store.gap_runs(&target.domain)?,

@@ -17,10 +17,30 @@ pub fn run_history(args: HistoryArgs) -> anyhow::Result<ExitStatus> {
     if args.gap {
         return super::gap::run_history(&args);
     }
-    let target = Target::parse(&args.target)?;
     let store = Store::open_read_only(resolve::storage(&args.db, &Env::from_process()).db()?)?;
+    let targets = store.targets()?;
+    let Some(target) = &args.target else {
+        // No target: what the store holds, one line per target.
+        output::write_report(None, |w| history::render_targets(args.format, &targets, w))?;
+        return Ok(ExitStatus::Pass);
+    };
+    let target = Target::parse(target)?;
+    let snapshots = store.snapshots(&target.domain)?;
+    if snapshots.is_empty() {
+        let names: Vec<&str> = targets.iter().map(|t| t.target.as_str()).collect();
+        let hint = match crate::model::closest(&target.domain, names.iter().copied()) {
+            Some(t) => format!(": did you mean `{t}`?"),
+            None if names.is_empty() => " (it holds no audits)".to_string(),
+            None => format!("; it holds audits of {}", names.join(", ")),
+        };
+        bail!(
+            "no stored audits of {} in `{}`{hint}",
+            target.domain,
+            store.path().display()
+        );
+    }
     let doc = History {
-        snapshots: store.snapshots(&target.domain)?,
+        snapshots,
         target: target.domain,
     };
     let opts = RenderOptions {

@@ -44,7 +44,7 @@ pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     let fetch = resolve::fetch(&args.fetch, given);
     let max_body = fetch.max_body.value;
     let fetcher = if needs_network {
-        let source = NetworkSource::new(&fetch)?;
+        let source = NetworkSource::new(&fetch, false)?;
         Some((source, crate::pipeline::runtime()?))
     } else {
         None

@@ -120,7 +120,9 @@ fn table(
         Some(latest) => writeln!(
             w,
             "removal worklist of {} (audit of {}, snapshot {})",
-            heading.target, latest.generated_at, latest.id
+            heading.target,
+            crate::model::display_time(&latest.generated_at),
+            latest.id
         )?,
         None => writeln!(w, "worklist of {} (no stored audit)", heading.target)?,
     }
@@ -129,7 +131,7 @@ fn table(
             w,
             "link requests from gap run {} ({}) against {}",
             run.id,
-            run.generated_at,
+            crate::model::display_time(&run.generated_at),
             strip_controls(&run.competitors.join(", "))
         )?;
     }

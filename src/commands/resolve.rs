@@ -11,6 +11,7 @@ use crate::config::DisavowSettings;
 use crate::crawl::ProxyChoice;
 use crate::ingest::IngestOptions;
 use crate::model::Target;
+use crate::report::Format;
 use crate::report::sanitize::strip_controls;
 use crate::settings::{
     AuditSettings, Env, FetchSettings, FileLayer, GapSettings, HistorySettings, InputSettings,
@@ -54,6 +55,8 @@ pub fn fetch(args: &FetchArgs, given: &Given) -> FetchSettings {
         resolve: Setting::flag(args.resolve.clone(), !args.resolve.is_empty()),
         proxy,
         insecure: switch(args.insecure),
+        user_agent: Setting::flag(args.user_agent.clone(), args.user_agent.is_some()),
+        headers: Setting::flag(args.headers.clone(), !args.headers.is_empty()),
         ..FetchSettings::default()
     }
 }
@@ -122,6 +125,18 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             .map(|cond| file.setting("gate.fail-on", cond.clone())),
     );
     let fetch = polite_fetch(&args.fetch, &args.politeness, given);
+    if args.explain && args.format != Format::Table && !args.quiet {
+        crate::output::warn(&format!(
+            "--explain adds the score components to the table; the {} report ignores it{}",
+            clap::ValueEnum::to_possible_value(&args.format)
+                .map_or_else(String::new, |v| v.get_name().to_string()),
+            if matches!(args.format, Format::Json | Format::Html) {
+                " (every link's `components` are in it already)"
+            } else {
+                ""
+            }
+        ));
+    }
     let settings = AuditSettings {
         language: file.setting("relevance.language", c.relevance.language.clone()),
         target_pages,

@@ -116,6 +116,10 @@ pub struct CrawlSettings {
     pub proxy: ProxyChoice,
     /// Skip TLS certificate verification (`--insecure`).
     pub insecure: bool,
+    /// `--user-agent`, instead of [`USER_AGENT`].
+    pub user_agent: Option<String>,
+    /// `--header` name/value pairs sent with every request (validated when parsed).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Default for CrawlSettings {
@@ -135,6 +139,8 @@ impl Default for CrawlSettings {
             resolve: Vec::new(),
             proxy: ProxyChoice::Direct,
             insecure: false,
+            user_agent: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -172,8 +178,19 @@ impl Crawler {
         // The connection resolver also resolves the proxy's own name, which the user chose.
         let mut connect_policy = settings.private.clone();
         connect_policy.hosts.extend(settings.proxy.hosts());
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &settings.headers {
+            // Checked when the flag was parsed; a pair that fails here is skipped.
+            if let (Ok(n), Ok(v)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                reqwest::header::HeaderValue::from_str(value),
+            ) {
+                headers.append(n, v);
+            }
+        }
         let builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
+            .user_agent(settings.user_agent.as_deref().unwrap_or(USER_AGENT))
+            .default_headers(headers)
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             // Redirects are followed by hand so each hop is guarded, rate-limited and recorded.

@@ -818,6 +818,11 @@ fn shorten(text: &str) -> String {
 
 /// The name of an input as reports show it: the path as given, `-` for standard input.
 pub fn display_name(path: &Path) -> String {
+    // `-` reads standard input: name it so (a bare `-` also looks like a formula to
+    // spreadsheets and is escaped in CSV).
+    if path.as_os_str() == "-" {
+        return "stdin".to_string();
+    }
     path.to_string_lossy().into_owned()
 }
 

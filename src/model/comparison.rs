@@ -309,6 +309,17 @@ pub struct SnapshotInfo {
     pub new_toxic_domains: Option<i64>,
 }
 
+/// A target the history store holds audits of (`backlinks history` without a target).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredTarget {
+    /// The registrable domain.
+    pub target: String,
+    /// Stored audits of it.
+    pub audits: i64,
+    /// When the latest one finished, RFC 3339.
+    pub latest: String,
+}
+
 /// The `backlinks history` document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct History {

@@ -28,9 +28,10 @@ pub struct NetworkSource {
 }
 
 impl NetworkSource {
-    /// Sets up the HTTP client, warning first about the settings that weaken safety.
-    pub fn new(fetch: &FetchSettings) -> anyhow::Result<NetworkSource> {
-        if fetch.insecure.value {
+    /// Sets up the HTTP client, warning first (unless `quiet`: a cron run that chose
+    /// `--insecure` does not want it mailed every day) about the settings that weaken safety.
+    pub fn new(fetch: &FetchSettings, quiet: bool) -> anyhow::Result<NetworkSource> {
+        if fetch.insecure.value && !quiet {
             warn(
                 "--insecure: TLS certificates are not verified; anyone between you and a site \
                  can impersonate it",

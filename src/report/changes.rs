@@ -42,8 +42,14 @@ pub(super) fn num(v: f64) -> String {
 /// Where the previous audit came from, in words.
 pub(super) fn previous_label(c: &Comparison) -> String {
     match (&c.previous.snapshot_id, &c.previous.file) {
-        (Some(id), _) => format!("snapshot {id} ({})", c.previous.generated_at),
-        (None, Some(f)) => format!("baseline {f} ({})", c.previous.generated_at),
+        (Some(id), _) => format!(
+            "snapshot {id} ({})",
+            crate::model::display_time(&c.previous.generated_at)
+        ),
+        (None, Some(f)) => format!(
+            "baseline {f} ({})",
+            crate::model::display_time(&c.previous.generated_at)
+        ),
         (None, None) => c.previous.generated_at.clone(),
     }
 }

@@ -8,6 +8,54 @@ use crate::model::{Diff, History};
 use comfy_table::{Cell, ContentArrangement, Table, presets};
 use std::io::{self, Write};
 
+/// The targets a store holds (`backlinks history` without a target), in any format.
+pub fn render_targets(
+    format: Format,
+    targets: &[crate::model::StoredTarget],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            super::sanitize::write_json(
+                &mut *out,
+                &serde_json::json!({ "targets": targets }),
+                true,
+            )?;
+            out.write_all(b"\n")
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["target", "audits", "latest"])?;
+            for t in targets {
+                w.write_record([csv_cell(&t.target), t.audits.to_string(), t.latest.clone()])?;
+            }
+            w.flush()
+        }
+        _ => {
+            if targets.is_empty() {
+                return writeln!(out, "no stored audits");
+            }
+            writeln!(
+                out,
+                "{} target{} with stored audits (`backlinks history TARGET` for one):",
+                targets.len(),
+                if targets.len() == 1 { "" } else { "s" }
+            )?;
+            for t in targets {
+                writeln!(
+                    out,
+                    "  {}  {} audit{}, latest {}",
+                    strip_controls(&t.target),
+                    t.audits,
+                    if t.audits == 1 { "" } else { "s" },
+                    crate::model::display_time(&t.latest)
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Renders the list of stored snapshots.
 pub fn render_history(
     format: Format,
@@ -114,7 +162,7 @@ pub fn render_history(
             for s in &h.snapshots {
                 table.add_row([
                     Cell::new(s.id),
-                    Cell::new(strip_controls(&s.generated_at)),
+                    Cell::new(strip_controls(&crate::model::display_time(&s.generated_at))),
                     Cell::new(s.referring_pages),
                     Cell::new(s.live),
                     Cell::new(s.lost),

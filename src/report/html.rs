@@ -230,7 +230,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         out,
         "<header><h1>Backlink audit of {target}</h1><div class=\"meta\">{} · backlinks {} · \
          scoring v{}{}</div></header>\n<main>\n",
-        esc(&audit.generated_at),
+        esc(&crate::model::display_time(&audit.generated_at)),
         esc(audit.tool.version),
         audit.tool.scoring_version,
         audit
@@ -585,7 +585,7 @@ fn changes(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         "<h2>Since the previous audit ({})</h2><p>+{} new links ({} dofollow, {} toxic), \
          −{} lost ({} dofollow), {} changed; referring domains +{} new, −{} lost, +{} newly \
          toxic; spike: {}</p>",
-        esc(&c.previous.generated_at),
+        esc(&crate::model::display_time(&c.previous.generated_at)),
         n.new_links,
         n.new_dofollow,
         n.new_toxic_links,

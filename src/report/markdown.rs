@@ -73,7 +73,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         "<sub>backlinks {} · scoring v{} · {} · {}</sub>",
         audit.tool.version,
         audit.tool.scoring_version,
-        audit.generated_at,
+        crate::model::display_time(&audit.generated_at),
         match &audit.tool.config {
             Some(c) => format!("settings from {}", cell(c, 200)),
             None => "built-in settings (no config file)".to_string(),
@@ -323,7 +323,7 @@ pub fn render_history(h: &History, out: &mut dyn Write) -> io::Result<()> {
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             s.id,
-            s.generated_at,
+            crate::model::display_time(&s.generated_at),
             s.referring_pages,
             s.live,
             s.backlinks,

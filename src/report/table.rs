@@ -95,7 +95,7 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             strip_controls(top),
             d.top_domain_share,
             d.ip_blocks
-                .map(|n| format!(", {n} IP blocks"))
+                .map(|n| format!(", {n} IP block{}", if n == 1 { "" } else { "s" }))
                 .unwrap_or_default(),
             if audit.summary.sitewide_links > 0 {
                 format!(", {} sitewide links", audit.summary.sitewide_links)
@@ -109,10 +109,14 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         .authority_distribution
         .iter()
         .filter(|b| b.domains > 0)
-        .map(|b| format!("{}-{}: {}", b.from, b.to, b.domains))
+        .map(|b| format!("{}-{} {}", b.from, b.to, b.domains))
         .collect();
     if !bands.is_empty() {
-        writeln!(out, "  authority  {} (live domains)", bands.join(", "))?;
+        writeln!(
+            out,
+            "  authority  live referring domains per authority band: {}",
+            bands.join(", ")
+        )?;
     }
     for f in &audit.profile.flags {
         writeln!(
@@ -156,30 +160,80 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
     table.set_header([
         "page",
         "status",
+        "links to",
         "anchor",
-        "type",
+        "anchor type",
         "rel",
         "placement",
-        "A",
-        "R",
-        "Q",
-        "T",
-        "flags",
+        "authority",
+        "relevance",
+        "quality",
+        "toxicity",
+        "findings / error",
     ]);
     let opt = |v: Option<u8>| v.map_or_else(|| "-".to_string(), |n| n.to_string());
-    for p in &audit.pages {
+    // Which candidate shows the links of a page several candidates land on (redirects): the
+    // page itself when it is a candidate, else the first.
+    let mut home: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in audit
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.links.is_empty())
+    {
+        let landed = p.final_url.as_deref().unwrap_or(&p.source_url);
+        let e = home.entry(landed).or_insert(i);
+        if p.source_url == landed {
+            *e = i;
+        }
+    }
+    for (i, p) in audit.pages.iter().enumerate() {
         let page = truncate(&strip_controls(&p.source_url), 60);
         let status = match (p.status, p.http_status) {
             (PageStatus::Live | PageStatus::Lost, _) | (_, None) => p.status.as_str().to_string(),
             (_, Some(code)) => format!("{} ({code})", p.status.as_str()),
         };
+        let landed = p.final_url.as_deref().unwrap_or(&p.source_url);
+        // A candidate that redirects to a page listed already: one row that says so, its
+        // links are those of that page (and counted once in the summary).
+        if !p.links.is_empty() && home.get(landed) != Some(&i) {
+            let via = p
+                .redirects
+                .first()
+                .map_or(String::new(), |r| format!(" via {}", r.status));
+            table.add_row([
+                Cell::new(page),
+                paint(
+                    Cell::new(format!(
+                        "{}{via} → {}",
+                        p.status.as_str(),
+                        truncate(&strip_controls(landed), 50)
+                    )),
+                    on,
+                    status_color(p.status),
+                ),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(format!(
+                    "{} links, listed under the page it redirects to",
+                    p.links.len()
+                )),
+            ]);
+            continue;
+        }
         if p.links.is_empty() {
-            let detail = p.error.clone().unwrap_or_default();
-            let flags: Vec<&str> = p.flags.iter().map(|f| f.code).collect();
+            let mut detail: Vec<String> = p.error.iter().cloned().collect();
+            detail.extend(p.flags.iter().map(|f| f.code.to_string()));
             table.add_row([
                 Cell::new(page),
                 paint(Cell::new(status), on, status_color(p.status)),
-                Cell::new(detail),
                 Cell::new(""),
                 Cell::new(""),
                 Cell::new(""),
@@ -187,7 +241,9 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
                 Cell::new(""),
                 Cell::new(""),
                 Cell::new(""),
-                Cell::new(flags.join(" ")),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(detail.join(" ")),
             ]);
             continue;
         }
@@ -198,17 +254,22 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             } else {
                 l.rel.join(" ")
             };
+            let authority = match (l.authority, l.authority_source) {
+                (Some(a), Some("estimated")) => format!("{a}~"),
+                (a, _) => opt(a),
+            };
             table.add_row([
                 Cell::new(&page),
                 paint(Cell::new(&status), on, status_color(p.status)),
+                Cell::new(truncate(&strip_controls(&target_path(&l.target_url)), 30)),
                 Cell::new(truncate(&strip_controls(&l.anchor_text), 40)),
                 Cell::new(l.anchor_type.as_str()),
                 Cell::new(truncate(&strip_controls(&rel), 24)),
                 Cell::new(l.placement.as_str()),
-                Cell::new(opt(l.authority)),
+                Cell::new(authority),
                 Cell::new(opt(l.relevance)),
                 Cell::new(l.quality),
-                if l.toxicity >= crate::score::TOXIC_THRESHOLD {
+                if crate::score::counts_as_toxic(l.dofollow, l.toxicity) {
                     paint(Cell::new(l.toxicity), on, Color::Red)
                 } else {
                     Cell::new(l.toxicity)
@@ -218,7 +279,30 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         }
     }
     writeln!(out, "{table}")?;
+    writeln!(
+        out,
+        "authority ~ = estimated (no vendor metric or rank list for the domain); toxicity in red \
+         counts as toxic (>= {} on a link that passes authority); `backlinks explain CODE` for a \
+         finding",
+        crate::score::TOXIC_THRESHOLD
+    )?;
     finish(audit, opts, out)
+}
+
+/// The part of a target URL worth a column: its path (and query), the host only when it is
+/// not the bare registrable domain's home.
+fn target_path(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => {
+            let host = u.host_str().unwrap_or_default();
+            let path = match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_string(),
+            };
+            format!("{host}{path}")
+        }
+        Err(_) => url.to_string(),
+    }
 }
 
 /// Terminals narrower than this get one block per link instead of the wide table.
@@ -254,8 +338,9 @@ fn actions(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     if !items.is_empty() {
         writeln!(
             out,
-            "\nremoval worklist ({} pages; `backlinks outreach {}` for contacts and history)",
+            "\nremoval worklist ({} page{}; `backlinks outreach {}` for contacts and history)",
             items.len(),
+            if items.len() == 1 { "" } else { "s" },
             audit.target
         )?;
         for i in items.iter().take(10) {

@@ -615,6 +615,27 @@ impl Store {
             .map_err(self.sql())
     }
 
+    /// Every target with stored audits: how many, and the latest one's time, by target.
+    pub fn targets(&self) -> Result<Vec<crate::model::StoredTarget>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT target, count(*), max(generated_at) FROM snapshots GROUP BY target \
+                 ORDER BY target",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(crate::model::StoredTarget {
+                    target: r.get(0)?,
+                    audits: r.get(1)?,
+                    latest: r.get(2)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
     /// The settings document saved with snapshot `id` (as given to [`Store::save_audit`]).
     pub fn settings_of(&self, id: SnapshotId) -> Result<Option<String>, StoreError> {
         self.conn

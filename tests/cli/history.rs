@@ -341,12 +341,17 @@ fn history_and_diff_errors_exit_2() {
         "{}",
         r.stderr
     );
-    // An empty history for a target is not an error for `history`.
+    // A target without stored audits is an error for `history` too (a typo must not look
+    // like an empty history), naming what the store holds.
     let r = run(backlinks()
         .args(["history", "other.test", "--format", "json", "--db"])
         .arg(&db));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.json()["snapshots"], serde_json::json!([]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no stored audits of other.test") && r.stderr.contains("example.com"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

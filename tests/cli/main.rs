@@ -27,3 +27,4 @@ mod settings;
 mod sources;
 mod support;
 mod trust;
+mod ux;
