@@ -22,7 +22,28 @@ pub fn run(args: SourcesArgs) -> anyhow::Result<ExitStatus> {
         columns: args.columns.clone(),
         target,
     };
-    let survey = ingest::survey(&args.inputs, &opts)?;
+    // Each file on its own first, so that one bad file is reported with the others still
+    // surveyed (standard input cannot be read twice: with it, the first error stops the run).
+    let mut failed = Vec::new();
+    let mut good = Vec::new();
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        good = args.inputs.clone();
+    } else {
+        for path in &args.inputs {
+            match ingest::survey(std::slice::from_ref(path), &opts) {
+                Ok(_) => good.push(path.clone()),
+                Err(e) => failed.push(e),
+            }
+        }
+    }
+    if good.is_empty() {
+        let last = failed.pop().map(anyhow::Error::from);
+        for e in failed {
+            output::error(&anyhow::Error::from(e));
+        }
+        return Err(last.unwrap_or_else(|| anyhow::anyhow!("no input")));
+    }
+    let survey = ingest::survey(&good, &opts)?;
     let fit = output::stdout_is_terminal();
     output::write_report(None, |w| match args.format {
         SourcesFormat::Json => {
@@ -31,7 +52,18 @@ pub fn run(args: SourcesArgs) -> anyhow::Result<ExitStatus> {
         }
         SourcesFormat::Table => render_table(&survey, fit, w),
     })?;
-    Ok(ExitStatus::Pass)
+    if failed.is_empty() {
+        return Ok(ExitStatus::Pass);
+    }
+    let n = failed.len();
+    for e in failed {
+        output::error(&anyhow::Error::from(e));
+    }
+    output::error(&anyhow::anyhow!(
+        "{n} of {} inputs could not be read (the others are surveyed above)",
+        args.inputs.len()
+    ));
+    Ok(ExitStatus::Error)
 }
 
 fn format_cell(i: &InputReport) -> String {

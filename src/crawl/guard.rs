@@ -142,11 +142,12 @@ impl std::str::FromStr for ResolvePin {
         let addr = parts.next().ok_or_else(bad)?;
         let addr = addr.trim_start_matches('[').trim_end_matches(']');
         let addr: IpAddr = addr.parse().map_err(|_| bad())?;
-        Ok(ResolvePin {
-            host: crate::model::host::parse(host).ok_or_else(bad)?,
-            port,
-            addr,
-        })
+        // `*.test` pins every host under `test` (not `test` itself), as curl does.
+        let host = match host.strip_prefix("*.") {
+            Some(rest) => format!("*.{}", crate::model::host::parse(rest).ok_or_else(bad)?),
+            None => crate::model::host::parse(host).ok_or_else(bad)?,
+        };
+        Ok(ResolvePin { host, port, addr })
     }
 }
 
@@ -175,6 +176,22 @@ impl PrivatePolicy {
     pub fn allows(&self, host: &str, ip: IpAddr) -> bool {
         self.allow_all || is_public_ip(ip) || self.hosts.contains(&host::normalize(host))
     }
+}
+
+/// The pinned address of `host`: its own pin, else the pin of the nearest wildcard above it
+/// (`*.blog.test`, then `*.test`). `get` looks a pin's host up.
+pub fn pinned(host: &str, get: impl Fn(&str) -> Option<IpAddr>) -> Option<IpAddr> {
+    if let Some(ip) = get(host) {
+        return Some(ip);
+    }
+    let mut rest = host;
+    while let Some((_, parent)) = rest.split_once('.') {
+        if let Some(ip) = get(&format!("*.{parent}")) {
+            return Some(ip);
+        }
+        rest = parent;
+    }
+    None
 }
 
 /// The resolver reqwest uses: `--resolve` pins first, then the system resolver (so
@@ -212,8 +229,8 @@ impl GuardedResolver {
 
 /// The addresses of `host` (normalised): its pin, else the system resolver's answer.
 async fn lookup(pins: &HashMap<String, IpAddr>, host: &str) -> std::io::Result<Vec<IpAddr>> {
-    match pins.get(host) {
-        Some(ip) => Ok(vec![*ip]),
+    match pinned(host, |h| pins.get(h).copied()) {
+        Some(ip) => Ok(vec![ip]),
         None => Ok(tokio::net::lookup_host((host, 0))
             .await?
             .map(|a| a.ip())
@@ -253,6 +270,20 @@ impl Resolve for GuardedResolver {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wildcard_pins_cover_the_hosts_below_only() {
+        let pin: ResolvePin = "*.Blog.Test:80:127.0.0.1".parse().unwrap();
+        assert_eq!(pin.host, "*.blog.test");
+        let pins: HashMap<String, IpAddr> = [(pin.host.clone(), pin.addr)].into();
+        let get = |h: &str| pins.get(h).copied();
+        assert!(pinned("a.blog.test", get).is_some());
+        assert!(pinned("x.a.blog.test", get).is_some());
+        assert!(pinned("blog.test", get).is_none());
+        assert!(pinned("ablog.test", get).is_none());
+        assert!("*.:80:127.0.0.1".parse::<ResolvePin>().is_err());
+    }
+
     use super::*;
 
     fn public(s: &str) -> bool {

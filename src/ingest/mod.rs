@@ -517,6 +517,7 @@ fn read_stream<'a>(
                     sink.page(url, key, p);
                 },
             )?;
+            notes(InputFormat::UrlList, &tally, &mut report);
         }
         Detected::Json => {
             report.format = Some(InputFormat::BacklinksJson);

@@ -365,13 +365,7 @@ pub fn extract<'r>(
 /// A referring page URL from an export. Some tools write `www.site.test/page` without a
 /// scheme; such values are read as `http://` (servers redirect to https) and counted.
 fn page_url(text: &str, odd: &mut Oddities) -> Result<Url, Skip> {
-    let schemeless = !text.contains("://")
-        && !text.contains(char::is_whitespace)
-        && text
-            .split('/')
-            .next()
-            .is_some_and(|host| host.contains('.') && !host.contains(':'));
-    if schemeless && let Ok(url) = parse_page_url(&format!("http://{text}")) {
+    if let Some(url) = super::url_list::schemeless(text) {
         odd.schemeless += 1;
         return Ok(url);
     }

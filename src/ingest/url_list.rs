@@ -111,7 +111,16 @@ pub fn read_url_list(
             continue;
         }
         tally.rows += 1;
-        match parse_page_url(text) {
+        let parsed = parse_page_url(text).or_else(|reason| match schemeless(text) {
+            // A bare domain or a URL without its scheme, as Moz exports and people write
+            // them: read as http:// (a site that wants https redirects), and counted.
+            Some(url) => {
+                tally.odd.schemeless += 1;
+                Ok(url)
+            }
+            None => Err(reason),
+        });
+        match parsed {
             Ok(url) => listed(tally, line, url),
             Err(reason) => fail(
                 name,
@@ -142,6 +151,20 @@ fn fail(
             reason: skip.detail,
         })
     }
+}
+
+/// A page written without its scheme (`example.org/page`, or a bare `example.org`), as
+/// http://; None for text that does not look like a host name first.
+pub fn schemeless(text: &str) -> Option<Url> {
+    let looks_like = !text.contains("://")
+        && !text.contains(char::is_whitespace)
+        && text
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains('.') && !host.contains(':'));
+    looks_like
+        .then(|| parse_page_url(&format!("http://{text}")).ok())
+        .flatten()
 }
 
 /// Parses one absolute http(s) URL with a host, explaining a rejection in words.

@@ -82,8 +82,8 @@ async fn resolve(
     let mut set = JoinSet::new();
     let mut out = BTreeMap::new();
     for (domain, host) in hosts {
-        if let Some(ip) = pins.get(host.as_str()) {
-            out.insert(domain, vec![*ip]);
+        if let Some(ip) = crate::crawl::guard::pinned(&host, |h| pins.get(h).copied()) {
+            out.insert(domain, vec![ip]);
             continue;
         }
         if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {

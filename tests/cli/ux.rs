@@ -228,3 +228,69 @@ fn standard_input_is_named_stdin() {
     assert_eq!(j["pages"][0]["sources"][0], "stdin");
     drop(dir);
 }
+
+#[test]
+fn resolve_wildcards_pin_every_host_under_a_domain() {
+    let s = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    for host in &HOSTS[..2] {
+        s.route(
+            host,
+            "/page",
+            article(r#"<a href="https://example.com/">Example</a>"#),
+        );
+    }
+    let urls = format!("{}\n{}", s.url(HOSTS[0], "/page"), s.url(HOSTS[1], "/page"));
+    let list = write(dir.path(), "links.txt", &urls);
+    let r = run(audit_cmd()
+        .args([
+            "--allow-private",
+            "--delay",
+            "0",
+            "--target-pages",
+            "0",
+            "--retries",
+            "0",
+        ])
+        .args(["--no-store", "--resolve"])
+        .arg(format!("*.test:{}:127.0.0.1", s.port))
+        .arg("--from")
+        .arg(&list));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["summary"]["live"], 2);
+}
+
+#[test]
+fn url_lists_take_bare_domains_and_sources_reports_every_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(
+        dir.path(),
+        "domains.txt",
+        "example.org\nblog.example.net/post\n",
+    );
+    let bad = write(dir.path(), "bad.txt", "nope\n");
+    let worse = write(dir.path(), "worse.txt", "also not a url\n");
+    let r = run(backlinks()
+        .args(["sources", "--format", "json"])
+        .arg(&good)
+        .arg(&bad)
+        .arg(&worse));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["total"]["pages"], 2, "the good file is surveyed: {j}");
+    assert!(
+        r.stderr.contains("bad.txt:1: not an http(s) URL"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("worse.txt:1: not an http(s) URL"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("2 of 3 inputs could not be read"),
+        "{}",
+        r.stderr
+    );
+}
