@@ -537,8 +537,9 @@ pub struct AuditArgs {
     /// The history database the audit is saved to and compared with.
     #[command(flatten)]
     pub db: DbArgs,
-    /// Do not save this audit to the history store (it is still compared with --baseline).
-    #[arg(long, conflicts_with = "db")]
+    /// Do not save this audit to the history store (it is still compared with the store's
+    /// latest audit when there is one, or with --baseline).
+    #[arg(long)]
     pub no_store: bool,
     /// Fail (exit 1) when EXPR holds, e.g. toxic-new>5, toxic-share>10%, lost-dofollow>=3,
     /// health<60, spike, rule:link-farm. Repeatable; `--help` lists every metric.
@@ -614,7 +615,7 @@ pub struct GapArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// Do not read or save the history store.
-    #[arg(long, conflicts_with = "db")]
+    #[arg(long)]
     pub no_store: bool,
     /// How long to wait for another run that holds the history store's lock.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]

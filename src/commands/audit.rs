@@ -53,10 +53,17 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         &settings.file,
     )?;
     let db = settings.history.db()?;
+    // `--no-store` saves nothing but still reads the store when there is one: the comparison,
+    // the known pages and the stored terms work as in any run.
+    let read_db = db.clone().or_else(|| {
+        let path = settings.history.storage.db().ok()?;
+        path.is_file().then(|| path.to_path_buf())
+    });
 
     // Ingest.
-    let (mut candidates, domain_candidates, input_warnings) = ingest(&settings, db.as_deref())?;
-    let previous = Previous::open(db, &settings)?;
+    let (mut candidates, domain_candidates, input_warnings) =
+        ingest(&settings, read_db.as_deref())?;
+    let previous = Previous::open(db, read_db, &settings)?;
     if let Some(stored) = previous.stored_settings()? {
         settings.apply_stored(&stored);
     }
@@ -272,27 +279,43 @@ pub(super) fn profile(
 struct Previous {
     /// The registrable domain audited.
     target: String,
-    /// The store and its lock (held until the audit is saved); None with `--no-store`.
-    store: Option<(Store, StoreLock)>,
+    /// The store and its lock (held until the audit is saved); with `--no-store`, the store
+    /// read only and no lock (nothing is saved), or None without a store.
+    store: Option<(Store, Option<StoreLock>)>,
     /// The `--baseline` report.
     baseline: Option<Baseline>,
 }
 
 impl Previous {
-    /// Reads the baseline, and locks and opens the store (unless `--no-store`).
-    fn open(db: Option<PathBuf>, settings: &AuditSettings) -> anyhow::Result<Previous> {
+    /// Reads the baseline, and locks and opens the store `db` (None with `--no-store`: then
+    /// `read_db` is opened read-only, when it exists).
+    fn open(
+        db: Option<PathBuf>,
+        read_db: Option<PathBuf>,
+        settings: &AuditSettings,
+    ) -> anyhow::Result<Previous> {
         let target = &settings.target;
         // The baseline first: a bad one fails at once instead of after waiting for the lock.
         let baseline = match &settings.history.baseline {
             Some(path) => Some(baseline::load(path, &target.domain)?),
             None => None,
         };
-        let store = match db {
-            None => None,
-            Some(path) => {
+        let store = match (db, read_db) {
+            (Some(path), _) => {
                 let lock = StoreLock::acquire(&path, settings.history.lock_timeout.value)?;
-                Some((Store::open(&path)?, lock))
+                Some((Store::open(&path)?, Some(lock)))
             }
+            (None, Some(path)) => match Store::open_read_only(&path) {
+                Ok(store) => Some((store, None)),
+                // Only a comparison is lost: the run saves nothing anyway.
+                Err(e) => {
+                    if !settings.report.quiet {
+                        warn(&format!("--no-store: the history store is not read: {e}"));
+                    }
+                    None
+                }
+            },
+            (None, None) => None,
         };
         Ok(Previous {
             target: target.domain.clone(),
@@ -451,7 +474,7 @@ fn finish(
     // good run would report every page as changed) and it exits 2 after the reports.
     let untrusted = untrustworthy(audit);
     let mut snapshot: Option<SnapshotId> = None;
-    if let Some((mut store, lock)) = previous.store.filter(|_| untrusted.is_none()) {
+    if let Some((mut store, Some(lock))) = previous.store.filter(|_| untrusted.is_none()) {
         let id = store
             .save_audit(
                 audit,

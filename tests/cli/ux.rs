@@ -294,3 +294,25 @@ fn url_lists_take_bare_domains_and_sources_reports_every_bad_file() {
         r.stderr
     );
 }
+
+#[test]
+fn no_store_still_compares_with_the_store_but_saves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let sample = |extra: &[&str]| {
+        run(audit_cmd()
+            .arg("--archive")
+            .arg(fixture("sample/sample.warc.gz"))
+            .args(["--db"])
+            .arg(&db)
+            .args(extra))
+    };
+    assert_eq!(sample(&[]).code, 0);
+    let r = sample(&["--no-store"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["comparison"]["previous"]["snapshot_id"], 1);
+    let h = run(backlinks()
+        .args(["history", "example.com", "--format", "json", "--db"])
+        .arg(&db));
+    assert_eq!(h.json()["snapshots"].as_array().unwrap().len(), 1);
+}
