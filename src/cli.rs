@@ -128,6 +128,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) to standard output, e.g. `backlinks man > backlinks.1`.
     Man,
+    /// Find candidate referring pages in Common Crawl's data: `discover wat` scans WAT files
+    /// for links to TARGET and writes an export `audit --from` reads.
+    Discover(DiscoverArgs),
 }
 
 /// Arguments of `completions`.
@@ -802,6 +805,66 @@ fn parse_size(s: &str) -> Result<usize, String> {
         Some(0) | None => Err(format!("`{s}` is not a usable size")),
         Some(v) => Ok(v),
     }
+}
+
+/// Arguments of `discover`.
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Where to look.
+    #[command(subcommand)]
+    pub command: DiscoverCommand,
+}
+
+/// Subcommands of `discover`.
+#[derive(Debug, Subcommand)]
+pub enum DiscoverCommand {
+    /// Scan Common Crawl WAT files (local, plain or .gz, or http(s) URLs) for links to TARGET:
+    /// one row per referring page and target URL, with anchor, rel, capture date, crawl and
+    /// the file and offset it came from.
+    Wat(DiscoverWatArgs),
+}
+
+/// Output formats of `discover wat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverFormat {
+    /// CSV with a header row (what `audit --from` reads).
+    Csv,
+    /// One JSON object per link, then a `{"summary": ...}` line with the counts.
+    Jsonl,
+}
+
+/// Arguments of `discover wat`.
+#[derive(Debug, Args)]
+pub struct DiscoverWatArgs {
+    /// The site whose backlinks are searched for (domain or URL): links to every host of its
+    /// registrable domain count.
+    pub target: String,
+    /// WAT files (plain or gzip) or http(s) URLs of them.
+    #[arg(value_name = "PATH|URL", required_unless_present = "paths_from")]
+    pub inputs: Vec<String>,
+    /// Also read the inputs from FILE, one path or URL per line (`-` reads standard input;
+    /// blank lines and # comments ignored).
+    #[arg(long, value_name = "FILE")]
+    pub paths_from: Option<PathBuf>,
+    /// Write the rows to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiscoverFormat::Csv)]
+    pub format: DiscoverFormat,
+    /// Inputs read at once (default: the number of CPUs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+    /// Extra attempts for a failed download or a connection lost mid-file (resumed where it
+    /// stopped), waiting 1 s, 2 s, 4 s...
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Deadline for connecting and for each read of a download, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Never show the progress bar (it is only shown when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod crawl;
+pub mod discover;
 pub mod exit;
 pub mod extract;
 pub mod gap;
@@ -76,5 +77,6 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Gap(args) => commands::gap::run(args, &cli.given),
         cli::Command::Completions(args) => commands::completions::completions(&args),
         cli::Command::Man => commands::completions::man(),
+        cli::Command::Discover(args) => commands::discover::run(args),
     }
 }

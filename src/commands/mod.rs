@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authority;
 pub mod completions;
 pub mod disavow;
+pub mod discover;
 pub mod explain;
 pub mod gap;
 pub mod history;

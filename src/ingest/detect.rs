@@ -7,7 +7,7 @@
 use super::columns::ColumnMap;
 use super::schema::{Binding, Spec, header_key};
 use super::url_list::parse_page_url;
-use super::{ahrefs, gsc, majestic, moz, own_report, screaming_frog, semrush};
+use super::{ahrefs, commoncrawl, gsc, majestic, moz, own_report, screaming_frog, semrush};
 use std::sync::OnceLock;
 
 /// How many lines are searched for a header.
@@ -21,7 +21,8 @@ pub const DELIMITERS: [u8; 3] = [b'\t', b';', b','];
 pub fn all_specs() -> &'static [Spec] {
     static SPECS: OnceLock<Vec<Spec>> = OnceLock::new();
     SPECS.get_or_init(|| {
-        let mut v = gsc::specs();
+        let mut v = commoncrawl::specs();
+        v.extend(gsc::specs());
         v.extend(ahrefs::specs());
         v.extend(semrush::specs());
         v.extend(majestic::specs());
@@ -203,8 +204,8 @@ pub fn supported_formats() -> String {
         "Google Search Console links exports (latest links, sample links, top linking sites, \
          top linked pages; CSV or the zip; headers in {}), Ahrefs backlinks (current and older \
          exports), Semrush backlinks and Backlink Audit, Moz Link Explorer inbound links, \
-         Majestic backlinks, Screaming Frog All Inlinks, backlinks JSON and CSV reports, and \
-         plain URL lists (one per line)",
+         Majestic backlinks, Screaming Frog All Inlinks, backlinks JSON and CSV reports, \
+         `backlinks discover wat` CSVs, and plain URL lists (one per line)",
         langs.join(", ")
     )
 }
@@ -274,6 +275,10 @@ mod tests {
             (
                 "source_url,source_domain,status,http_status,error,final_url,sources,target_url\n",
                 BacklinksCsv,
+            ),
+            (
+                "source_url,target_url,anchor_text,rel,captured_at,crawl,wat_file,wat_record_offset\n",
+                CommoncrawlWat,
             ),
         ];
         for (header, want) in cases {

@@ -18,6 +18,7 @@
 
 mod ahrefs;
 pub mod columns;
+mod commoncrawl;
 pub mod decode;
 pub mod detect;
 mod gsc;
@@ -518,6 +519,31 @@ fn read_stream<'a>(
                 },
             )?;
             notes(InputFormat::UrlList, &tally, &mut report);
+        }
+        Detected::Json if commoncrawl::is_jsonl(&dhead) => {
+            let format = InputFormat::CommoncrawlWat;
+            report.format = Some(format);
+            let mut r = BufReader::with_capacity(64 * 1024, Cursor::new(dhead).chain(text));
+            let mut odd = schema::Oddities::default();
+            let target = opts.target.as_deref();
+            commoncrawl::read_jsonl(&mut r, target, MAX_ROW_BYTES, &mut odd, |line, row| {
+                tally.rows += 1;
+                match row {
+                    Row::Page(url, claims) => {
+                        let url = normalize_url(url);
+                        let key = PageKey::of(&url);
+                        tally.page(&key);
+                        sink.page(url, key, provenance(name, line, format, claims));
+                    }
+                    Row::Filtered(reason) => tally.filter(line, reason),
+                    Row::Skipped(skip) => tally.skip(line, skip),
+                    // The rows name pages, never sites.
+                    Row::Site { .. } => tally.filter(line, schema::FILTER_OWN_PAGES),
+                }
+            })
+            .map_err(read_err)?;
+            tally.odd = odd;
+            notes(format, &tally, &mut report);
         }
         Detected::Json => {
             report.format = Some(InputFormat::BacklinksJson);

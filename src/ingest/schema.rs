@@ -78,6 +78,8 @@ pub enum Role {
     LinkingPages,
     /// Search Console "Target pages" count of a site.
     TargetPages,
+    /// The Common Crawl crawl a link was found in (`CC-MAIN-2025-08`).
+    Crawl,
 }
 
 /// How a format is recognised and read.
@@ -313,7 +315,11 @@ pub fn extract<'r>(
             }
             Role::LinkingPages => linking_pages = parse_count(v),
             Role::TargetPages => target_pages = parse_count(v),
+            Role::Crawl => claims.origin = Some(format!("commoncrawl:{v}")),
         }
+    }
+    if b.format == InputFormat::CommoncrawlWat && claims.origin.is_none() {
+        claims.origin = Some("commoncrawl".into());
     }
     // Rows of our own CSV without a link (lost/unreachable pages) claim nothing about rel.
     if let (Some(tokens), Some(_)) = (rel_tokens, &claims.target_url) {

@@ -32,6 +32,8 @@ pub enum InputFormat {
     Majestic,
     /// Screaming Frog bulk export "All Inlinks".
     ScreamingFrogInlinks,
+    /// Links found in Common Crawl WAT files by `backlinks discover wat`.
+    CommoncrawlWat,
     /// A JSON report of `backlinks audit` (an old audit seeding a new one).
     BacklinksJson,
     /// A CSV report of `backlinks audit`.
@@ -59,6 +61,7 @@ impl InputFormat {
             InputFormat::Moz => "moz",
             InputFormat::Majestic => "majestic",
             InputFormat::ScreamingFrogInlinks => "screaming-frog-inlinks",
+            InputFormat::CommoncrawlWat => "commoncrawl-wat",
             InputFormat::BacklinksJson => "backlinks-json",
             InputFormat::BacklinksCsv => "backlinks-csv",
             InputFormat::Columns => "columns",
@@ -81,6 +84,7 @@ impl InputFormat {
             InputFormat::Moz => "Moz Link Explorer inbound links",
             InputFormat::Majestic => "Majestic backlinks",
             InputFormat::ScreamingFrogInlinks => "Screaming Frog All Inlinks",
+            InputFormat::CommoncrawlWat => "Common Crawl WAT links (backlinks discover wat)",
             InputFormat::BacklinksJson => "backlinks JSON report",
             InputFormat::BacklinksCsv => "backlinks CSV report",
             InputFormat::Columns => "CSV read with --columns",
@@ -164,6 +168,10 @@ pub struct Claims {
     /// When Google last crawled the linking page (Search Console "Last crawled"), `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_crawled: Option<String>,
+    /// Where the claim comes from when an export says: `commoncrawl:CC-MAIN-2025-08` for the
+    /// crawl a `discover wat` row was found in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
     /// Vendor metrics under their own names and scales (never rescaled here).
     #[serde(skip_serializing_if = "VendorMetrics::is_empty")]
     pub metrics: VendorMetrics,

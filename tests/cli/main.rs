@@ -5,6 +5,7 @@
 mod audit;
 mod crawl;
 mod disavow;
+mod discover;
 mod exit_codes;
 mod faults;
 mod gap;

@@ -3,6 +3,7 @@
 pub mod bombs;
 mod server;
 pub mod tls;
+pub mod wat;
 
 pub use server::{Misbehave, Reply, Server};
 

@@ -1,0 +1,176 @@
+//! `backlinks discover wat`: scans Common Crawl WAT files for links to the target and writes
+//! them as an export `audit --from` reads (see [`crate::discover`]). The rows are written only
+//! once every input has been read, atomically with `-o`: an input that cannot be read ends the
+//! run with exit code 2 and nothing written.
+
+use crate::cli::{DiscoverArgs, DiscoverCommand, DiscoverFormat, DiscoverWatArgs};
+use crate::discover::{self, Discovery, Input, Meter, ScanOptions, http::HttpSettings};
+use crate::exit::ExitStatus;
+use crate::model::Target;
+use crate::output;
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{BufRead, IsTerminal};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// Runs `discover`.
+pub fn run(args: DiscoverArgs) -> anyhow::Result<ExitStatus> {
+    match args.command {
+        DiscoverCommand::Wat(a) => run_wat(a),
+    }
+}
+
+fn run_wat(args: DiscoverWatArgs) -> anyhow::Result<ExitStatus> {
+    let target = Target::parse(&args.target)?;
+    let mut names = args.inputs.clone();
+    if let Some(list) = &args.paths_from {
+        names.extend(read_list(list)?);
+    }
+    if names.is_empty() {
+        anyhow::bail!("no WAT files given");
+    }
+    let inputs = names
+        .iter()
+        .map(|n| Input::parse(n))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if let Some(out) = &args.output {
+        output::check_output_path(out)?;
+        let mut kept = output::Kept::new();
+        for i in &inputs {
+            if let Input::File(p) = i {
+                kept.add("a WAT input", p);
+            }
+        }
+        kept.check(&[("-o", out)])?;
+    }
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let opts = ScanOptions {
+        jobs,
+        http: HttpSettings {
+            retries: args.retries,
+            timeout: Duration::from_secs(args.timeout),
+            ..HttpSettings::default()
+        },
+    };
+    let bar = progress_bar(!args.no_progress);
+    let started = Instant::now();
+    let mut tick = |m: &Meter| {
+        bar.set_length(m.total.load(Ordering::Relaxed));
+        bar.set_position(m.bytes.load(Ordering::Relaxed));
+        let records = m.records.load(Ordering::Relaxed);
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        bar.set_message(format!(
+            "{records} records ({:.0}/s), {} links",
+            records as f64 / secs,
+            m.links.load(Ordering::Relaxed)
+        ));
+    };
+    let found = discover::scan(&target, &inputs, &opts, &mut tick);
+    bar.finish_and_clear();
+    let found = found?;
+    let elapsed = started.elapsed();
+    output::write_report(args.output.as_deref(), |w| match args.format {
+        DiscoverFormat::Csv => discover::write_csv(&found.links, w),
+        DiscoverFormat::Jsonl => discover::write_jsonl(&found.links, &found.stats, w),
+    })?;
+    summary(&found, &target, elapsed, args.output.as_deref());
+    Ok(ExitStatus::Pass)
+}
+
+/// The inputs listed in a file (`-`: standard input).
+fn read_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let shown = path.display();
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(path).with_context(|| format!("cannot read `{shown}`"))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let mut out = Vec::new();
+    for line in reader.lines() {
+        let line = line.with_context(|| format!("cannot read `{shown}`"))?;
+        let line = line.trim();
+        if !line.is_empty() && !line.starts_with('#') {
+            out.push(line.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn progress_bar(enabled: bool) -> ProgressBar {
+    if !enabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}  {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// What was read and skipped, on standard error.
+fn summary(found: &Discovery, target: &Target, elapsed: Duration, out: Option<&std::path::Path>) {
+    let s = &found.stats;
+    let secs = elapsed.as_secs_f64().max(0.001);
+    let mut lines = vec![format!(
+        "discover wat: {} links to {} from {} referring pages ({} before merging captures), \
+         {} input{}, {} records, {:.1} MB in {:.1} s ({:.0} records/s, {:.1} MB/s)",
+        found.links.len(),
+        target.domain,
+        found.pages(),
+        s.links,
+        s.inputs,
+        if s.inputs == 1 { "" } else { "s" },
+        s.records,
+        s.bytes as f64 / 1e6,
+        secs,
+        s.records as f64 / secs,
+        s.bytes as f64 / 1e6 / secs,
+    )];
+    let skipped: Vec<String> = [
+        (
+            s.other_records,
+            "records of other types (warcinfo, request...)",
+        ),
+        (s.own_pages, "captures of the target's own pages"),
+        (s.malformed_json, "metadata records with malformed JSON"),
+        (s.no_page_url, "records without a page URL"),
+        (s.oversized_records, "records larger than 32 MiB"),
+        (s.damaged_records, "records with damaged WARC headers"),
+        (
+            s.truncated_members,
+            "truncated gzip members (the rest of that file)",
+        ),
+        (
+            s.corrupt_members,
+            "corrupt gzip members (the rest of that file)",
+        ),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !skipped.is_empty() {
+        lines.push(format!("  skipped: {}", skipped.join(", ")));
+    }
+    if let Some(p) = out {
+        lines.push(format!("  written to {}", p.display()));
+    }
+    if s.damaged() > 0 {
+        output::warn(&format!(
+            "{} damaged records or gzip members were skipped (see the counts below)",
+            s.damaged()
+        ));
+    }
+    for l in lines {
+        output::verdict(&l);
+    }
+}
