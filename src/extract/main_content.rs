@@ -72,6 +72,8 @@ pub struct MainContent {
     /// Whether the article is long enough (at least [`CONFIDENT_CHARS`] characters) for its
     /// verdict to overrule region signals.
     pub confident: bool,
+    /// Characters of the article's text (the text itself moves on to the page signals).
+    pub text_chars: usize,
 }
 
 /// Article text below which Readability itself retries with looser rules (its
@@ -140,6 +142,7 @@ pub fn detect(
             .map(|l| inside.get(l.0 as usize).copied().unwrap_or(false))
             .collect(),
         confident: text.chars().count() >= CONFIDENT_CHARS,
+        text_chars: text.chars().count(),
         text,
     })
 }

@@ -22,6 +22,8 @@ pub mod signals;
 mod text;
 mod vocabulary;
 
+pub use placement::{FEATURE_NAMES, dump_features, model_version};
+
 use crate::model::{LinkObservation, PageAnalysis, PageSignals, Target, registrable_domain};
 use dom::{Document, Edge, NodeRef};
 use url::Url;
@@ -204,7 +206,8 @@ pub fn analyze(
         let mut main = main_content::detect(&doc, shape, &link_nodes);
         // Placement reads only the verdicts and `confident`: the text moves on to the signals.
         let article = main.as_mut().ok().map(|m| std::mem::take(&mut m.text));
-        let ctx = placement::PageContext::new(main, placement::Signals::from_env());
+        let ctx = placement::PageContext::new(main, placement::Signals::from_env())
+            .with_urls(base.as_ref(), page_url);
         let links = selected
             .into_iter()
             .map(|(node, ordinal, resolved, site)| {
@@ -247,7 +250,7 @@ fn observe(
             rel.push(t);
         }
     }
-    let (placement, evidence) = placement::classify(node, ordinal, ctx);
+    let (placement, evidence, confidence) = placement::classify(node, ordinal, ctx);
     let before = text::text_before(node, CONTEXT_CHARS);
     let after = text::text_after(node, CONTEXT_CHARS);
     let mut context = String::new();
@@ -268,6 +271,7 @@ fn observe(
         is_image,
         rel,
         placement,
+        placement_confidence: (confidence.clamp(0.0, 1.0) * 1000.0).round() as u16,
         evidence,
         context,
         hidden: hidden_reason(node),

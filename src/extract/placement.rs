@@ -23,6 +23,12 @@
 //! verdict (pages too deep or large for the scorer) the region signals decide, then editorial
 //! containers (`<article>`, `<main>`, `entry-content`...), then running text.
 
+mod features;
+mod model;
+
+pub use features::{N as FEATURE_COUNT, NAMES as FEATURE_NAMES};
+use model::Model;
+
 use super::dom::{Edge, Element, Node, NodeId, NodeRef};
 use super::main_content::{MainContent, Unavailable};
 use super::text::is_invisible_container;
@@ -51,16 +57,19 @@ pub enum Signal {
     Replies,
     /// Link density, running text, position and copyright notices of the enclosing block.
     Structure,
+    /// The learned content/boilerplate decision ([`Model`]); off, the rules alone decide.
+    Model,
 }
 
 impl Signal {
-    const ALL: [(Signal, &'static str); 6] = [
+    const ALL: [(Signal, &'static str); 7] = [
         (Signal::MainContent, "main-content"),
         (Signal::Landmarks, "landmarks"),
         (Signal::Schema, "schema"),
         (Signal::Vocabulary, "vocabulary"),
         (Signal::Replies, "replies"),
         (Signal::Structure, "structure"),
+        (Signal::Model, "model"),
     ];
 }
 
@@ -68,12 +77,12 @@ impl Signal {
 /// off: a diagnostic for measuring each signal's contribution (`docs/placement.md`).
 #[derive(Debug, Clone, Copy)]
 pub struct Signals {
-    off: [bool; 6],
+    off: [bool; 7],
 }
 
 impl Signals {
     /// Every signal on.
-    pub const ALL: Signals = Signals { off: [false; 6] };
+    pub const ALL: Signals = Signals { off: [false; 7] };
 
     /// Signals from `BACKLINKS_PLACEMENT_ABLATE` (read once per process).
     pub fn from_env() -> Signals {
@@ -125,6 +134,13 @@ pub struct PageContext {
     /// each child's rank among those.
     siblings: RefCell<HashMap<NodeId, SiblingRanks>>,
     authored: RefCell<HashMap<NodeId, bool>>,
+    /// Per element: what the feature walks read of it.
+    marks: RefCell<HashMap<NodeId, features::Marks>>,
+    /// Facts about the whole page, for the model's page-type cues.
+    page: std::cell::OnceCell<features::PageStats>,
+    /// The document base and the page's registrable domain: whether a link leaves the site.
+    base: Option<url::Url>,
+    domain: Option<String>,
 }
 
 impl PageContext {
@@ -147,7 +163,40 @@ impl PageContext {
             blocks: RefCell::default(),
             siblings: RefCell::default(),
             authored: RefCell::default(),
+            marks: RefCell::default(),
+            page: std::cell::OnceCell::new(),
+            base: None,
+            domain: None,
         }
+    }
+
+    /// The context of a page read from `base` (the page URL or its `<base href>`) on the site
+    /// of `page_url`.
+    pub fn with_urls(
+        mut self,
+        base: Option<&url::Url>,
+        page_url: Option<&url::Url>,
+    ) -> PageContext {
+        self.base = base.cloned();
+        self.domain = page_url
+            .and_then(url::Url::host_str)
+            .map(crate::model::registrable_domain);
+        self
+    }
+
+    /// Whether `link` points to another site (`Some(true)`), this one (`Some(false)`), or
+    /// cannot tell (no page URL, not http).
+    fn leaves_site(&self, link: NodeRef<'_>) -> Option<bool> {
+        let href = link.value().as_element()?.attr("href")?.trim();
+        let u = match &self.base {
+            Some(b) => b.join(href).ok()?,
+            None => url::Url::parse(href).ok()?,
+        };
+        if !matches!(u.scheme(), "http" | "https") {
+            return None;
+        }
+        let own = self.domain.as_deref()?;
+        Some(crate::model::registrable_domain(u.host_str()?) != own)
     }
 
     /// Why there is no main-content verdict, if there is none.
@@ -169,9 +218,214 @@ struct Region {
     strong: bool,
 }
 
+/// A placement with its evidence and its confidence (0–1).
+pub type Classified = (Placement, Vec<String>, f32);
+
+thread_local! {
+    /// Feature vectors recorded by [`classify`] while [`dump_features`] runs.
+    static CAPTURE: RefCell<Option<Vec<Vec<f32>>>> = const { RefCell::new(None) };
+}
+
+/// Evidence lines naming the features that drove the model's decision.
+const EXPLAINED_FEATURES: usize = 3;
+/// Contributions (in log-odds) too small to be worth naming.
+const MIN_CONTRIBUTION: f64 = 0.05;
+
 /// Classifies the link element `link` (an `<a>` or `<area>`), the `ordinal`-th link of its
 /// page in document order.
-pub fn classify(link: NodeRef<'_>, ordinal: usize, ctx: &PageContext) -> (Placement, Vec<String>) {
+///
+/// The placement model decides `content` versus not; the rules name the finer class of links
+/// outside the content, and comments and author boxes that the rules find keep their class
+/// even where the model sees content (a forum's replies are the thread's content, and
+/// `comments` is what they are). The confidence is the model's probability of the placement
+/// given: p for `content`, 1 − p for the rest.
+pub fn classify(link: NodeRef<'_>, ordinal: usize, ctx: &PageContext) -> Classified {
+    let (rule, mut rule_ev) = rules(link, ordinal, ctx, ctx.kept(ordinal));
+    if !ctx.signals.on(Signal::Model) {
+        return (rule, rule_ev, 1.0);
+    }
+    let x = features::link_features(link, ordinal, ctx);
+    CAPTURE.with(|c| {
+        if let Some(rows) = c.borrow_mut().as_mut() {
+            rows.push(x.to_vec());
+        }
+    });
+    let m = Model::embedded();
+    let (p, contrib) = m.explain(&x);
+    let content = p >= m.threshold;
+    let why = explain(&x, &contrib, content);
+    if content {
+        if matches!(rule, Placement::Comments | Placement::AuthorBio) {
+            rule_ev.push(format!("placement model: main content (p {p:.2})"));
+            rule_ev.extend(why);
+            return (rule, rule_ev, p as f32);
+        }
+        if rule != Placement::Content
+            && let Some(e) = sure_structure(link, ordinal, ctx, p)
+        {
+            rule_ev.push(format!(
+                "placement model: content (p {p:.2}), overruled by {e}"
+            ));
+            return (rule, rule_ev, (1.0 - p) as f32);
+        }
+        let mut ev = vec![format!("placement model: content (p {p:.2})")];
+        ev.extend(why);
+        if rule == Placement::Content {
+            ev.extend(rule_ev);
+        } else {
+            ev.push(format!(
+                "({} suggests {rule}, overruled)",
+                rule_ev.first().map_or("rules", String::as_str)
+            ));
+        }
+        return (Placement::Content, ev, p as f32);
+    }
+    let (placement, mut ev) = if rule == Placement::Comments
+        && ctx.leaves_site(link) != Some(true)
+        && !has_rel(link, "ugc")
+    {
+        // Inside a reply but not part of what it says: on a thread the posts are the content,
+        // and the poster's name, the reply/quote/permalink controls around them are not.
+        let (p2, what) = if is_poster_link(link) {
+            (
+                Placement::AuthorBio,
+                "the poster's name or profile, not the post",
+            )
+        } else {
+            (
+                Placement::Navigation,
+                "a control of the thread, not the post",
+            )
+        };
+        let mut ev2 = vec![what.to_string()];
+        ev2.extend(rule_ev);
+        (p2, ev2)
+    } else if rule == Placement::Content {
+        // The finer class the rules give a link outside the main content.
+        let (p2, ev2) = rules(link, ordinal, ctx, Some(false));
+        let ev2 = ev2
+            .into_iter()
+            .filter(|e| !e.starts_with("outside the main content block"))
+            .collect();
+        (p2, ev2)
+    } else {
+        (rule, rule_ev)
+    };
+    ev.push(format!("placement model: not content (p {p:.2})"));
+    ev.extend(why);
+    (placement, ev, (1.0 - p) as f32)
+}
+
+/// Below this probability of content, a strong region (a landmark, a schema.org region, a
+/// specific class word such as `related-links`) names the link's class over the model.
+const REGION_OVERRULES_BELOW: f64 = 0.4;
+
+/// Why the rules' class stands where the model sees content: a table cell of links beside the
+/// text cell, a copyright line, or a strong region the model is not sure enough to overrule.
+fn sure_structure(
+    link: NodeRef<'_>,
+    ordinal: usize,
+    ctx: &PageContext,
+    p: f64,
+) -> Option<&'static str> {
+    if !ctx.signals.on(Signal::Structure) {
+        return None;
+    }
+    if link_column(link, ctx).is_some() {
+        return Some("a link column beside the text");
+    }
+    if structural(link, ordinal, ctx).is_some_and(|(pl, _)| pl == Placement::Footer) {
+        return Some("a copyright line");
+    }
+    if p < REGION_OVERRULES_BELOW && nearest_region(link, ctx.signals).is_some_and(|r| r.strong) {
+        return Some("a named region");
+    }
+    None
+}
+
+/// Whether a link names a poster: a username/author/avatar class on it or just above it, or a
+/// link to a member profile.
+fn is_poster_link(link: NodeRef<'_>) -> bool {
+    let named = std::iter::once(link)
+        .chain(link.ancestors())
+        .take(3)
+        .filter_map(|a| a.value().as_element())
+        .any(|e| {
+            [
+                e.attr("class"),
+                e.attr("id"),
+                e.attr("itemprop"),
+                e.attr("rel"),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(str::split_whitespace)
+            .flat_map(vocabulary::split_words)
+            .any(|w| {
+                matches!(
+                    w.as_str(),
+                    "username"
+                        | "user"
+                        | "author"
+                        | "avatar"
+                        | "poster"
+                        | "member"
+                        | "profile"
+                        | "postprofile"
+                        | "userinfo"
+                        | "nick"
+                        | "nickname"
+                        | "fn"
+                )
+            })
+        });
+    named
+        || link
+            .value()
+            .as_element()
+            .and_then(|e| e.attr("href"))
+            .is_some_and(features::is_profile_href)
+}
+
+/// The features that pushed the decision its way, most decisive first, in words.
+fn explain(x: &[f32; FEATURE_COUNT], contrib: &[f64; FEATURE_COUNT], content: bool) -> Vec<String> {
+    let sign = if content { 1.0 } else { -1.0 };
+    let mut idx: Vec<usize> = (0..FEATURE_COUNT)
+        .filter(|&i| contrib[i] * sign > MIN_CONTRIBUTION)
+        .collect();
+    idx.sort_by(|&a, &b| (contrib[b] * sign).total_cmp(&(contrib[a] * sign)));
+    idx.into_iter()
+        .take(EXPLAINED_FEATURES)
+        .map(|i| features::describe(i, x[i], x))
+        .collect()
+}
+
+/// Analyses `html` as `inspect` does (every link, resolved against `page_url`) and returns
+/// each link with the feature vector the placement model read for it ([`FEATURE_NAMES`]): the
+/// training data of `scripts/placement/train.py`, from the code path that serves.
+pub fn dump_features(
+    html: &str,
+    page_url: Option<&url::Url>,
+) -> Vec<(crate::model::LinkObservation, Vec<f32>)> {
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    let found = super::analyze(html, page_url, &[], super::LinkFilter::All);
+    let rows = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    found.links.into_iter().zip(rows).collect()
+}
+
+/// Version of the embedded placement model and the SHA-256 of the data it was trained on.
+pub fn model_version() -> (&'static str, &'static str) {
+    let m = Model::embedded();
+    (&m.version, &m.data_sha256)
+}
+
+/// The rules' placement, given the main-content verdict `kept`.
+fn rules(
+    link: NodeRef<'_>,
+    ordinal: usize,
+    ctx: &PageContext,
+    kept: Option<bool>,
+) -> (Placement, Vec<String>) {
     let s = ctx.signals;
     let region = nearest_region(link, s);
     let reply = if s.on(Signal::Replies) {
@@ -179,7 +433,6 @@ pub fn classify(link: NodeRef<'_>, ordinal: usize, ctx: &PageContext) -> (Placem
     } else {
         None
     };
-    let kept = ctx.kept(ordinal);
     // The author link of a reply is the commenter's.
     let region = match (region, &reply) {
         (Some(r), Some((_, e))) if r.placement == Placement::AuthorBio && !r.strong => {
@@ -891,7 +1144,7 @@ mod tests {
     use super::*;
     use crate::extract::dom::Document;
 
-    /// Placement of every link of `html`, without the main-content scorer.
+    /// The rules' placement of every link of `html`, without the main-content scorer.
     fn placements(html: &str) -> Vec<(Placement, Vec<String>)> {
         let doc = Document::parse(html);
         let ctx = PageContext::new(Err(Unavailable::NoArticle), Signals::ALL);
@@ -899,7 +1152,7 @@ mod tests {
             .descendants()
             .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "a"))
             .enumerate()
-            .map(|(i, n)| classify(n, i, &ctx))
+            .map(|(i, n)| rules(n, i, &ctx, None))
             .collect()
     }
 
@@ -986,6 +1239,7 @@ mod tests {
         let doc = Document::parse("<nav><a href=/>x</a></nav>");
         let mut s = Signals::ALL;
         s.off[1] = true;
+        s.off[6] = true;
         let ctx = PageContext::new(Err(Unavailable::NoArticle), s);
         let a = doc
             .root()

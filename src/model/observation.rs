@@ -267,6 +267,9 @@ pub struct LinkObservation {
     pub rel: Vec<String>,
     /// Where on the page the link sits.
     pub placement: Placement,
+    /// How sure the placement model is of `placement`, in thousandths (JSON: 0–1).
+    #[serde(serialize_with = "per_mille")]
+    pub placement_confidence: u16,
     /// Why that placement was chosen, most decisive first.
     pub evidence: Vec<String>,
     /// A few words before and after the link in its block, with the anchor marked `[…]`.
@@ -277,6 +280,10 @@ pub struct LinkObservation {
     /// kept (the target's or a competitor's, for `gap`); null otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
+}
+
+fn per_mille<S: serde::Serializer>(v: &u16, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(f64::from(*v) / 1000.0)
 }
 
 /// Everything the extract stage learned from one HTML document.

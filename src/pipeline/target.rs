@@ -151,6 +151,7 @@ mod tests {
                         is_image: false,
                         rel: Vec::new(),
                         placement: crate::model::Placement::Content,
+                        placement_confidence: 1000,
                         evidence: Vec::new(),
                         context: String::new(),
                         hidden: None,

@@ -394,6 +394,7 @@ mod tests {
                     is_image: false,
                     rel: vec![],
                     placement: Placement::Content,
+                    placement_confidence: 1000,
                     evidence: vec![],
                     context: String::new(),
                     hidden: None,
