@@ -216,14 +216,18 @@ pub fn scan(
     // The first failing input in command-line order is reported (another thread's input may
     // have been stopped because of it).
     let mut first_error = None;
+    let mut any_error = None;
     for (_, r) in results {
         match r {
             Ok(s) => stats.add(&s),
             Err(e) if first_error.is_none() && !is_aborted(&e) => first_error = Some(e),
-            Err(_) => {}
+            Err(e) => {
+                any_error.get_or_insert(e);
+            }
         }
     }
-    if let Some(e) = first_error {
+    // Never a partial result: if only stopped inputs failed, one of them is the error.
+    if let Some(e) = first_error.or(any_error) {
         return Err(e);
     }
     Ok(Discovery {
@@ -286,11 +290,24 @@ fn open(
 struct Aborted;
 
 fn is_aborted(e: &anyhow::Error) -> bool {
+    // The decoders wrap the reader's io::Error in io::Errors of their own, more or less deep,
+    // and some keep only its text: look for the type at every depth, and for its message.
+    let message = Aborted.to_string();
     e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .and_then(|io| io.get_ref())
-            .is_some_and(|inner| inner.is::<Aborted>())
-            || c.is::<Aborted>()
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(c);
+        while let Some(err) = cur {
+            if err.is::<Aborted>()
+                || err
+                    .downcast_ref::<io::Error>()
+                    .and_then(|io| io.get_ref())
+                    .is_some_and(|inner| inner.is::<Aborted>())
+                || err.to_string().contains(&message)
+            {
+                return true;
+            }
+            cur = err.source();
+        }
+        false
     })
 }
 
