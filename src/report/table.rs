@@ -201,7 +201,7 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
                 .redirects
                 .first()
                 .map_or(String::new(), |r| format!(" via {}", r.status));
-            table.add_row([
+            table.add_row(page_row(
                 Cell::new(page),
                 paint(
                     Cell::new(format!(
@@ -212,39 +212,21 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
                     on,
                     status_color(p.status),
                 ),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(format!(
+                format!(
                     "{} links, listed under the page it redirects to",
                     p.links.len()
-                )),
-            ]);
+                ),
+            ));
             continue;
         }
         if p.links.is_empty() {
             let mut detail: Vec<String> = p.error.iter().cloned().collect();
             detail.extend(p.flags.iter().map(|f| f.code.to_string()));
-            table.add_row([
+            table.add_row(page_row(
                 Cell::new(page),
                 paint(Cell::new(status), on, status_color(p.status)),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(""),
-                Cell::new(detail.join(" ")),
-            ]);
+                detail.join(" "),
+            ));
             continue;
         }
         for l in &p.links {
@@ -287,6 +269,15 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
         crate::score::TOXIC_THRESHOLD
     )?;
     finish(audit, opts, out)
+}
+
+/// A row of a page without links of its own: page, status, empty link columns, and `last`
+/// in the findings column.
+fn page_row(page: Cell, status: Cell, last: String) -> Vec<Cell> {
+    let mut row = vec![page, status];
+    row.extend((0..9).map(|_| Cell::new("")));
+    row.push(Cell::new(last));
+    row
 }
 
 /// The part of a target URL worth a column: its path (and query), the host only when it is

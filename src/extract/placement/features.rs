@@ -318,6 +318,10 @@ fn density(st: &BlockStats) -> f32 {
     st.link_chars as f32 / st.text_chars.max(1) as f32
 }
 
+/// The blocks the model's "enclosing block" features were trained with. Not
+/// `text::is_block`: that list (context boundaries) also stops at `body`, `pre`, `figcaption`
+/// and form parts, and changing this one changes every feature the model reads — it would
+/// need retraining.
 fn is_block(name: &str) -> bool {
     matches!(
         name,
