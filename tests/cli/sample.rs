@@ -117,6 +117,7 @@ fn audit_sample(format: &str) -> crate::support::Run {
         "fixtures/sample/sample.warc.gz",
         "--keyword",
         "trail running shoes",
+        "--no-store",
         "--format",
         format,
     ]))
