@@ -498,15 +498,10 @@ fn evaluate_one(audit: &Audit, c: &Condition) -> ConditionResult {
             // evidence that the profile is healthy.
             if *metric == Metric::Health && s.health_score.is_none() {
                 let detail = "health score n/a: no live links to judge".to_string();
-                return ConditionResult {
-                    condition: c.text.clone(),
-                    failed: true,
-                    actual: v,
-                    threshold: *threshold,
-                    detail,
-                };
+                (true, v, *threshold, detail)
+            } else {
+                (op.holds(v, *threshold), v, *threshold, detail)
             }
-            (op.holds(v, *threshold), v, *threshold, detail)
         }
     };
     ConditionResult {

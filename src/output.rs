@@ -232,12 +232,13 @@ pub fn stage(
 ) -> anyhow::Result<Staged> {
     let shown = path.display();
     check_output_path(path)?;
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+    let meta = std::fs::metadata(path).ok();
+    if meta.as_ref().is_some_and(|m| !m.is_file()) {
         write_in_place(path, render)?;
         return Ok(Staged { tmp: None });
     }
     let dir = output_dir(path);
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let existing = meta.map(|m| m.permissions());
     let (tmp, registration) = crate::interrupt::create_temp(|| {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".backlinks-").suffix(".tmp");

@@ -189,7 +189,7 @@ pub fn health(links: &[(&PageReport, &LinkReport)], anchor_flags: &[Flag]) -> Ve
         .iter()
         .filter(|(_, l)| super::counts_as_toxic(l.dofollow, l.toxicity))
         .count();
-    let passing = links.iter().filter(|(_, l)| !l.dofollow).count();
+    let not_passing = links.iter().filter(|(_, l)| !l.dofollow).count();
     let (tv, treason) = if n == 0 {
         (0.0, "no live links: health is n/a".to_string())
     } else {
@@ -198,11 +198,11 @@ pub fn health(links: &[(&PageReport, &LinkReport)], anchor_flags: &[Flag]) -> Ve
             "{toxic} of {n} links are toxic (toxicity >= {threshold} on a link that passes \
              authority; sitewide links counted once)"
         );
-        if passing > 0 {
+        if not_passing > 0 {
             reason.push_str(&format!(
-                "; {passing} nofollow/ugc/sponsored link{} cannot hurt and {} not counted as toxic",
-                if passing == 1 { "" } else { "s" },
-                if passing == 1 { "is" } else { "are" }
+                "; {not_passing} nofollow/ugc/sponsored link{} cannot hurt and {} not counted as toxic",
+                if not_passing == 1 { "" } else { "s" },
+                if not_passing == 1 { "is" } else { "are" }
             ));
         }
         (1.0 - toxic as f64 / n as f64, reason)
