@@ -68,7 +68,10 @@ fn vocabularies() -> &'static Vocabularies {
                 }
             }
         }
+        // A DFA (a few hundred patterns make a small one): the editorial text of every page
+        // is searched, and the default NFA was several times slower.
         let matcher = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(terms.iter().map(|(_, t)| t.as_str()))
             .expect("the shipped vocabularies build");
