@@ -10,6 +10,14 @@
 //! to `--max-body` after undoing its transfer and content encodings (a larger one is the
 //! page's `body-too-large`, as over the network), and the records not wanted are skipped
 //! without being held.
+//!
+//! Bodies are not held in memory either: a pass over the file notes where each wanted
+//! response is (its byte offset in a plain WARC; in a `.warc.gz`, the offset of the gzip
+//! member holding it, as WARC writers put one record in each member), and a page is read
+//! again from there when it is fetched. What stays in memory is a small index entry per
+//! response (status, redirect target, location), so a million-page archive costs about as
+//! much as its URLs. A gzip file whose members do not follow records (one member for the
+//! whole file) is read as one stream, its bodies held in memory as before.
 
 use super::http::RawResponse;
 use super::{Hop, RedirectChain, classify_response};
@@ -39,9 +47,9 @@ pub struct ArchiveError {
     pub reason: String,
 }
 
-/// One stored HTTP response.
+/// One HTTP response as recorded, decoded.
 #[derive(Debug, Clone)]
-struct Stored {
+struct Response {
     status: u16,
     headers: HeaderMap,
     /// The decoded body; empty when it was over the cap.
@@ -50,9 +58,77 @@ struct Stored {
     too_large: bool,
 }
 
+/// What the archive keeps of one response.
+#[derive(Debug, Clone)]
+struct Stored {
+    status: u16,
+    /// The `Location` header, for following recorded redirects while loading.
+    location: Option<String>,
+    content: Content,
+}
+
+/// Where a stored response's headers and body are.
+#[derive(Debug, Clone)]
+enum Content {
+    /// The body was larger than `--max-body`: the page is `body-too-large`.
+    TooLarge,
+    /// In memory (a gzip file whose members do not follow records).
+    Held(HeaderMap, Vec<u8>),
+    /// In the file, read again when the page is fetched.
+    At(Location),
+}
+
+/// Where a record's content is in the archive file.
+#[derive(Debug, Clone, Copy)]
+struct Location {
+    /// The file offset of the gzip member holding the record (None: a plain WARC).
+    member: Option<u64>,
+    /// The offset of the record's content: in the file, or in the member once inflated.
+    offset: u64,
+    /// The content's length.
+    length: u64,
+}
+
+/// Inflated bytes of a member skipped at most to reach a record: further records of a member
+/// (a file compressed as one stream) are held in memory instead of being inflated again from
+/// the member's start at every fetch.
+const MAX_MEMBER_SKIP: u64 = 1024 * 1024;
+
+/// A reader that counts the bytes taken from it: the offset of what it reads next.
+struct Counting<R> {
+    inner: R,
+    pos: u64,
+}
+
+impl<R> Counting<R> {
+    fn new(inner: R) -> Self {
+        Counting { inner, pos: 0 }
+    }
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+        self.pos += amt as u64;
+    }
+}
+
 /// The responses of a WARC archive, keyed by normalised target URI.
 #[derive(Debug)]
 pub struct Archive {
+    /// The file, read again for each page fetched.
+    path: std::path::PathBuf,
     responses: HashMap<Url, Stored>,
     order: Vec<Url>,
     /// Largest body kept, after decoding (`--max-body`).
@@ -74,6 +150,7 @@ impl Archive {
         max_body: usize,
     ) -> Result<Archive, ArchiveError> {
         let mut archive = Archive {
+            path: path.to_path_buf(),
             responses: HashMap::new(),
             order: Vec::new(),
             max_body,
@@ -97,9 +174,8 @@ impl Archive {
                 let stored = &archive.responses[url];
                 if (300..400).contains(&stored.status)
                     && let Some(next) = stored
-                        .headers
-                        .get("location")
-                        .and_then(|v| v.to_str().ok())
+                        .location
+                        .as_deref()
                         .and_then(|l| url.join(l.trim()).ok())
                 {
                     let next = normalize_url(next);
@@ -138,17 +214,23 @@ impl Archive {
             let Some(stored) = self.responses.get(&normalize_url(chain.url().clone())) else {
                 return chain.finish(start, FetchOutcome::Skipped(SkipReason::NotInArchive));
             };
-            if stored.too_large {
-                let outcome = FetchOutcome::Failed {
-                    error: FetchError::BodyTooLarge,
-                    status: Some(stored.status),
-                };
-                return chain.finish(start, outcome);
-            }
+            let failed = |error| FetchOutcome::Failed {
+                error,
+                status: Some(stored.status),
+            };
+            let (headers, body) = match &stored.content {
+                Content::TooLarge => return chain.finish(start, failed(FetchError::BodyTooLarge)),
+                Content::Held(headers, body) => (headers.clone(), body.clone()),
+                // The file changed or went away since it was read: this page's failure.
+                Content::At(at) => match self.reread(*at) {
+                    Some(r) if !r.too_large => (r.headers, r.body),
+                    _ => return chain.finish(start, failed(FetchError::BodyError)),
+                },
+            };
             let resp = RawResponse {
                 status: stored.status,
-                headers: stored.headers.clone(),
-                body: stored.body.clone(),
+                headers,
+                body,
                 truncated: false,
             };
             match classify_response(chain.url(), resp) {
@@ -162,6 +244,29 @@ impl Archive {
         }
     }
 
+    /// The response at `at`, read again from the file.
+    fn reread(&self, at: Location) -> Option<Response> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        let mut bytes = Vec::new();
+        match at.member {
+            None => {
+                file.seek(SeekFrom::Start(at.offset)).ok()?;
+                file.take(at.length).read_to_end(&mut bytes).ok()?;
+            }
+            Some(member) => {
+                file.seek(SeekFrom::Start(member)).ok()?;
+                let mut inflated = flate2::bufread::GzDecoder::new(BufReader::new(file));
+                io::copy(&mut (&mut inflated).take(at.offset), &mut io::sink()).ok()?;
+                inflated.take(at.length).read_to_end(&mut bytes).ok()?;
+            }
+        }
+        if (bytes.len() as u64) < at.length {
+            return None;
+        }
+        parse_http_response(&bytes, self.max_body).ok()
+    }
+
     /// One pass over the file; returns the URLs added.
     fn scan(&mut self, path: &Path, want: Option<&HashSet<Url>>) -> Result<Vec<Url>, ArchiveError> {
         let name = path.to_string_lossy().into_owned();
@@ -170,59 +275,161 @@ impl Archive {
             record,
             reason,
         };
-        let file = std::fs::File::open(path).map_err(|e| err(None, e.to_string()))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let open = || {
+            let file = std::fs::File::open(path).map_err(|e| err(None, e.to_string()))?;
+            Ok::<_, ArchiveError>(Counting::new(BufReader::with_capacity(1 << 20, file)))
+        };
+        let mut reader = open()?;
         let gzip = reader
             .fill_buf()
             .map_err(|e| err(None, e.to_string()))?
             .starts_with(&[0x1f, 0x8b]);
-        let reader: Box<dyn BufRead> = if gzip {
-            Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader)))
-        } else {
-            Box::new(reader)
+        let mut pass = Pass {
+            archive: self,
+            want,
+            name: &name,
+            records: 0,
+            added: Vec::new(),
+            seen: HashSet::new(),
         };
-        let mut added = Vec::new();
-        let mut records = 0;
-        let mut warc = RecordReader::new(reader);
-        let raw_cap = (self.max_body as u64).saturating_add(RECORD_OVERHEAD);
-        loop {
-            let i = records;
-            let head = match warc.next_head() {
-                Ok(Some(h)) => h,
-                Ok(None) => break,
-                Err(e) => return Err(err(Some(i + 1), format!("not a valid WARC record: {e}"))),
+        if !gzip {
+            pass.records_of(&mut RecordReader::new(reader), None, true)?;
+        } else if pass.members(reader).is_err() {
+            // Members that do not follow records (or a broken member): read the file as one
+            // stream, holding the bodies, and report its problems as such.
+            pass = Pass {
+                archive: pass.archive,
+                want,
+                name: &name,
+                records: 0,
+                added: Vec::new(),
+                seen: HashSet::new(),
             };
-            records += 1;
-            let wanted_url = head
-                .is_response()
-                .then(|| head.target_url())
-                .flatten()
-                .map(normalize_url)
-                .filter(|u| !self.responses.contains_key(u) && want.is_none_or(|w| w.contains(u)));
-            let Some(url) = wanted_url else {
-                warc.skip_body(&head)
-                    .map_err(|e| err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
-                continue;
-            };
-            let body = warc
-                .read_body(&head, raw_cap)
-                .map_err(|e| err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
-            let stored = match body {
-                Some(bytes) => parse_http_response(&bytes, self.max_body),
-                None => parse_http_head(warc.kept_head(), true),
-            }
-            .map_err(|reason| err(Some(i + 1), format!("response for {url}: {reason}")))?;
-            self.responses.insert(url.clone(), stored);
-            self.order.push(url.clone());
-            added.push(url);
+            let stream = BufReader::new(flate2::bufread::MultiGzDecoder::new(open()?));
+            pass.records_of(&mut RecordReader::new(Counting::new(stream)), None, false)?;
         }
+        let Pass { records, added, .. } = pass;
         if records == 0 {
             return Err(err(
                 None,
                 "no WARC records found (is it a WARC file?)".into(),
             ));
         }
-        Ok(added)
+        let mut urls = Vec::with_capacity(added.len());
+        for (url, stored) in added {
+            self.order.push(url.clone());
+            urls.push(url.clone());
+            self.responses.insert(url, stored);
+        }
+        Ok(urls)
+    }
+}
+
+/// One pass over an archive file: the responses it adds, kept apart until the pass succeeds.
+struct Pass<'a> {
+    archive: &'a Archive,
+    want: Option<&'a HashSet<Url>>,
+    name: &'a str,
+    records: usize,
+    added: Vec<(Url, Stored)>,
+    /// The URLs of `added`.
+    seen: HashSet<Url>,
+}
+
+impl Pass<'_> {
+    fn err(&self, record: Option<usize>, reason: String) -> ArchiveError {
+        ArchiveError {
+            path: self.name.to_string(),
+            record,
+            reason,
+        }
+    }
+
+    /// Reads a gzip file member by member, noting each record's member. Any problem (a record
+    /// that spans members, a bad member) is `Err`: the caller reads the file as one stream.
+    fn members<R: BufRead>(&mut self, mut file: Counting<R>) -> Result<(), ArchiveError> {
+        loop {
+            let more = file.fill_buf().map_err(|e| self.err(None, e.to_string()))?;
+            if more.is_empty() {
+                return Ok(());
+            }
+            let member = file.pos;
+            let inflated = flate2::bufread::GzDecoder::new(&mut file);
+            let mut warc = RecordReader::new(Counting::new(BufReader::new(inflated)));
+            self.records_of(&mut warc, Some(member), true)?;
+        }
+    }
+
+    /// Reads the records of `warc` (a plain file, one member of a gzip file with `member`, or
+    /// a whole gzip file as one stream, which is not `seekable`: its bodies are held) to its
+    /// end.
+    fn records_of<R: BufRead>(
+        &mut self,
+        warc: &mut RecordReader<Counting<R>>,
+        member: Option<u64>,
+        seekable: bool,
+    ) -> Result<(), ArchiveError> {
+        let raw_cap = (self.archive.max_body as u64).saturating_add(RECORD_OVERHEAD);
+        loop {
+            let i = self.records;
+            let head = match warc.next_head() {
+                Ok(Some(h)) => h,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    return Err(self.err(Some(i + 1), format!("not a valid WARC record: {e}")));
+                }
+            };
+            self.records += 1;
+            let offset = warc.reader.pos;
+            let wanted_url = head
+                .is_response()
+                .then(|| head.target_url())
+                .flatten()
+                .map(normalize_url)
+                .filter(|u| {
+                    !self.archive.responses.contains_key(u)
+                        && self.want.is_none_or(|w| w.contains(u))
+                        && !self.seen.contains(u)
+                });
+            let Some(url) = wanted_url else {
+                warc.skip_body(&head)
+                    .map_err(|e| self.err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
+                continue;
+            };
+            let body = warc
+                .read_body(&head, raw_cap)
+                .map_err(|e| self.err(Some(i + 1), format!("not a valid WARC record: {e}")))?;
+            let response = match body {
+                Some(bytes) => parse_http_response(&bytes, self.archive.max_body),
+                None => parse_http_head(warc.kept_head(), true),
+            }
+            .map_err(|reason| self.err(Some(i + 1), format!("response for {url}: {reason}")))?;
+            let location = response
+                .headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let content = if response.too_large {
+                Content::TooLarge
+            } else if seekable && (member.is_none() || offset <= MAX_MEMBER_SKIP) {
+                Content::At(Location {
+                    member,
+                    offset,
+                    length: head.length,
+                })
+            } else {
+                Content::Held(response.headers, response.body)
+            };
+            self.seen.insert(url.clone());
+            self.added.push((
+                url,
+                Stored {
+                    status: response.status,
+                    location,
+                    content,
+                },
+            ));
+        }
     }
 }
 
@@ -251,9 +458,9 @@ fn parse_head(bytes: &[u8]) -> Result<(u16, HeaderMap, usize), String> {
 
 /// A response whose record was too long to keep: its status and headers (from the first bytes
 /// of the record), marked `too_large`.
-fn parse_http_head(first: &[u8], too_large: bool) -> Result<Stored, String> {
+fn parse_http_head(first: &[u8], too_large: bool) -> Result<Response, String> {
     let (status, headers, _) = parse_head(first)?;
-    Ok(Stored {
+    Ok(Response {
         status,
         headers,
         body: Vec::new(),
@@ -263,7 +470,7 @@ fn parse_http_head(first: &[u8], too_large: bool) -> Result<Stored, String> {
 
 /// Parses a stored HTTP response: status line, headers, and a body with transfer and content
 /// encodings undone (chunked; gzip, deflate), kept if it is at most `max_body` bytes.
-fn parse_http_response(bytes: &[u8], max_body: usize) -> Result<Stored, String> {
+fn parse_http_response(bytes: &[u8], max_body: usize) -> Result<Response, String> {
     let (status, headers, body_start) = parse_head(bytes)?;
     let mut body = bytes[body_start..].to_vec();
     let has = |name: &str, token: &str| {
@@ -297,7 +504,7 @@ fn parse_http_response(bytes: &[u8], max_body: usize) -> Result<Stored, String> 
     if too_large {
         body = Vec::new();
     }
-    Ok(Stored {
+    Ok(Response {
         status,
         headers,
         body,
@@ -516,5 +723,92 @@ mod tests {
         let s = parse_http_response(raw, 10).unwrap();
         assert!(s.too_large && s.body.is_empty());
         assert!(parse_http_response(b"garbage", 100).is_err());
+    }
+
+    fn record(url: &str, body: &str) -> Vec<u8> {
+        let http = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n\
+             Content-Length: {}\r\n\r\n{http}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// What the archive holds of each page: (held in memory, read from the file).
+    fn kinds(a: &Archive) -> (usize, usize) {
+        let held = a
+            .responses
+            .values()
+            .filter(|s| matches!(s.content, Content::Held(..)))
+            .count();
+        let at = a
+            .responses
+            .values()
+            .filter(|s| matches!(s.content, Content::At(_)))
+            .count();
+        (held, at)
+    }
+
+    #[test]
+    fn bodies_are_read_again_from_the_file_not_held() {
+        let dir = tempfile::tempdir().unwrap();
+        // Bodies past the first mebibyte of a one-member file are held.
+        let filler = "x".repeat(600 * 1024);
+        let records: Vec<Vec<u8>> = (0..3)
+            .map(|i| {
+                record(
+                    &format!("http://a.test/{i}"),
+                    &format!("<p>page {i}</p>{filler}"),
+                )
+            })
+            .collect();
+        let plain = records.concat();
+        let per_record: Vec<u8> = records.iter().flat_map(|r| gzip(r)).collect();
+        let one_member = gzip(&plain);
+        for (name, bytes, expect) in [
+            ("plain.warc", plain, (0, 3)),
+            ("records.warc.gz", per_record, (0, 3)),
+            ("stream.warc.gz", one_member, (1, 2)),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let a = Archive::open(&path, None).unwrap();
+            assert_eq!(kinds(&a), expect, "{name}");
+            for i in 0..3 {
+                let url = Url::parse(&format!("http://a.test/{i}")).unwrap();
+                let page = a.fetch(&url, 5);
+                let FetchOutcome::Html(html) = &page.outcome else {
+                    panic!("{name}: {:?}", page.outcome);
+                };
+                assert!(html.text.starts_with(&format!("<p>page {i}</p>")), "{name}");
+            }
+        }
+        // A file that changed under the run fails the page, not the run.
+        let path = dir.path().join("plain.warc");
+        let a = Archive::open(&path, None).unwrap();
+        std::fs::write(&path, b"WARC/1.0\r\n").unwrap();
+        let page = a.fetch(&Url::parse("http://a.test/2").unwrap(), 5);
+        assert!(
+            matches!(
+                page.outcome,
+                FetchOutcome::Failed {
+                    error: FetchError::BodyError,
+                    ..
+                }
+            ),
+            "{:?}",
+            page.outcome
+        );
     }
 }
