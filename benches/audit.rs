@@ -6,6 +6,7 @@
 //! cargo bench --bench audit                        # 20,000 pages
 //! cargo bench --bench audit -- --pages 5000        # another size
 //! cargo bench --bench audit -- --memory            # peak RSS at 5,000 / 20,000 / 100,000 pages
+//! cargo bench --bench audit -- --archive           # the same pages from a WARC (`--archive`)
 //! cargo bench --bench audit -- --keep DIR          # keep the URL list and the report in DIR
 //! ```
 //!
@@ -15,6 +16,9 @@
 //! - the full audit (`--allow-private --per-host 64 --delay 0 --concurrency 64`: fetch,
 //!   decode, parse, extract, placement, signals, scoring, JSON report), with wall time,
 //!   pages/s, the audit's CPU seconds and peak RSS, and its ratio to the ceiling;
+//! - with `--archive`, instead of the two above: the same pages written to a WARC file (the
+//!   responses the server would send, redirects included) and audited from it, which sends no
+//!   request: parsing alone sets the pace, so this is where both cores show;
 //! - correctness: precision and recall of the links to the target (source page, URL, anchor
 //!   text), agreement of page statuses (status and HTTP status), and how often the placement is
 //!   the region the generator put the link in.
@@ -42,6 +46,7 @@ use tokio::net::{TcpListener, TcpStream};
 struct Options {
     pages: usize,
     memory: bool,
+    archive: bool,
     serve: bool,
     keep: Option<PathBuf>,
 }
@@ -50,6 +55,7 @@ fn options() -> Options {
     let mut o = Options {
         pages: 20_000,
         memory: false,
+        archive: false,
         serve: false,
         keep: None,
     };
@@ -63,6 +69,7 @@ fn options() -> Options {
                     .expect("--pages N")
             }
             "--memory" => o.memory = true,
+            "--archive" => o.archive = true,
             "--serve" => o.serve = true,
             "--keep" => o.keep = Some(args.next().expect("--keep DIR").into()),
             // `cargo bench` passes `--bench`; filters of other harnesses are ignored.
@@ -160,6 +167,41 @@ fn main() {
         stats.errors,
         stats.slow
     );
+
+    if o.archive {
+        let warc = work.dir.join("pages.warc");
+        let t = Instant::now();
+        let bytes = write_warc(&state, &urls, &warc);
+        let _ = writeln!(
+            out,
+            "archive of {:.0} MB written in {:.1} s (before the clock starts)",
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
+        let mut cmd = audit_command(&corpus, port, &work.dir);
+        cmd.arg("--archive").arg(&warc);
+        let audit = run_audit_with(cmd, &corpus, &urls, &work.dir);
+        let c = &audit.check;
+        let _ = writeln!(
+            out,
+            "archive audit:      {:.2} s, {:.0} pages/s, CPU {:.2} s ({:.2} ms/page, {:.2} cores), peak RSS {:.1} MiB",
+            audit.wall,
+            n as f64 / audit.wall,
+            audit.cpu,
+            audit.cpu * 1000.0 / n as f64,
+            audit.cpu / audit.wall,
+            audit.rss_mib,
+        );
+        let _ = writeln!(
+            out,
+            "correctness: target links precision {:.4} recall {:.4}; statuses {}/{} agree",
+            c.precision(),
+            c.recall(),
+            c.status_ok,
+            c.pages
+        );
+        return;
+    }
 
     let t = Instant::now();
     state.prepare(n);
@@ -411,8 +453,45 @@ fn audit_command(corpus: &Corpus, port: u16, dir: &Path) -> Command {
 }
 
 fn run_audit(corpus: &Corpus, urls: &[String], port: u16, dir: &Path) -> Audit {
+    run_audit_with(audit_command(corpus, port, dir), corpus, urls, dir)
+}
+
+/// Writes to `path` a WARC file with the response the server gives for each URL and each
+/// redirect hop after it (identity-encoded; slow pages without their wait); returns its size.
+fn write_warc(state: &State, urls: &[String], path: &Path) -> u64 {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create the WARC"));
+    let mut http = Vec::new();
+    let mut size = 0u64;
+    let mut record = |url: &str, http: &[u8]| {
+        let head = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n\
+             WARC-Date: 2026-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n\
+             Content-Length: {}\r\n\r\n",
+            http.len()
+        );
+        file.write_all(head.as_bytes()).expect("write the WARC");
+        file.write_all(http).expect("write the WARC");
+        file.write_all(b"\r\n\r\n").expect("write the WARC");
+        size += (head.len() + http.len() + 4) as u64;
+    };
+    for (i, url) in urls.iter().enumerate() {
+        let spec = state.corpus.spec(i);
+        let base = url.split('?').next().unwrap_or(url);
+        for hop in 0..=spec.redirects.len() {
+            let (u, path) = match hop {
+                0 => (url.clone(), format!("/post/{i}")),
+                h => (format!("{base}/hop{h}"), format!("/post/{i}/hop{h}")),
+            };
+            response(state, &path, false, &mut http);
+            record(&u, &http);
+        }
+    }
+    file.flush().expect("write the WARC");
+    size
+}
+
+fn run_audit_with(mut cmd: Command, corpus: &Corpus, urls: &[String], dir: &Path) -> Audit {
     let report = dir.join("report.json");
-    let mut cmd = audit_command(corpus, port, dir);
     let (server0, _) = self_usage();
     let t = Instant::now();
     #[expect(
@@ -669,6 +748,24 @@ async fn connection(mut sock: TcpStream, state: Arc<State>) {
 }
 
 async fn respond(state: &State, path: &str, gzip_ok: bool, out: &mut Vec<u8>) {
+    if let Some(index) = path
+        .strip_prefix("/post/")
+        .and_then(|p| p.split('/').next())
+        .and_then(|i| i.parse::<usize>().ok())
+    {
+        let spec = state.corpus.spec(index);
+        let hop = path
+            .rsplit_once("/hop")
+            .and_then(|(_, h)| h.parse::<usize>().ok());
+        if spec.delay_ms > 0 && hop.unwrap_or(0) >= spec.redirects.len() {
+            tokio::time::sleep(Duration::from_millis(spec.delay_ms)).await;
+        }
+    }
+    response(state, path, gzip_ok, out);
+}
+
+/// The server's answer to `path`, without the wait of slow pages.
+fn response(state: &State, path: &str, gzip_ok: bool, out: &mut Vec<u8>) {
     let corpus = &*state.corpus;
     out.clear();
     if path == "/robots.txt" {
@@ -693,9 +790,6 @@ async fn respond(state: &State, path: &str, gzip_ok: bool, out: &mut Vec<u8>) {
         let location = format!("/post/{index}/hop{}", hop + 1);
         head(out, *status, "text/html", None, Some(&location), 0);
         return;
-    }
-    if spec.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(spec.delay_ms)).await;
     }
     match spec.kind {
         Kind::Status(status) => {
