@@ -5,7 +5,7 @@
 
 use crate::cli::{
     AuditArgs, ConfigArgs, DataDirArgs, DbArgs, FetchArgs, GapArgs, Given, PolitenessArgs,
-    ProfileArgs, ReadingArgs,
+    ProfileArgs, ReadingArgs, RenderArgs, RenderMode,
 };
 use crate::config::DisavowSettings;
 use crate::crawl::ProxyChoice;
@@ -14,8 +14,8 @@ use crate::model::Target;
 use crate::report::Format;
 use crate::report::sanitize::strip_controls;
 use crate::settings::{
-    AuditSettings, Env, FetchSettings, FileLayer, GapSettings, HistorySettings, InputSettings,
-    Layer, ReportSettings, Setting, Storage, Terms,
+    self, AuditSettings, Env, FetchSettings, FileLayer, GapSettings, HistorySettings,
+    InputSettings, Layer, RenderSettings, ReportSettings, Setting, Storage, Terms,
 };
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -58,6 +58,24 @@ pub fn fetch(args: &FetchArgs, given: &Given) -> FetchSettings {
         user_agent: Setting::flag(args.user_agent.clone(), args.user_agent.is_some()),
         headers: Setting::flag(args.headers.clone(), !args.headers.is_empty()),
         ..FetchSettings::default()
+    }
+}
+
+/// The rendering options (`--render`, `--chromium` or `$CHROME`, tabs, per-page timeout).
+pub fn render(args: &RenderArgs, given: &Given, env: &Env) -> RenderSettings {
+    let mode = match args.render {
+        RenderMode::Never => settings::RenderMode::Never,
+        RenderMode::Auto => settings::RenderMode::Auto,
+        RenderMode::Always => settings::RenderMode::Always,
+    };
+    RenderSettings {
+        mode: Setting::flag(mode, given.has("render")),
+        chromium: RenderSettings::chromium_from(args.chromium.as_deref(), env),
+        concurrency: Setting::flag(
+            args.render_concurrency as usize,
+            given.has("render_concurrency"),
+        ),
+        timeout_s: Setting::flag(args.render_timeout, given.has("render_timeout")),
     }
 }
 
@@ -148,6 +166,7 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             force_target: args.force_target,
         },
         fetch,
+        render: render(&args.render, given, env),
         scoring: c.scoring.clone(),
         gate,
         worklist: c.disavow.clone(),
