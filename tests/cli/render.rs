@@ -472,3 +472,81 @@ fn explain_describes_the_rendering_findings() {
     let r = run(backlinks().args(["explain", "rendered-only-link"]));
     assert!(r.stdout.contains("some crawlers"), "{}", r.stdout);
 }
+
+#[test]
+fn auto_renders_a_page_an_export_claims_a_link_from_and_the_csv_says_how_it_was_found() {
+    if !have_chromium("auto_renders_a_page_an_export_claims_a_link_from") {
+        return;
+    }
+    let s = Server::start();
+    // A long server-rendered article (not script-built by its look) whose "sources" box, with
+    // the link Moz reports, is added by a widget script.
+    let words =
+        "We spent a whole season running on rocky and muddy trails in every weather. ".repeat(30);
+    let article = format!(
+        r#"<html><head><title>Trail season</title></head><body><article><h1>Trail season</h1>
+        <p>{words}</p><div id="sources"></div></article>
+        <script>document.getElementById('sources').innerHTML =
+          '<p>Sources: <a href="https://example.com/">Example</a></p>';</script></body></html>"#
+    );
+    s.route("widget.blog.test", "/article", Reply::html(&article));
+    let url = s.url("widget.blog.test", "/article");
+    let dir = tempfile::tempdir().unwrap();
+    let export = write(
+        dir.path(),
+        "moz.csv",
+        &format!(
+            "URL,Title,Anchor Text,Spam Score,Domain Authority,Page Authority,Target URL,Link Type,\
+             Link State,Date First Seen,Date Last Seen\n\
+             {url},Trail season,Example,1%,30,20,https://example.com/,follow,active,03/02/2026,\
+             09/20/2026\n"
+        ),
+    );
+    let run_with = |extra: &[&str]| {
+        let mut cmd = audit_cmd();
+        cmd.args(["--target-pages", "0", "--no-store", "--no-progress"])
+            .args(["--per-host", "64", "--delay", "0", "--allow-private"])
+            .arg("--from")
+            .arg(&export)
+            .args(s.pins(&["widget.blog.test"]))
+            .args(extra);
+        run(&mut cmd)
+    };
+    let never = run_with(&[]);
+    assert_eq!(never.code, 0, "{}", never.stderr);
+    let report = never.json();
+    let p = page(&report, &url);
+    assert_eq!(p["status"], "lost");
+    assert!(codes(&p["flags"]).contains(&"vendor-link-missing".to_string()));
+
+    let auto = run_with(&["--render", "auto"]);
+    assert_eq!(auto.code, 0, "{}", auto.stderr);
+    let report = auto.json();
+    let p = page(&report, &url);
+    assert_eq!(p["status"], "live", "{p:#}");
+    assert_eq!(p["rendered"], true);
+    let flags = codes(&p["flags"]);
+    assert!(
+        !flags.contains(&"vendor-link-missing".to_string()),
+        "{flags:?}"
+    );
+    let evidence = p["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "rendered-page")
+        .unwrap()["evidence"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(evidence.contains("an export claims a link"), "{evidence}");
+    assert_eq!(p["links"][0]["found"], "rendered");
+
+    // The CSV has the same answer in its last column.
+    let csv = run_with(&["--render", "auto", "--format", "csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let mut lines = csv.stdout.lines();
+    assert!(lines.next().unwrap().ends_with(",flags,found"));
+    let row = lines.next().unwrap();
+    assert!(row.ends_with(",rendered"), "{row}");
+}
