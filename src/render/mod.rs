@@ -4,14 +4,15 @@
 //! the pool of tabs ([`Renderer`]). Deciding which pages to render and merging the result into
 //! an audit is the page source's job ([`crate::pipeline::render`]).
 //!
-//! Why a small DevTools client of our own rather than a crate: rendering needs eight commands
-//! and four events (targets, contexts, `Fetch` interception, lifecycle, one `Runtime.evaluate`),
-//! which take a few hundred lines over serde_json and tokio, both already in the tree. The two
-//! maintained crates bring the whole generated protocol: `chromiumoxide` 0.7 added 120 crates
-//! to a release build on this project's 2-core benchmark machine (see `docs/rendering.md` for
-//! the measured build time and binary size), and `headless_chrome` is blocking, starts the
-//! browser over a WebSocket port that any local process can connect to, and downloads a
-//! browser when none is found. The pipe (`--remote-debugging-pipe`) opens no port at all.
+//! Why a small DevTools client of our own rather than a crate: rendering needs sixteen
+//! commands and three events (browser contexts and targets, `Fetch` interception, lifecycle,
+//! one `Runtime.evaluate`), a few hundred lines over serde_json and tokio, both already in the
+//! tree. `chromiumoxide` 0.7 would add 27 crates to the tree, the generated protocol crate
+//! among them, and about 8 MB to a binary; `headless_chrome` is blocking (a thread per tab),
+//! talks over a WebSocket port that any local process can connect to, and its browser
+//! download (the `fetch` feature) is a mode this project must never be one flag away from. The
+//! pipe (`--remote-debugging-pipe`) opens no port at all. `docs/rendering.md` has
+//! the measurements.
 
 pub mod browser;
 pub mod cdp;
