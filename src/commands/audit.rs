@@ -21,7 +21,7 @@ use crate::model::{
 use crate::output::{self, warn};
 use crate::pipeline::archive::ArchiveSource;
 use crate::pipeline::network::NetworkSource;
-use crate::pipeline::render::RenderLog;
+use crate::pipeline::render::Rendering;
 use crate::pipeline::{Collect, PageSource, Pipeline, Ran, TargetReads};
 use crate::report::{self, Format, RenderOptions};
 use crate::score::ranks::RankTable;
@@ -210,7 +210,7 @@ fn ingest(
 }
 
 /// A run's page source, and the log of what it rendered (with `--render`).
-type OpenedSource = (Arc<dyn PageSource>, Option<Arc<RenderLog>>);
+type OpenedSource = (Arc<dyn PageSource>, Option<Rendering>);
 
 /// The page source of the run, and the final candidates: with the network, the pages known
 /// from earlier audits are added (the cron use case: without `--from`, re-verify every known

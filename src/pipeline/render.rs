@@ -72,6 +72,22 @@ impl RenderLog {
     }
 }
 
+/// What a run with rendering keeps besides its source: the log, and the browser's closer, so
+/// that the browser is closed and its profile deleted when the run ends, whoever still holds
+/// the source (an interrupted run does not wait for its tasks).
+pub struct Rendering {
+    log: Arc<RenderLog>,
+    _closer: Option<crate::render::browser::Closer>,
+}
+
+impl std::ops::Deref for Rendering {
+    type Target = RenderLog;
+
+    fn deref(&self) -> &RenderLog {
+        &self.log
+    }
+}
+
 /// The network source, with rendering.
 pub struct RenderSource {
     inner: Arc<NetworkSource>,
@@ -96,7 +112,7 @@ pub fn open(
     target: Option<&Target>,
     claimed: HashSet<String>,
     quiet: bool,
-) -> anyhow::Result<(Arc<dyn PageSource>, Arc<RenderLog>)> {
+) -> anyhow::Result<(Arc<dyn PageSource>, Rendering)> {
     let started =
         crate::render::browser::find(settings.chromium.value.as_deref(), std::env::var_os("PATH"))
             .map_err(anyhow::Error::msg)
@@ -127,6 +143,10 @@ pub fn open(
         pages: Mutex::default(),
         unavailable,
     });
+    let rendering = Rendering {
+        log: Arc::clone(&log),
+        _closer: renderer.as_ref().map(Renderer::closer),
+    };
     let source = RenderSource {
         inner: Arc::new(inner),
         mode: settings.mode.value,
@@ -134,9 +154,9 @@ pub fn open(
         target: target.cloned(),
         claimed,
         tabs: settings.concurrency.value.max(1),
-        log: Arc::clone(&log),
+        log,
     };
-    Ok((Arc::new(source), log))
+    Ok((Arc::new(source), rendering))
 }
 
 impl RenderSource {

@@ -13,6 +13,7 @@ use serde_json::json;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 /// The names looked for on `PATH`, in order.
@@ -43,6 +44,9 @@ const FLAGS: &[&str] = &[
     "--block-new-web-contents",
     "--disable-features=ServiceWorker,MediaRouter,OptimizationHints,Translate",
     "--disable-dev-shm-usage",
+    // No disk cache: pages render in memory-only browser contexts anyway, and a cache index
+    // written at exit could outlive the deleted profile.
+    "--disk-cache-dir=/dev/null",
     // A page's scripts get at most this much heap (MB): a memory bomb ends that page's
     // render, not the machine.
     "--js-flags=--max-old-space-size=512",
@@ -96,16 +100,35 @@ fn is_executable(p: &Path) -> bool {
     }
 }
 
-/// A running headless browser. Dropping it closes the browser and deletes its profile.
+/// A running headless browser. Dropping it (or calling [`Browser::shutdown`]) closes the
+/// browser and deletes its profile.
 pub struct Browser {
-    child: Child,
     /// The DevTools connection.
     pub cdp: Connection,
     /// What the browser says it is (`HeadlessChrome/131.0...`).
     pub version: String,
-    // Dropped after the child is reaped (fields drop in order; `Drop` runs first).
-    _profile: tempfile::TempDir,
+    process: Mutex<Option<Process>>,
+}
+
+/// The browser's process and profile, until shut down.
+struct Process {
+    child: Child,
+    // Deleted after the child is reaped.
+    profile: tempfile::TempDir,
     _registered: crate::interrupt::TempRegistration,
+}
+
+/// Shuts the browser down when dropped, even while other holders keep it: an interrupted run
+/// leaves tasks (and so the browser) alive until the process ends, and its profile must not
+/// outlive the run.
+pub struct Closer(Weak<Browser>);
+
+impl Drop for Closer {
+    fn drop(&mut self) {
+        if let Some(b) = self.0.upgrade() {
+            b.shutdown();
+        }
+    }
 }
 
 impl Browser {
@@ -137,11 +160,13 @@ impl Browser {
         let cdp = Connection::new(from_browser, to_browser)
             .context("cannot start the DevTools connection threads")?;
         let mut browser = Browser {
-            child,
             cdp,
             version: String::new(),
-            _profile: profile,
-            _registered: registered,
+            process: Mutex::new(Some(Process {
+                child,
+                profile,
+                _registered: registered,
+            })),
         };
         let version = browser
             .cdp
@@ -167,20 +192,42 @@ impl Browser {
     }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // Ask politely (the profile is then flushed and closed), then make sure.
-        let _ = self
-            .cdp
-            .call_blocking(None, "Browser.close", json!({}), Duration::from_secs(2));
+impl Browser {
+    /// A handle that shuts this browser down when dropped.
+    pub fn closer(self: &Arc<Browser>) -> Closer {
+        Closer(Arc::downgrade(self))
+    }
+
+    /// Closes the browser and deletes its profile (once; later calls do nothing). Pages being
+    /// rendered then fail as the browser's end.
+    pub fn shutdown(&self) {
+        let taken = self
+            .process
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(mut p) = taken else { return };
+        // Killed, not asked to close: a closing browser writes its state into the profile,
+        // and during an interrupt that can happen after the profile was deleted. Nothing of
+        // the profile is worth keeping.
+        let _ = p.child.kill();
+        let _ = p.child.wait();
+        // Its helper processes end once the browser is gone; one may still be writing for a
+        // moment, so the deletion is retried briefly.
+        let dir = p.profile.keep();
         for _ in 0..20 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+            let _ = std::fs::remove_dir_all(&dir);
+            if !dir.exists() {
+                break;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        self.shutdown();
     }
 }
 

@@ -62,6 +62,11 @@ impl Renderer {
         &self.browser.version
     }
 
+    /// A handle that closes the browser (and deletes its profile) when dropped.
+    pub fn closer(&self) -> browser::Closer {
+        self.browser.closer()
+    }
+
     /// Renders `url`, whose served HTML is `html`, when a tab is free.
     pub async fn render(&self, url: &Url, html: String) -> Rendered {
         let _tab = self.tabs.acquire().await.expect("never closed");

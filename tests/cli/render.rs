@@ -550,3 +550,63 @@ fn auto_renders_a_page_an_export_claims_a_link_from_and_the_csv_says_how_it_was_
     let row = lines.next().unwrap();
     assert!(row.ends_with(",rendered"), "{row}");
 }
+
+#[test]
+fn an_interrupted_render_leaves_no_browser_profile_behind() {
+    if !have_chromium("an_interrupted_render_leaves_no_browser_profile_behind") {
+        return;
+    }
+    let s = Server::start();
+    s.route(
+        "slow.blog.test",
+        "/endless",
+        Reply::html(r#"<html><body><div id="root"></div><img src="/forever.gif"></body></html>"#),
+    );
+    s.route(
+        "slow.blog.test",
+        "/forever.gif",
+        Reply::new(200).delay(Duration::from_secs(600)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let list = write(
+        dir.path(),
+        "links.txt",
+        &s.url("slow.blog.test", "/endless"),
+    );
+    let mut cmd = audit_cmd();
+    cmd.args(["--target-pages", "0", "--no-store", "--no-progress"])
+        .args(["--allow-private", "--render", "always"])
+        .arg("--from")
+        .arg(&list)
+        .args(s.pins(&["slow.blog.test"]))
+        .env("TMPDIR", &tmp);
+    let child = crate::support::spawn(&mut cmd);
+    let profiles = || {
+        std::fs::read_dir(&tmp)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("backlinks-chromium-")
+            })
+            .count()
+    };
+    // The profile exists while the page renders (it never finishes).
+    let started = Instant::now();
+    while profiles() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no profile appeared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: kill(2) on the child's own pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let done = crate::support::wait_measured(child, Duration::from_secs(30));
+    assert_eq!(done.run.code, 130, "{}", done.run.stderr);
+    assert_eq!(profiles(), 0, "the browser profile was deleted");
+}
