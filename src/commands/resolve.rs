@@ -369,6 +369,51 @@ mod tests {
     }
 
     #[test]
+    fn render_settings_come_from_the_flags_then_chrome_then_the_defaults() {
+        let s = audit_settings(&["example.com"], &Env::default());
+        assert_eq!(s.render.mode, Setting::default(settings::RenderMode::Never));
+        assert!(!s.render.enabled());
+        assert_eq!(s.render.chromium, Setting::default(None));
+        assert_eq!(s.render.concurrency, Setting::default(2));
+        assert_eq!(s.render.timeout_s, Setting::default(15));
+        let env = Env::default().with(crate::settings::CHROME_ENV, "/opt/chrome/chrome");
+        let s = audit_settings(
+            &["example.com", "--render", "auto", "--render-timeout", "5"],
+            &env,
+        );
+        assert_eq!(
+            s.render.mode,
+            Setting::new(settings::RenderMode::Auto, Layer::Cli)
+        );
+        assert_eq!(
+            s.render.chromium,
+            Setting::new(
+                Some(PathBuf::from("/opt/chrome/chrome")),
+                Layer::Env(crate::settings::CHROME_ENV)
+            )
+        );
+        assert_eq!(s.render.timeout_s, Setting::new(5, Layer::Cli));
+        let s = audit_settings(
+            &[
+                "example.com",
+                "--render",
+                "always",
+                "--chromium",
+                "/usr/bin/chromium",
+            ],
+            &env,
+        );
+        assert_eq!(
+            s.render.chromium,
+            Setting::new(Some(PathBuf::from("/usr/bin/chromium")), Layer::Cli)
+        );
+        // Saved with the snapshot, with the layers.
+        let stored = s.to_stored();
+        assert_eq!(stored["render"]["mode"]["value"], "always");
+        assert_eq!(stored["render"]["chromium"]["from"], "cli");
+    }
+
+    #[test]
     fn each_audit_value_names_its_layer() {
         let dir = tempfile::tempdir().unwrap();
         let toml = dir.path().join("b.toml");
