@@ -610,3 +610,14 @@ fn an_interrupted_render_leaves_no_browser_profile_behind() {
     assert_eq!(done.run.code, 130, "{}", done.run.stderr);
     assert_eq!(profiles(), 0, "the browser profile was deleted");
 }
+
+#[test]
+fn render_with_an_archive_is_a_usage_error() {
+    let archive = crate::support::fixture("sample/sample.warc.gz");
+    let r = run(backlinks()
+        .args(["audit", "example.com", "--no-store", "--render", "auto"])
+        .arg("--archive")
+        .arg(&archive));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--archive"), "{}", r.stderr);
+}
