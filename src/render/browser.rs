@@ -42,7 +42,12 @@ const FLAGS: &[&str] = &[
     "--mute-audio",
     // window.open and target=_blank open nothing.
     "--block-new-web-contents",
-    "--disable-features=ServiceWorker,MediaRouter,OptimizationHints,Translate",
+    // Cross-site frames stay in the page's process: a frame in a process of its own is a
+    // target of its own, whose requests the page's `Fetch` interception would not see (the
+    // dead proxy below would refuse them, unrecorded). Pages are isolated per browser context.
+    "--disable-site-isolation-trials",
+    "--disable-features=ServiceWorker,MediaRouter,OptimizationHints,Translate,IsolateOrigins,\
+     site-per-process",
     "--disable-dev-shm-usage",
     // No disk cache: pages render in memory-only browser contexts anyway, and a cache index
     // written at exit could outlive the deleted profile.

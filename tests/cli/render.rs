@@ -231,6 +231,7 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
     let page_html = format!(
         r#"<html><body><div id="root"></div>
         <img src="http://10.0.0.1/pixel.gif">
+        <iframe src="http://frames.test:{port}/frame"></iframe>
         <script>
         fetch('http://intranet.test:{port}/secret').then(r => r.text()).then(t => {{
           document.getElementById('root').innerHTML = '<p>' + t + '</p>';
@@ -242,6 +243,12 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
         </script></body></html>"#
     );
     s.route("blog.referrer.test", "/p", Reply::html(&page_html));
+    // A cross-site frame: its own requests are guarded too.
+    s.route(
+        "frames.test",
+        "/frame",
+        Reply::html(r#"<img src="http://10.0.0.3/in-frame.gif"><img src="/ok.gif">"#),
+    );
     s.route(
         "intranet.test",
         "/secret",
@@ -251,10 +258,12 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
     let r = audit(
         &s,
         std::slice::from_ref(&url),
-        &["blog.referrer.test", "intranet.test"],
+        &["blog.referrer.test", "intranet.test", "frames.test"],
         &[
             "--allow-private-host",
             "blog.referrer.test",
+            "--allow-private-host",
+            "frames.test",
             "--render",
             "auto",
         ],
@@ -282,6 +291,18 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
             "http://intranet.test:{port}/secret (private-address)"
         )),
         "{evidence}"
+    );
+    assert!(
+        evidence.contains("http://10.0.0.3/in-frame.gif (private-address)"),
+        "{evidence}"
+    );
+    // The frame's allowed request was made, by backlinks.
+    let ok = s.hits("frames.test", "/ok.gif");
+    assert_eq!(ok.len(), 1);
+    assert!(
+        ok[0].user_agent.starts_with("backlinks/"),
+        "{}",
+        ok[0].user_agent
     );
     // The refused request never reached the server; the script's fallback link was found.
     assert!(s.hits("intranet.test", "/secret").is_empty());
