@@ -232,6 +232,7 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
         r#"<html><body><div id="root"></div>
         <img src="http://10.0.0.1/pixel.gif">
         <iframe src="http://frames.test:{port}/frame"></iframe>
+        <script>new Worker('/worker.js');</script>
         <script>
         fetch('http://intranet.test:{port}/secret').then(r => r.text()).then(t => {{
           document.getElementById('root').innerHTML = '<p>' + t + '</p>';
@@ -243,7 +244,14 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
         </script></body></html>"#
     );
     s.route("blog.referrer.test", "/p", Reply::html(&page_html));
-    // A cross-site frame: its own requests are guarded too.
+    // A worker and a cross-site frame: their own requests are guarded too.
+    s.route(
+        "blog.referrer.test",
+        "/worker.js",
+        Reply::new(200)
+            .header("content-type", "text/javascript")
+            .body(b"fetch('http://10.0.0.4/from-worker').catch(() => {});"),
+    );
     s.route(
         "frames.test",
         "/frame",
@@ -292,10 +300,15 @@ fn requests_of_a_rendered_page_to_private_addresses_are_refused() {
         )),
         "{evidence}"
     );
-    assert!(
-        evidence.contains("http://10.0.0.3/in-frame.gif (private-address)"),
-        "{evidence}"
-    );
+    for refused in [
+        "http://10.0.0.3/in-frame.gif",
+        "http://10.0.0.4/from-worker",
+    ] {
+        assert!(
+            evidence.contains(&format!("{refused} (private-address)")),
+            "{evidence}"
+        );
+    }
     // The frame's allowed request was made, by backlinks.
     let ok = s.hits("frames.test", "/ok.gif");
     assert_eq!(ok.len(), 1);
