@@ -387,6 +387,37 @@ pub struct FetchArgs {
     pub headers: Vec<(String, String)>,
 }
 
+/// When pages are rendered in headless Chromium (`--render`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderMode {
+    /// Read the HTML the server sends, as without the option.
+    Never,
+    /// Render a page only when its served HTML has no link to the target and looks
+    /// script-built, or an export claims a link the HTML lacks.
+    Auto,
+    /// Render every HTML page.
+    Always,
+}
+
+/// JavaScript rendering options of `audit` and `inspect` (issue 22).
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// Run the pages' scripts in headless Chromium before reading their links: never, auto
+    /// (pages that look script-built or lack a link an export claims) or always.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RenderMode::Never)]
+    pub render: RenderMode,
+    /// The Chromium (or Chrome) binary; else $CHROME, else chromium, chromium-browser or
+    /// google-chrome on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+    /// Pages rendered at once (browser tabs).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub render_concurrency: u32,
+    /// Seconds allowed to render one page, from navigation to the final DOM.
+    #[arg(long, value_name = "SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub render_timeout: u64,
+}
+
 /// Parses `--header NAME: VALUE`: a valid header name and value; the headers that framing and
 /// the safety checks depend on are refused.
 fn parse_header(s: &str) -> Result<(String, String), String> {
@@ -569,6 +600,9 @@ pub struct AuditArgs {
     /// Fetch options.
     #[command(flatten)]
     pub fetch: FetchArgs,
+    /// JavaScript rendering.
+    #[command(flatten)]
+    pub render: RenderArgs,
     /// Settings file.
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -658,6 +692,9 @@ pub struct InspectArgs {
     /// Fetch options (for URL inputs).
     #[command(flatten)]
     pub fetch: FetchArgs,
+    /// JavaScript rendering (for URL inputs).
+    #[command(flatten)]
+    pub render: RenderArgs,
 }
 
 /// Output formats of `sources`.

@@ -50,6 +50,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod render;
 pub mod report;
 pub mod score;
 pub mod settings;

@@ -41,6 +41,9 @@ use std::time::Duration;
 pub const CONFIG_ENV: &str = "BACKLINKS_CONFIG";
 /// Environment variable naming the data directory.
 pub const DATA_DIR_ENV: &str = "BACKLINKS_DATA_DIR";
+/// Environment variable naming the Chromium binary for `--render` (the name Puppeteer and
+/// Lighthouse read too).
+pub const CHROME_ENV: &str = "CHROME";
 /// The config file looked for in the current directory.
 pub const CONFIG_FILE_NAME: &str = "backlinks.toml";
 /// File name of the history database in the data directory.
@@ -131,7 +134,7 @@ impl Env {
     /// The variables of this process (an empty value counts as unset).
     pub fn from_process() -> Env {
         let mut env = Env::default();
-        for name in [CONFIG_ENV, DATA_DIR_ENV] {
+        for name in [CONFIG_ENV, DATA_DIR_ENV, CHROME_ENV] {
             if let Some(v) = std::env::var_os(name) {
                 env = env.with(name, v);
             }
@@ -479,6 +482,74 @@ impl FetchSettings {
     }
 }
 
+/// When pages are rendered in headless Chromium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RenderMode {
+    /// Never: the served HTML is read, as without `--render`.
+    Never,
+    /// Only pages whose served HTML lacks a link to the target and looks script-built, or
+    /// lacks a link an export claims.
+    Auto,
+    /// Every HTML page.
+    Always,
+}
+
+/// How pages are rendered (`--render`, issue 22). Rendering has no config-file keys, like the
+/// fetch options it extends: it is chosen per run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RenderSettings {
+    /// When to render.
+    pub mode: Setting<RenderMode>,
+    /// The browser binary named by `--chromium` or `$CHROME`; `None`: looked for on `PATH`.
+    pub chromium: Setting<Option<PathBuf>>,
+    /// Pages rendered at once (tabs).
+    pub concurrency: Setting<usize>,
+    /// Seconds allowed for one page.
+    pub timeout_s: Setting<u64>,
+}
+
+impl Default for RenderSettings {
+    fn default() -> Self {
+        RenderSettings {
+            mode: Setting::default(RenderMode::Never),
+            chromium: Setting::default(None),
+            concurrency: Setting::default(2),
+            timeout_s: Setting::default(15),
+        }
+    }
+}
+
+impl RenderSettings {
+    /// The browser binary: `cli` (`--chromium`), else `$CHROME` of `env`.
+    pub fn chromium_from(cli: Option<&Path>, env: &Env) -> Setting<Option<PathBuf>> {
+        match cli {
+            Some(p) => Setting::new(Some(p.to_path_buf()), Layer::Cli),
+            None => match env.path(CHROME_ENV) {
+                Some(s) => Setting::new(Some(s.value), s.from),
+                None => Setting::default(None),
+            },
+        }
+    }
+
+    /// Whether any page may be rendered.
+    pub fn enabled(&self) -> bool {
+        self.mode.value != RenderMode::Never
+    }
+
+    fn to_stored(&self) -> Value {
+        json!({
+            "mode": self.mode,
+            "chromium": Setting::new(
+                self.chromium.value.as_ref().map(|p| p.display().to_string()),
+                self.chromium.from.clone(),
+            ),
+            "concurrency": self.concurrency,
+            "timeout_s": self.timeout_s,
+        })
+    }
+}
+
 /// The brand terms, money keywords and topics that classify anchors and describe the target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Terms {
@@ -617,6 +688,8 @@ pub struct AuditSettings {
     pub inputs: InputSettings,
     /// How pages are fetched.
     pub fetch: FetchSettings,
+    /// Whether and how pages are rendered in headless Chromium.
+    pub render: RenderSettings,
     /// Rule levels, points, thresholds and domain lists.
     pub scoring: ScoringSettings,
     /// The gate's conditions: the command line's, then the file's.
@@ -683,6 +756,7 @@ impl AuditSettings {
             "competitors": self.file.setting("gap.competitors", self.target.competitors.clone()),
             "config": file,
             "fetch": self.fetch.to_stored(),
+            "render": self.render.to_stored(),
             "scoring": scoring_to_stored(&self.scoring, &self.file),
             "fail_on": gate,
             "worklist": {

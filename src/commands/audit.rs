@@ -21,6 +21,7 @@ use crate::model::{
 use crate::output::{self, warn};
 use crate::pipeline::archive::ArchiveSource;
 use crate::pipeline::network::NetworkSource;
+use crate::pipeline::render::Rendering;
 use crate::pipeline::{Collect, PageSource, Pipeline, Ran, TargetReads};
 use crate::report::{self, Format, RenderOptions};
 use crate::score::ranks::RankTable;
@@ -67,7 +68,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     if let Some(stored) = previous.stored_settings()? {
         settings.apply_stored(&stored);
     }
-    let source = open_source(&settings, &previous, &mut candidates)?;
+    let (source, render_log) = open_source(&settings, &previous, &mut candidates)?;
 
     // Fetch → extract.
     let pipeline = Pipeline::new(source, &settings.target, settings.report.progress);
@@ -110,6 +111,10 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         jiff::Timestamp::now().to_string(),
         &ctx,
     );
+    // What `--render` did: rendered pages, links found only in the rendered DOM.
+    if let Some(log) = &render_log {
+        crate::pipeline::render::annotate(&mut audit, log, &settings.scoring);
+    }
 
     // Compare, then what the audit leads to: the removal worklist and the reclamation
     // section, and the gate.
@@ -204,25 +209,46 @@ fn ingest(
     Ok((ingested.candidates, ingested.domains, check.warnings))
 }
 
+/// A run's page source, and the log of what it rendered (with `--render`).
+type OpenedSource = (Arc<dyn PageSource>, Option<Rendering>);
+
 /// The page source of the run, and the final candidates: with the network, the pages known
 /// from earlier audits are added (the cron use case: without `--from`, re-verify every known
 /// page; with it, the union); an archive holds only its own pages, so it is audited as it is,
 /// and without `--from` every page it holds that is not on the target itself is a candidate.
+/// With `--render`, the network source renders pages in headless Chromium; the log of what
+/// it rendered comes back with it.
 fn open_source(
     settings: &AuditSettings,
     previous: &Previous,
     candidates: &mut Vec<Candidate>,
-) -> anyhow::Result<Arc<dyn PageSource>> {
+) -> anyhow::Result<OpenedSource> {
     let Some(path) = &settings.inputs.archive else {
         previous.add_known_pages(candidates)?;
         if candidates.is_empty() {
             bail!("{NOTHING}{}", previous.no_pages_hint());
         }
-        return Ok(Arc::new(NetworkSource::new(
-            &settings.fetch,
+        let network = NetworkSource::new(&settings.fetch, settings.report.quiet)?;
+        if !settings.render.enabled() {
+            return Ok((Arc::new(network), None));
+        }
+        let (source, log) = crate::pipeline::render::open(
+            network,
+            &settings.render,
+            &settings.fetch.crawl(),
+            Some(&settings.target),
+            crate::pipeline::render::claimed_urls(candidates),
             settings.report.quiet,
-        )?));
+        )?;
+        return Ok((source, Some(log)));
     };
+    if settings.render.enabled() {
+        bail!(
+            "--render runs the pages' scripts against their live sites; it cannot be used with \
+             --archive (the copies in `{}` would be mixed with today's subresources)",
+            path.display()
+        );
+    }
     let wanted: Option<HashSet<url::Url>> =
         (!candidates.is_empty()).then(|| candidates.iter().map(|c| c.url.clone()).collect());
     let source = ArchiveSource::open(path, wanted.as_ref(), settings.fetch.max_body.value)?;
@@ -252,7 +278,7 @@ fn open_source(
             );
         }
     }
-    Ok(Arc::new(source))
+    Ok((Arc::new(source), None))
 }
 
 /// The target's topical profile from `topics` and the words of its pages that could be read,

@@ -8,14 +8,18 @@ use crate::crawl::decode;
 use crate::exit::ExitStatus;
 use crate::extract::{self, LinkFilter};
 use crate::ingest::decode::{read_to_cap, size as decode_size};
-use crate::model::{FetchOutcome, LinkObservation, Target};
+use crate::model::{FetchOutcome, Found, LinkObservation, Target};
 use crate::output;
 use crate::pipeline::PageSource;
 use crate::pipeline::network::NetworkSource;
+use crate::pipeline::render::{PageRender, RenderLog};
 use crate::report::sanitize::{strip_controls, truncate};
+use crate::settings::Env;
 use anyhow::Context;
 use serde::Serialize;
+use std::collections::HashSet;
 use std::io::Write;
+use std::sync::Arc;
 use url::Url;
 
 /// One input's result: the JSON Lines record.
@@ -30,7 +34,33 @@ struct Inspected {
     /// Why the page has no links to show (fetch failures), else null.
     error: Option<String>,
     /// The links, in document order.
-    links: Vec<LinkObservation>,
+    links: Vec<InspectedLink>,
+    /// With `--render`: whether the links are those of the rendered DOM (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered: Option<bool>,
+    /// With `--render`: why the page was rendered, or why rendering failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    render: Option<String>,
+    /// With `--render`: the page's requests the SSRF guard refused (`URL (reason)`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    blocked: Vec<String>,
+}
+
+/// One link of the record.
+#[derive(Debug, Serialize)]
+struct InspectedLink {
+    #[serde(flatten)]
+    link: LinkObservation,
+    /// With `--render`: `served` or `rendered` (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    found: Option<Found>,
+}
+
+fn plain(links: Vec<LinkObservation>) -> Vec<InspectedLink> {
+    links
+        .into_iter()
+        .map(|link| InspectedLink { link, found: None })
+        .collect()
 }
 
 /// Runs `inspect`.
@@ -43,9 +73,24 @@ pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     let needs_network = args.inputs.iter().any(|i| is_url(i));
     let fetch = resolve::fetch(&args.fetch, given);
     let max_body = fetch.max_body.value;
+    let render = resolve::render(&args.render, given, &Env::from_process());
     let fetcher = if needs_network {
-        let source = NetworkSource::new(&fetch, false)?;
-        Some((source, crate::pipeline::runtime()?))
+        let network = NetworkSource::new(&fetch, false)?;
+        let (source, log): (Arc<dyn PageSource>, _) = match render.enabled() {
+            true => {
+                let (s, l) = crate::pipeline::render::open(
+                    network,
+                    &render,
+                    &fetch.crawl(),
+                    target.as_ref(),
+                    HashSet::new(),
+                    false,
+                )?;
+                (s, Some(l))
+            }
+            false => (Arc::new(network), None),
+        };
+        Some((source, log, crate::pipeline::runtime()?))
     } else {
         None
     };
@@ -53,9 +98,9 @@ pub fn run(args: InspectArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     let mut results = Vec::new();
     for input in &args.inputs {
         let r = match (&fetcher, is_url(input)) {
-            (Some((source, rt)), true) => {
+            (Some((source, log, rt)), true) => {
                 let url = Url::parse(input).with_context(|| format!("invalid URL `{input}`"))?;
-                inspect_url(source, rt, input, &url, filter)
+                inspect_url(&**source, log.as_deref(), rt, input, &url, filter)
             }
             _ => inspect_file(input, args.base_url.as_ref(), filter, max_body)?,
         };
@@ -127,12 +172,16 @@ fn inspect_file(
         url: base.map(Url::to_string),
         http_status: None,
         error: None,
-        links: analysis.links,
+        links: plain(analysis.links),
+        rendered: None,
+        render: None,
+        blocked: Vec::new(),
     })
 }
 
 fn inspect_url(
     source: &dyn PageSource,
+    log: Option<&RenderLog>,
     rt: &tokio::runtime::Runtime,
     input: &str,
     url: &Url,
@@ -145,17 +194,24 @@ fn inspect_url(
         http_status: None,
         error: None,
         links: Vec::new(),
+        rendered: None,
+        render: None,
+        blocked: Vec::new(),
     };
     match page.outcome {
         FetchOutcome::Html(body) => {
             r.http_status = Some(body.status);
-            r.links = extract::analyze(
+            let links = extract::analyze(
                 &body.text,
                 Some(&page.final_url),
                 &body.x_robots_tag,
                 filter,
             )
             .links;
+            r.links = plain(links);
+            if let Some(log) = log {
+                mark_rendered(&mut r, log.page(page.url.as_str()));
+            }
         }
         FetchOutcome::NotHtml { status, .. } => {
             r.http_status = Some(status);
@@ -174,6 +230,48 @@ fn inspect_url(
     r
 }
 
+/// Says how the links of a page inspected with `--render` were found.
+fn mark_rendered(r: &mut Inspected, record: Option<PageRender>) {
+    let Some(record) = record else {
+        r.rendered = Some(false);
+        r.render = Some("not rendered: the served HTML was enough".into());
+        for l in &mut r.links {
+            l.found = Some(Found::Served);
+        }
+        return;
+    };
+    r.blocked = record
+        .blocked
+        .iter()
+        .map(|b| format!("{} ({})", b.url, b.reason))
+        .collect();
+    match &record.outcome {
+        Ok(()) => {
+            r.rendered = Some(true);
+            r.render = Some(record.why.clone());
+        }
+        Err(e) => {
+            r.rendered = Some(false);
+            r.render = Some(format!("{e}; the served HTML was read"));
+        }
+    }
+    let mut served: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for (href, anchor) in &record.served {
+        *served.entry((href, anchor)).or_default() += 1;
+    }
+    for l in &mut r.links {
+        let key = (l.link.href.as_str(), l.link.anchor_text.as_str());
+        l.found = Some(match served.get_mut(&key) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                Found::Served
+            }
+            _ if record.outcome.is_err() => Found::Served,
+            _ => Found::Rendered,
+        });
+    }
+}
+
 fn render_table(results: &[Inspected], w: &mut dyn Write) -> std::io::Result<()> {
     use comfy_table::{ContentArrangement, Table, presets};
     for r in results {
@@ -186,10 +284,16 @@ fn render_table(results: &[Inspected], w: &mut dyn Write) -> std::io::Result<()>
         t.set_content_arrangement(ContentArrangement::Disabled);
         t.set_header(["#", "href", "anchor", "rel", "placement", "evidence"]);
         for (i, l) in r.links.iter().enumerate() {
+            let found = l.found;
+            let l = &l.link;
             let mut evidence = l.evidence.join("; ");
             if let Some(h) = &l.hidden {
                 evidence.push_str("; HIDDEN: ");
                 evidence.push_str(h);
+            }
+            if found == Some(Found::Rendered) {
+                evidence.push_str("; ");
+                evidence.push_str(crate::model::RENDERED_ONLY);
             }
             t.add_row([
                 (i + 1).to_string(),

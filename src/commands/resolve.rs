@@ -5,7 +5,7 @@
 
 use crate::cli::{
     AuditArgs, ConfigArgs, DataDirArgs, DbArgs, FetchArgs, GapArgs, Given, PolitenessArgs,
-    ProfileArgs, ReadingArgs,
+    ProfileArgs, ReadingArgs, RenderArgs, RenderMode,
 };
 use crate::config::DisavowSettings;
 use crate::crawl::ProxyChoice;
@@ -14,8 +14,8 @@ use crate::model::Target;
 use crate::report::Format;
 use crate::report::sanitize::strip_controls;
 use crate::settings::{
-    AuditSettings, Env, FetchSettings, FileLayer, GapSettings, HistorySettings, InputSettings,
-    Layer, ReportSettings, Setting, Storage, Terms,
+    self, AuditSettings, Env, FetchSettings, FileLayer, GapSettings, HistorySettings,
+    InputSettings, Layer, RenderSettings, ReportSettings, Setting, Storage, Terms,
 };
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -58,6 +58,24 @@ pub fn fetch(args: &FetchArgs, given: &Given) -> FetchSettings {
         user_agent: Setting::flag(args.user_agent.clone(), args.user_agent.is_some()),
         headers: Setting::flag(args.headers.clone(), !args.headers.is_empty()),
         ..FetchSettings::default()
+    }
+}
+
+/// The rendering options (`--render`, `--chromium` or `$CHROME`, tabs, per-page timeout).
+pub fn render(args: &RenderArgs, given: &Given, env: &Env) -> RenderSettings {
+    let mode = match args.render {
+        RenderMode::Never => settings::RenderMode::Never,
+        RenderMode::Auto => settings::RenderMode::Auto,
+        RenderMode::Always => settings::RenderMode::Always,
+    };
+    RenderSettings {
+        mode: Setting::flag(mode, given.has("render")),
+        chromium: RenderSettings::chromium_from(args.chromium.as_deref(), env),
+        concurrency: Setting::flag(
+            args.render_concurrency as usize,
+            given.has("render_concurrency"),
+        ),
+        timeout_s: Setting::flag(args.render_timeout, given.has("render_timeout")),
     }
 }
 
@@ -148,6 +166,7 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             force_target: args.force_target,
         },
         fetch,
+        render: render(&args.render, given, env),
         scoring: c.scoring.clone(),
         gate,
         worklist: c.disavow.clone(),
@@ -347,6 +366,51 @@ mod tests {
             panic!("an audit")
         };
         audit(a, &cli.given, env).unwrap()
+    }
+
+    #[test]
+    fn render_settings_come_from_the_flags_then_chrome_then_the_defaults() {
+        let s = audit_settings(&["example.com"], &Env::default());
+        assert_eq!(s.render.mode, Setting::default(settings::RenderMode::Never));
+        assert!(!s.render.enabled());
+        assert_eq!(s.render.chromium, Setting::default(None));
+        assert_eq!(s.render.concurrency, Setting::default(2));
+        assert_eq!(s.render.timeout_s, Setting::default(15));
+        let env = Env::default().with(crate::settings::CHROME_ENV, "/opt/chrome/chrome");
+        let s = audit_settings(
+            &["example.com", "--render", "auto", "--render-timeout", "5"],
+            &env,
+        );
+        assert_eq!(
+            s.render.mode,
+            Setting::new(settings::RenderMode::Auto, Layer::Cli)
+        );
+        assert_eq!(
+            s.render.chromium,
+            Setting::new(
+                Some(PathBuf::from("/opt/chrome/chrome")),
+                Layer::Env(crate::settings::CHROME_ENV)
+            )
+        );
+        assert_eq!(s.render.timeout_s, Setting::new(5, Layer::Cli));
+        let s = audit_settings(
+            &[
+                "example.com",
+                "--render",
+                "always",
+                "--chromium",
+                "/usr/bin/chromium",
+            ],
+            &env,
+        );
+        assert_eq!(
+            s.render.chromium,
+            Setting::new(Some(PathBuf::from("/usr/bin/chromium")), Layer::Cli)
+        );
+        // Saved with the snapshot, with the layers.
+        let stored = s.to_stored();
+        assert_eq!(stored["render"]["mode"]["value"], "always");
+        assert_eq!(stored["render"]["chromium"]["from"], "cli");
     }
 
     #[test]

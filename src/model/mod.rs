@@ -20,9 +20,10 @@ pub use actions::{
     ToxicityBucket,
 };
 pub use audit::{
-    AnchorMix, Audit, AuthorityBucket, Diversity, DomainCandidateReport, DomainReport, Flag,
-    LinkReport, NotEvaluated, PageReport, PageStatus, PlacementMix, ProfileReport, SCHEMA_VERSION,
-    ScoreComponent, Severity, Summary, ToolInfo, Warning, health_text,
+    AnchorMix, Audit, AuthorityBucket, Diversity, DomainCandidateReport, DomainReport, Flag, Found,
+    LinkReport, NotEvaluated, PageReport, PageStatus, PlacementMix, ProfileReport, RENDERED_ONLY,
+    RENDERED_PAGE_CODE, SCHEMA_VERSION, ScoreComponent, Severity, Summary, ToolInfo, Warning,
+    health_text,
 };
 pub use candidate::{
     Candidate, Claims, DomainCandidate, InputFormat, Provenance, VendorMetrics, normalize_url,

@@ -17,6 +17,7 @@
 
 pub mod archive;
 pub mod network;
+pub mod render;
 pub mod source;
 pub mod target;
 

@@ -4,10 +4,10 @@
 //! characters, no formula.
 
 use super::sanitize::csv_cell;
-use crate::model::Audit;
+use crate::model::{Audit, Found};
 use std::io::{self, Write};
 
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 19] = [
     "source_url",
     "source_domain",
     "status",
@@ -26,6 +26,8 @@ const HEADER: [&str; 18] = [
     "quality",
     "toxicity",
     "flags",
+    // Last, so that readers of the earlier columns by position keep working (issue 22).
+    "found",
 ];
 
 pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
@@ -47,6 +49,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             let mut row: Vec<String> = page.to_vec();
             row.extend(std::iter::repeat_n(String::new(), 10));
             row.push(flags.join(" "));
+            row.push(String::new());
             w.write_record(&row)?;
         }
         for l in &p.links {
@@ -64,6 +67,11 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 l.quality.to_string(),
                 l.toxicity.to_string(),
                 flags.join(" "),
+                match l.found() {
+                    Found::Served => "served",
+                    Found::Rendered => "rendered",
+                }
+                .to_string(),
             ]);
             w.write_record(&row)?;
         }

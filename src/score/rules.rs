@@ -568,6 +568,51 @@ pub const REDIRECTED_THROUGH: Rule = Rule {
     thresholds: &[],
 };
 
+/// `render-failed`.
+pub const RENDER_FAILED: Rule = Rule {
+    code: "render-failed",
+    severity: Severity::Info,
+    weight: 0,
+    scope: Scope::Page,
+    description: "The page was to be rendered in headless Chromium (`--render`), but rendering \
+        did not finish: the page never finished loading within --render-timeout, the tab \
+        crashed or the rendered document was too large. Its served HTML was read instead, so \
+        a link its scripts insert may be missing.",
+    condition: "`--render always`, or `--render auto` chose the page, and no rendered DOM was \
+        read within --render-timeout",
+    thresholds: &[],
+};
+
+/// `rendered-only-link`.
+pub const RENDERED_ONLY_LINK: Rule = Rule {
+    code: "rendered-only-link",
+    severity: Severity::Info,
+    weight: 0,
+    scope: Scope::Link,
+    description: "The link exists only after the page's scripts ran: the HTML the server sends \
+        does not have it. Google renders pages before counting links, but some crawlers and \
+        backlink tools never see it, and it disappears whenever the script fails.",
+    condition: "the page was rendered (`--render`) and the link, with its anchor text, is in \
+        the rendered DOM more often than in the served HTML",
+    thresholds: &[],
+};
+
+/// `rendered-page`.
+pub const RENDERED_PAGE: Rule = Rule {
+    code: "rendered-page",
+    severity: Severity::Info,
+    weight: 0,
+    scope: Scope::Page,
+    description: "The page was read after its scripts ran in headless Chromium (`--render`): \
+        its links are those of the rendered DOM. The evidence says why it was rendered, how \
+        many requests it made and which ones the SSRF guard refused. It records how the page \
+        was read, so it cannot be turned off (its level can be raised).",
+    condition: "`--render always`, or `--render auto` and the served HTML has no link to the \
+        target while it looks script-built or an export claims a link from it; and the \
+        rendered DOM was read",
+    thresholds: &[],
+};
+
 /// `same-title-network`.
 pub const SAME_TITLE_NETWORK: Rule = Rule {
     code: "same-title-network",
@@ -680,7 +725,7 @@ pub const VENDOR_REL_MISMATCH: Rule = Rule {
 };
 
 /// Every rule, sorted by code.
-pub const ALL: [Rule; 29] = [
+pub const ALL: [Rule; 32] = [
     ADULT_CONTENT,
     ALLOWED_DOMAIN,
     CANONICAL_ELSEWHERE,
@@ -705,6 +750,9 @@ pub const ALL: [Rule; 29] = [
     PAID_WITHOUT_SPONSORED,
     PHARMA_CONTENT,
     REDIRECTED_THROUGH,
+    RENDER_FAILED,
+    RENDERED_ONLY_LINK,
+    RENDERED_PAGE,
     SAME_TITLE_NETWORK,
     SITEWIDE_LINK,
     SPAM_TLD,
@@ -734,6 +782,11 @@ mod tests {
                 "{c}"
             );
         }
+    }
+
+    #[test]
+    fn the_report_reads_rendered_pages_by_this_rule() {
+        assert_eq!(RENDERED_PAGE.code, crate::model::RENDERED_PAGE_CODE);
     }
 
     #[test]

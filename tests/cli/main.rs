@@ -20,6 +20,7 @@ mod mentions;
 mod outreach;
 mod placement;
 mod props;
+mod render;
 mod report;
 mod sample;
 mod scoring;
