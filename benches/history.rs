@@ -55,6 +55,7 @@ fn audit(links: usize, variant: u8) -> Audit {
                     } else {
                         vec![]
                     },
+                    found: Default::default(),
                 }
             })
             .collect();
@@ -75,6 +76,7 @@ fn audit(links: usize, variant: u8) -> Audit {
             language: None,
             flags: vec![],
             links: page_links,
+            rendered: false,
         });
     }
     reports.sort_by(|a, b| a.source_url.cmp(&b.source_url));

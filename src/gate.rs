@@ -542,6 +542,7 @@ mod tests {
             language: None,
             flags,
             links: vec![],
+            rendered: false,
         };
         let farm = Flag {
             code: "link-farm",

@@ -372,9 +372,7 @@ pub struct ScoreComponent {
 }
 
 /// A link to the target found on a live page, with its scores.
-///
-/// In JSON it has one more field, last: `found`, `"served"` or `"rendered"` ([`Found`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkReport {
     /// The link's absolute URL.
     pub target_url: String,
@@ -412,79 +410,29 @@ pub struct LinkReport {
     pub components: Vec<ScoreComponent>,
     /// Findings on this link, sorted.
     pub flags: Vec<Flag>,
+    /// How the link was found: in the served HTML, or only in the DOM after the page's
+    /// scripts ran (`--render`; set by [`crate::pipeline::render::annotate`]).
+    pub found: Found,
 }
 
 /// The evidence entry of a link that is in the rendered DOM but not in the served HTML
 /// (`--render`). The scorer builds links from the rendered page without knowing which were
-/// served; the render step adds this entry afterwards, and [`LinkReport::found`] reads it.
+/// served; the render step adds this entry afterwards, with [`LinkReport::found`].
 pub const RENDERED_ONLY: &str = "found only in the rendered DOM, not in the served HTML";
 
-/// The code of the finding on every rendered page (the `rendered-page` rule), which
-/// [`PageReport::rendered`] reads.
+/// The code of the finding on every rendered page (the `rendered-page` rule), added with
+/// [`PageReport::rendered`].
 pub const RENDERED_PAGE_CODE: &str = "rendered-page";
 
 /// How a link was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Found {
     /// In the HTML the server sent (also every link of a page that was not rendered).
+    #[default]
     Served,
     /// Only in the DOM after the page's scripts ran.
     Rendered,
-}
-
-impl Serialize for LinkReport {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("LinkReport", 17)?;
-        st.serialize_field("target_url", &self.target_url)?;
-        st.serialize_field("anchor_text", &self.anchor_text)?;
-        st.serialize_field("anchor_type", &self.anchor_type)?;
-        st.serialize_field("alt_anchor_type", &self.alt_anchor_type)?;
-        st.serialize_field("rel", &self.rel)?;
-        st.serialize_field("placement", &self.placement)?;
-        st.serialize_field("evidence", &self.evidence)?;
-        st.serialize_field("context", &self.context)?;
-        st.serialize_field("authority", &self.authority)?;
-        st.serialize_field("authority_source", &self.authority_source)?;
-        st.serialize_field("relevance", &self.relevance)?;
-        st.serialize_field("quality", &self.quality)?;
-        st.serialize_field("toxicity", &self.toxicity)?;
-        st.serialize_field("dofollow", &self.dofollow)?;
-        st.serialize_field("components", &self.components)?;
-        st.serialize_field("flags", &self.flags)?;
-        st.serialize_field("found", &self.found())?;
-        st.end()
-    }
-}
-
-impl Serialize for PageReport {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("PageReport", 15)?;
-        st.serialize_field("source_url", &self.source_url)?;
-        st.serialize_field("source_domain", &self.source_domain)?;
-        st.serialize_field("sources", &self.sources)?;
-        st.serialize_field("provenance", &self.provenance)?;
-        st.serialize_field("status", &self.status)?;
-        st.serialize_field("http_status", &self.http_status)?;
-        st.serialize_field("final_url", &self.final_url)?;
-        st.serialize_field("error", &self.error)?;
-        st.serialize_field("redirects", &self.redirects)?;
-        st.serialize_field("title", &self.title)?;
-        st.serialize_field("language", &self.language)?;
-        st.serialize_field("flags", &self.flags)?;
-        st.serialize_field("links", &self.links)?;
-        st.serialize_field("rendered", &self.rendered())?;
-        st.end()
-    }
-}
-
-impl PageReport {
-    /// Whether the page's links are those of its rendered DOM (`--render`).
-    pub fn rendered(&self) -> bool {
-        self.flags.iter().any(|f| f.code == RENDERED_PAGE_CODE)
-    }
 }
 
 impl LinkReport {
@@ -492,21 +440,10 @@ impl LinkReport {
     pub fn has_flag(&self, code: &str) -> bool {
         self.flags.iter().any(|f| f.code == code)
     }
-
-    /// How the link was found: `rendered` when only the rendered DOM has it.
-    pub fn found(&self) -> Found {
-        match self.evidence.iter().any(|e| e == RENDERED_ONLY) {
-            true => Found::Rendered,
-            false => Found::Served,
-        }
-    }
 }
 
 /// One candidate referring page and what the audit found there.
-///
-/// In JSON it has one more field, last: `rendered`, whether its links are those of the DOM
-/// after its scripts ran (`--render`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageReport {
     /// Normalised URL of the page.
     pub source_url: String,
@@ -534,6 +471,9 @@ pub struct PageReport {
     pub flags: Vec<Flag>,
     /// Every link on the page to the target, in document order.
     pub links: Vec<LinkReport>,
+    /// Whether its links are those of the DOM after its scripts ran (`--render`; set by
+    /// [`crate::pipeline::render::annotate`]).
+    pub rendered: bool,
 }
 
 /// One referring domain.

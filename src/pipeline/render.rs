@@ -370,6 +370,7 @@ pub fn annotate(audit: &mut Audit, log: &RenderLog, scoring: &ScoringSettings) {
         let blocked = blocked_text(&r.blocked);
         match &r.outcome {
             Ok(()) => {
+                page.rendered = true;
                 // `rendered-page` records how the page was read: it is always on, at its
                 // level (info unless raised).
                 let severity = scoring
@@ -402,6 +403,7 @@ pub fn annotate(audit: &mut Audit, log: &RenderLog, scoring: &ScoringSettings) {
                     Some(n) if *n > 0 => *n -= 1,
                     _ => {
                         link.evidence.push(crate::model::RENDERED_ONLY.to_string());
+                        link.found = crate::model::Found::Rendered;
                         if let Some(f) = scoring.flag(
                             &rules::RENDERED_ONLY_LINK,
                             &host,

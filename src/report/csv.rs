@@ -67,7 +67,7 @@ pub fn render(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 l.quality.to_string(),
                 l.toxicity.to_string(),
                 flags.join(" "),
-                match l.found() {
+                match l.found {
                     Found::Served => "served",
                     Found::Rendered => "rendered",
                 }

@@ -249,6 +249,7 @@ fn page_report(
         language: None,
         flags: Vec::new(),
         links: Vec::new(),
+        rendered: false,
     };
     match v.outcome {
         VerdictOutcome::Analyzed(analysis) => {
@@ -616,6 +617,7 @@ fn link_report(
         dofollow,
         components,
         flags,
+        found: crate::model::Found::Served,
     }
 }
 

@@ -265,6 +265,7 @@ mod tests {
             dofollow: rel.is_empty(),
             components: Vec::new(),
             flags: Vec::new(),
+            found: Default::default(),
         }
     }
 
@@ -283,6 +284,7 @@ mod tests {
             language: None,
             flags: Vec::new(),
             links,
+            rendered: false,
         }
     }
 

@@ -864,6 +864,7 @@ mod tests {
                 severity: Severity::Deny,
                 evidence: "display:none".into(),
             }],
+            found: Default::default(),
         }
     }
 
@@ -888,6 +889,7 @@ mod tests {
             language: None,
             flags: vec![],
             links,
+            rendered: false,
         }
     }
 
