@@ -932,7 +932,9 @@ fn all_block_stats(doc: &Document<'_>) -> Vec<BlockStats> {
             Edge::Close(n) => {
                 let mut st = open.pop().unwrap_or_default();
                 match n.value() {
-                    Node::Text(t) => {
+                    // Script and style text (often most of a page's bytes) counts for
+                    // nothing: its element is invisible, and it holds no element to ask about.
+                    Node::Text(t) if !in_raw_text(n) => {
                         st.text_chars = word_chars(t);
                     }
                     Node::Element(e) if is_invisible_container(e.name()) => {
@@ -954,6 +956,13 @@ fn all_block_stats(doc: &Document<'_>) -> Vec<BlockStats> {
         }
     }
     out
+}
+
+/// Whether a text node is the content of a `<script>` or `<style>` element.
+fn in_raw_text(text: NodeRef<'_>) -> bool {
+    text.parent()
+        .and_then(|p| p.value().as_element().map(|e| matches!(e.name(), "script" | "style")))
+        .unwrap_or(false)
 }
 
 /// Characters of `text`'s words plus one per word (a space after each): what the text
