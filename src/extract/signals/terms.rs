@@ -206,19 +206,30 @@ pub fn counted_terms(text: &str, lang: Option<&str>, keep: usize) -> Vec<(String
         }
         run.clear();
     };
-    for (i, c) in lower.char_indices() {
-        if is_bigram_script(c) {
-            flush_word(&mut word_start, i, &mut counter);
-            run.push(c);
-        } else if c.is_alphanumeric() {
-            if !run.is_empty() {
-                flush_run(&mut run, &mut counter);
+    if lower.is_ascii() {
+        // Most pages: no bigram scripts, and a byte is a character.
+        for (i, b) in lower.bytes().enumerate() {
+            if b.is_ascii_alphanumeric() {
+                word_start.get_or_insert(i);
+            } else if word_start.is_some() {
+                flush_word(&mut word_start, i, &mut counter);
             }
-            word_start.get_or_insert(i);
-        } else {
-            flush_word(&mut word_start, i, &mut counter);
-            if !run.is_empty() {
-                flush_run(&mut run, &mut counter);
+        }
+    } else {
+        for (i, c) in lower.char_indices() {
+            if is_bigram_script(c) {
+                flush_word(&mut word_start, i, &mut counter);
+                run.push(c);
+            } else if c.is_alphanumeric() {
+                if !run.is_empty() {
+                    flush_run(&mut run, &mut counter);
+                }
+                word_start.get_or_insert(i);
+            } else {
+                flush_word(&mut word_start, i, &mut counter);
+                if !run.is_empty() {
+                    flush_run(&mut run, &mut counter);
+                }
             }
         }
     }
