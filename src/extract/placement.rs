@@ -961,7 +961,11 @@ fn all_block_stats(doc: &Document<'_>) -> Vec<BlockStats> {
 /// Whether a text node is the content of a `<script>` or `<style>` element.
 fn in_raw_text(text: NodeRef<'_>) -> bool {
     text.parent()
-        .and_then(|p| p.value().as_element().map(|e| matches!(e.name(), "script" | "style")))
+        .and_then(|p| {
+            p.value()
+                .as_element()
+                .map(|e| matches!(e.name(), "script" | "style"))
+        })
         .unwrap_or(false)
 }
 
