@@ -6,7 +6,9 @@
 //! one SQLite transaction, as for `kill -9`).
 //!
 //! [`install`] starts a thread that waits for the signals; [`create_temp`] registers each
-//! temporary file while it exists. Both sides take one lock, so a file is either registered
+//! temporary file while it exists, and [`register_child`] each child process that writes into
+//! one (the headless browser into its profile): children are killed and reaped before their
+//! files are deleted, so none is written again after the deletion. Both sides take one lock, so a file is either registered
 //! or not created yet when the cleanup runs, and none is created after it.
 
 use std::path::{Path, PathBuf};
@@ -44,6 +46,32 @@ pub fn create_temp<T>(
     let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     list.push((id, path));
     Ok((made, TempRegistration(id)))
+}
+
+/// Child processes to kill on interruption, by registration number.
+static CHILDREN: Mutex<Vec<(u64, u32)>> = Mutex::new(Vec::new());
+
+fn children() -> MutexGuard<'static, Vec<(u64, u32)>> {
+    CHILDREN.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A registered child process; dropping it unregisters it (before the child is reaped, so
+/// that its process id cannot be another process's by then).
+#[derive(Debug)]
+pub struct ChildRegistration(u64);
+
+impl Drop for ChildRegistration {
+    fn drop(&mut self) {
+        children().retain(|(id, _)| *id != self.0);
+    }
+}
+
+/// Registers the child process `pid` to be killed on interruption, before the temporary files
+/// are deleted.
+pub fn register_child(pid: u32) -> ChildRegistration {
+    let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    children().push((id, pid));
+    ChildRegistration(id)
 }
 
 /// Whether `path` is a registered temporary file (for tests).
@@ -114,9 +142,20 @@ async fn wait(ready: std::sync::mpsc::Sender<()>) -> &'static str {
 /// no report is staged or committed meanwhile.
 fn interrupted(signal: &str) -> ! {
     let list = files();
+    for (_, pid) in children().iter() {
+        kill_and_reap(*pid);
+    }
     for (_, path) in list.iter() {
         if path.is_dir() {
-            let _ = std::fs::remove_dir_all(path);
+            // A killed child's own helpers (a browser's renderers) may write for a moment
+            // more: the deletion is retried briefly.
+            for _ in 0..40 {
+                let _ = std::fs::remove_dir_all(path);
+                if !path.exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
         } else {
             let _ = std::fs::remove_file(path);
         }
@@ -128,6 +167,43 @@ fn interrupted(signal: &str) -> ! {
     );
     std::process::exit(EXIT_CODE)
 }
+
+/// Kills a child process (and its process group, when it leads one) and waits for it to end.
+#[cfg(unix)]
+fn kill_and_reap(pid: u32) {
+    kill_group(pid);
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: kill and waitpid on a child of this process, which is not reaped elsewhere
+    // while it is registered (it is unregistered before its `Child` is waited for).
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+        libc::waitpid(pid, std::ptr::null_mut(), 0);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_and_reap(_pid: u32) {}
+
+/// Kills the process group led by the child `pid` (its own helpers), if it leads one.
+#[cfg(unix)]
+pub fn kill_group(pid: u32) {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: getpgid and kill have no memory effects; the group is only signalled when the
+    // child leads it, so no group of other processes is touched.
+    unsafe {
+        if libc::getpgid(pid) == pid {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+/// Does nothing: there are no process groups.
+#[cfg(not(unix))]
+pub fn kill_group(_pid: u32) {}
 
 #[cfg(test)]
 mod tests {

@@ -117,6 +117,9 @@ pub struct Browser {
 
 /// The browser's process and profile, until shut down.
 struct Process {
+    // Killed before the profile is deleted on an interruption; dropped before `child` is
+    // reaped.
+    _child_registered: Option<crate::interrupt::ChildRegistration>,
     child: Child,
     // Deleted after the child is reaped.
     profile: tempfile::TempDir,
@@ -168,6 +171,7 @@ impl Browser {
             cdp,
             version: String::new(),
             process: Mutex::new(Some(Process {
+                _child_registered: Some(crate::interrupt::register_child(child.id())),
                 child,
                 profile,
                 _registered: registered,
@@ -212,9 +216,11 @@ impl Browser {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         let Some(mut p) = taken else { return };
+        p._child_registered = None;
         // Killed, not asked to close: a closing browser writes its state into the profile,
         // and during an interrupt that can happen after the profile was deleted. Nothing of
         // the profile is worth keeping.
+        crate::interrupt::kill_group(p.child.id());
         let _ = p.child.kill();
         let _ = p.child.wait();
         // Its helper processes end once the browser is gone; one may still be writing for a
@@ -252,6 +258,10 @@ fn pipe_fds(
     // and prctl, which are async-signal-safe; it touches no memory of the parent but the two
     // integers it captured. `r` and `w` stay open in the parent until the closure is gone
     // (they are moved into it below), so the numbers are valid at fork time.
+    // Its own process group: the browser's helpers (zygote, renderers) are killed with it in
+    // one call, so none writes into the profile after it is deleted; a terminal's Ctrl-C goes
+    // to backlinks alone, which ends the browser itself.
+    cmd.process_group(0);
     unsafe {
         cmd.pre_exec(move || {
             let _keep = (&r, &w);
