@@ -171,6 +171,21 @@ pub(crate) enum Hop {
 /// benchmark's speed did not change.
 const IDLE_PER_HOST: usize = 2;
 
+/// The `--header` pairs as request headers. They were checked when the flag was parsed; a
+/// pair that fails here is skipped.
+pub fn header_map(pairs: &[(String, String)]) -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (name, value) in pairs {
+        if let (Ok(n), Ok(v)) = (
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            reqwest::header::HeaderValue::from_str(value),
+        ) {
+            headers.append(n, v);
+        }
+    }
+    headers
+}
+
 impl Crawler {
     /// Builds the client. Fails only if the TLS backend cannot be initialised.
     pub fn new(settings: CrawlSettings) -> Result<Crawler, reqwest::Error> {
@@ -178,19 +193,9 @@ impl Crawler {
         // The connection resolver also resolves the proxy's own name, which the user chose.
         let mut connect_policy = settings.private.clone();
         connect_policy.hosts.extend(settings.proxy.hosts());
-        let mut headers = reqwest::header::HeaderMap::new();
-        for (name, value) in &settings.headers {
-            // Checked when the flag was parsed; a pair that fails here is skipped.
-            if let (Ok(n), Ok(v)) = (
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
-                reqwest::header::HeaderValue::from_str(value),
-            ) {
-                headers.append(n, v);
-            }
-        }
         let builder = reqwest::Client::builder()
             .user_agent(settings.user_agent.as_deref().unwrap_or(USER_AGENT))
-            .default_headers(headers)
+            .default_headers(header_map(&settings.headers))
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             // Redirects are followed by hand so each hop is guarded, rate-limited and recorded.

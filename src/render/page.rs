@@ -109,18 +109,9 @@ impl Fetcher {
         {
             policy.hosts.insert(crate::model::host::normalize(h));
         }
-        let mut headers = reqwest::header::HeaderMap::new();
-        for (name, value) in &settings.headers {
-            if let (Ok(n), Ok(v)) = (
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
-                reqwest::header::HeaderValue::from_str(value),
-            ) {
-                headers.append(n, v);
-            }
-        }
         let builder = reqwest::Client::builder()
             .user_agent(settings.user_agent.as_deref().unwrap_or(USER_AGENT))
-            .default_headers(headers)
+            .default_headers(crate::crawl::header_map(&settings.headers))
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())

@@ -4,28 +4,11 @@
 //! `chromium`); the missing-browser behaviour is tested everywhere.
 
 use crate::support::{Reply, Run, Server, audit_cmd, backlinks, codes, page, run, write};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// The system's Chromium, as `--render` looks for it.
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| {
-            std::env::var_os("PATH")
-                .map(|p| {
-                    std::env::split_paths(&p)
-                        .map(|d| d.join(name))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-        .find(|p| p.is_file())
-}
 
 /// Whether a browser is installed; prints why the test is skipped when not.
 fn have_chromium(test: &str) -> bool {
-    if chromium().is_some() {
+    if crate::support::chromium().is_some() {
         return true;
     }
     let _ = std::io::Write::write_all(

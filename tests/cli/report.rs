@@ -94,27 +94,6 @@ fn html_report_escapes_page_text_and_is_self_contained() {
     assert_eq!(data["pages"].as_array().unwrap().len(), 2);
 }
 
-/// The system's Chromium, if installed.
-fn chromium() -> Option<PathBuf> {
-    [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ]
-    .iter()
-    .flat_map(|name| {
-        std::env::var_os("PATH")
-            .map(|p| {
-                std::env::split_paths(&p)
-                    .map(|d| d.join(name))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    })
-    .find(|p| p.is_file())
-}
-
 /// Runs headless Chromium with no network chatter and a fresh profile.
 fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(browser);
@@ -154,7 +133,7 @@ fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Outp
 
 #[test]
 fn html_report_runs_no_page_script_in_a_real_browser() {
-    let Some(browser) = chromium() else {
+    let Some(browser) = crate::support::chromium() else {
         // Skipped only when no browser is installed (README: `apt-get install chromium`).
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),

@@ -213,3 +213,25 @@ pub fn age_store(db: &Path, days: u32) {
     )
     .unwrap();
 }
+
+/// The system's Chromium, if installed (the names `--render` looks for, and Google's
+/// stable build).
+pub fn chromium() -> Option<PathBuf> {
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .flat_map(|name| {
+        std::env::var_os("PATH")
+            .map(|p| {
+                std::env::split_paths(&p)
+                    .map(|d| d.join(name))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    })
+    .find(|p| p.is_file())
+}
