@@ -138,9 +138,25 @@ async fn wait(ready: std::sync::mpsc::Sender<()>) -> &'static str {
     }
 }
 
+/// Set once a signal arrived: the cleanup is under way and the process ends with 130.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Waits for the cleanup to end the process if a signal arrived. The command's thread calls this
+/// before it reports its own outcome: killing the browser makes the command fail (its DevTools
+/// pipe closes), and that failure must not win the race against the exit code 130.
+pub fn settle() {
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
 /// Deletes the registered temporary files and ends the process. The registry stays locked, so
 /// no report is staged or committed meanwhile.
 fn interrupted(signal: &str) -> ! {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    crate::progress::clear();
     let list = files();
     for (_, pid) in children().iter() {
         kill_and_reap(*pid);

@@ -10,7 +10,9 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2 (the contract's "bad arguments").
     let cli = backlinks::cli::Cli::parse_args();
-    match backlinks::run(cli) {
+    let outcome = backlinks::run(cli);
+    backlinks::interrupt::settle();
+    match outcome {
         Ok(status) => status.into(),
         Err(err) => {
             backlinks::output::error(&err);
