@@ -77,6 +77,7 @@ fn audit(links: usize, variant: u8) -> Audit {
             flags: vec![],
             links: page_links,
             rendered: false,
+            cached_at: None,
         });
     }
     reports.sort_by(|a, b| a.source_url.cmp(&b.source_url));

@@ -29,8 +29,24 @@ A page that cannot be fetched is a finding in the report, not an error.";
 pub struct Cli {
     /// Colours in terminal output: auto (when writing to a terminal and NO_COLOR is not set),
     /// always, or never.
-    #[arg(long, global = true, value_enum, default_value_t = crate::report::color::ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = crate::report::color::ColorChoice::Auto,
+          help_heading = "Global", hide_possible_values = true)]
     pub color: crate::report::color::ColorChoice,
+    /// Log what the run does on standard error: -v each phase, -vv every request, -vvv
+    /// everything (RUST_LOG is read when neither -v nor -L is given).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global")]
+    pub verbose: u8,
+    /// Log at this level (error, warn, info, debug, trace); overrides -v.
+    #[arg(
+        short = 'L',
+        long,
+        global = true,
+        value_enum,
+        value_name = "LEVEL",
+        help_heading = "Global",
+        hide_possible_values = true
+    )]
+    pub log_level: Option<crate::logging::LogLevel>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -78,6 +94,7 @@ impl Cli {
 
 /// The `--config` option.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Settings")]
 pub struct ConfigArgs {
     /// Settings file (default: $BACKLINKS_CONFIG, else ./backlinks.toml if present).
     #[arg(long, value_name = "PATH")]
@@ -118,7 +135,7 @@ pub enum Command {
     /// existing one); `disavow validate FILE` checks a file, `disavow diff OLD NEW` compares.
     Disavow(DisavowArgs),
     /// The removal worklist of TARGET: toxic links to ask site owners to remove, with contact
-    /// routes; `outreach mark URL --requested` records a request.
+    /// routes; `outreach mark URL` records a request (`--undo` takes it back).
     Outreach(OutreachArgs),
     /// Competitor gap: the referring domains that link to competitors but not to TARGET,
     /// verified live and ranked by an explained opportunity score, with unlinked mentions.
@@ -240,7 +257,7 @@ pub struct OutreachArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = WorklistFormat::Table)]
+    #[arg(short = 'f', long, value_enum, default_value_t = WorklistFormat::Table)]
     pub format: WorklistFormat,
     /// Write the worklist to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
@@ -260,7 +277,7 @@ pub struct OutreachArgs {
 #[derive(Debug, Subcommand)]
 pub enum OutreachCommand {
     /// Record that removal of URL's link was requested (after two requests without removal,
-    /// the link is a disavow candidate).
+    /// the link is a disavow candidate); `--undo` takes back the latest record.
     Mark(OutreachMarkArgs),
 }
 
@@ -270,9 +287,12 @@ pub struct OutreachMarkArgs {
     /// The referring page (as the worklist lists it).
     #[arg(value_name = "URL")]
     pub url: String,
-    /// Record a removal request.
-    #[arg(long, required = true)]
+    /// Record a removal request (what `mark` does without --undo; accepted for clarity).
+    #[arg(long)]
     pub requested: bool,
+    /// Delete the latest request recorded for URL instead (a mistaken or duplicate mark).
+    #[arg(long, conflicts_with_all = ["requested", "via", "note", "date"])]
+    pub undo: bool,
     /// The audited site, when the page links to several audited targets.
     #[arg(long, value_name = "TARGET")]
     pub target: Option<String>,
@@ -292,6 +312,7 @@ pub struct OutreachMarkArgs {
 
 /// Where the audit history is kept, and the data directory (which also holds rank tables).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "History")]
 pub struct DbArgs {
     /// The history database (SQLite). Default: history.sqlite3 in the data directory.
     #[arg(long, value_name = "PATH")]
@@ -310,7 +331,7 @@ pub struct HistoryArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// List the stored `gap` runs instead of the audits.
     #[arg(long)]
@@ -332,7 +353,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "ID")]
     pub to: Option<i64>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report to PATH (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
@@ -345,6 +366,7 @@ pub struct DiffArgs {
 
 /// Fetch options shared by `audit` and `inspect`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Network")]
 pub struct FetchArgs {
     /// Allow fetching loopback, private, link-local and other non-public addresses (refused by
     /// default, also when reached through DNS or a redirect).
@@ -399,8 +421,9 @@ pub enum RenderMode {
     Always,
 }
 
-/// JavaScript rendering options of `audit` and `inspect` (issue 22).
+/// JavaScript rendering options of `audit` and `inspect`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Rendering")]
 pub struct RenderArgs {
     /// Run the pages' scripts in headless Chromium before reading their links: never, auto
     /// (pages that look script-built or lack a link an export claims) or always.
@@ -443,6 +466,7 @@ fn parse_header(s: &str) -> Result<(String, String), String> {
 /// What describes the target: brand terms, money keywords, topics and how many of its own
 /// pages are read for its topical profile (`audit` and `gap`).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Scoring")]
 pub struct ProfileArgs {
     /// Brand term: makes an anchor "branded" and is searched for unlinked mentions (default:
     /// the domain's first label); repeatable.
@@ -463,6 +487,7 @@ pub struct ProfileArgs {
 
 /// How the `--from` inputs are read (`audit` and `gap`).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Input")]
 pub struct ReadingArgs {
     /// Warn about and skip lines of URL lists that are not valid, instead of failing (invalid
     /// rows of backlink exports are always skipped with a counted warning).
@@ -478,9 +503,10 @@ pub struct ReadingArgs {
 
 /// How politely pages are fetched (`audit` and `gap`).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Network")]
 pub struct PolitenessArgs {
     /// Requests in flight across all hosts.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub concurrency: u32,
     /// Requests in flight per host (per registrable domain).
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -528,81 +554,89 @@ pub struct AuditArgs {
     /// Candidate referring pages: an export of Search Console (CSV or zip), Ahrefs, Semrush,
     /// Moz, Majestic or Screaming Frog, a backlinks JSON/CSV report, or a URL list (one per
     /// line); detected from the content. Repeatable; `-` reads standard input.
-    #[arg(long = "from", value_name = "PATH")]
+    #[arg(help_heading = "Input", long = "from", value_name = "PATH")]
     pub from: Vec<PathBuf>,
     /// Read the referring pages from this WARC archive (.warc or .warc.gz) instead of the
     /// network. Without --from, every page in the archive is a candidate.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Input", long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
     /// Audit an export even when none of its rows' target URLs is on TARGET (without it,
     /// such an export is refused: it is probably another site's).
-    #[arg(long)]
+    #[arg(help_heading = "Input", long)]
     pub force_target: bool,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to PATH (atomically) instead of standard output.
-    #[arg(short = 'o', long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// Also write the report in FORMAT to PATH (e.g. html=report.html), besides --format;
-    /// repeatable.
-    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
-    pub reports: Vec<(Format, PathBuf)>,
-    /// Brand terms, keywords, topics and the target's pages.
-    #[command(flatten)]
-    pub profile: ProfileArgs,
-    /// In the table, show every score component of every link.
-    #[arg(long)]
-    pub explain: bool,
-    /// How many of the target URLs the live links point to (most linked first) are requested
-    /// once to find 404s, 410s and redirect chains (lost-link reclamation); 0 checks none.
-    /// Like the profile pages, nothing is requested from the target with --target-pages 0.
-    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=10_000))]
-    pub reclaim_urls: u32,
-    /// Politeness: concurrency, per-host limit, delay and retries.
-    #[command(flatten)]
-    pub politeness: PolitenessArgs,
     /// How the inputs are read.
     #[command(flatten)]
     pub reading: ReadingArgs,
+    /// Brand terms, keywords, topics and the target's pages.
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Politeness: concurrency, per-host limit, delay and retries.
+    #[command(flatten)]
+    pub politeness: PolitenessArgs,
+    /// Fetch options.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// How many of the target URLs the live links point to (most linked first) are requested
+    /// once to find 404s, 410s and redirect chains (lost-link reclamation); 0 checks none.
+    /// Like the profile pages, nothing is requested from the target with --target-pages 0.
+    #[arg(help_heading = "Network", long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub reclaim_urls: u32,
+    /// Keep the fetched pages in the data directory's page cache as they arrive, and read
+    /// those fetched less than --max-cache-age ago instead of fetching them again: an
+    /// interrupted crawl finishes without refetching what it has.
+    #[arg(help_heading = "Network", long, conflicts_with = "archive")]
+    pub cache: bool,
+    /// With --cache, how old a cached page may be (seconds, or with s/m/h/d suffix).
+    #[arg(help_heading = "Network", long, value_name = "DURATION", default_value = "1d", value_parser = parse_duration, requires = "cache")]
+    pub max_cache_age: std::time::Duration,
+    /// JavaScript rendering.
+    #[command(flatten)]
+    pub render: RenderArgs,
+    /// Report format.
+    #[arg(help_heading = "Output", short = 'f', long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to PATH (atomically) instead of standard output.
+    #[arg(help_heading = "Output", short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to PATH (e.g. html=report.html), besides --format;
+    /// repeatable.
+    #[arg(help_heading = "Output", long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
+    /// In the table, show every score component of every link.
+    #[arg(help_heading = "Output", long)]
+    pub explain: bool,
+    /// Print nothing unless the gate fails (then only the verdict on stderr); -o still writes.
+    #[arg(help_heading = "Output", short, long)]
+    pub quiet: bool,
     /// Never show the progress bar (it is only shown when stderr is a terminal).
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub no_progress: bool,
     /// The history database the audit is saved to and compared with.
     #[command(flatten)]
     pub db: DbArgs,
     /// Do not save this audit to the history store (it is still compared with the store's
     /// latest audit when there is one, or with --baseline).
-    #[arg(long)]
+    #[arg(help_heading = "History", long)]
     pub no_store: bool,
-    /// Fail (exit 1) when EXPR holds, e.g. toxic-new>5, toxic-share>10%, lost-dofollow>=3,
-    /// health<60, spike, rule:link-farm. Repeatable; `--help` lists every metric.
-    #[arg(long, value_name = "EXPR")]
-    pub fail_on: Vec<crate::gate::Condition>,
     /// Compare with this earlier `--format json` report instead of the history store (for CI
     /// runners without persistent disk).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "History", long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Also write this audit's JSON report to FILE, to serve as the next --baseline.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "History", long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Print nothing unless the gate fails (then only the verdict on stderr); -o still writes.
-    #[arg(short, long)]
-    pub quiet: bool,
     /// How long to wait for another run that holds the history store's lock (seconds, or with
     /// s/m/h suffix) before giving up with exit code 2.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(help_heading = "History", long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub lock_timeout: std::time::Duration,
+    /// Fail (exit 1) when EXPR holds, e.g. toxic-new>5, toxic-share>10%, lost-dofollow>=3,
+    /// health<60, spike, rule:link-farm. Repeatable; `--help` lists every metric.
+    #[arg(help_heading = "Gate", long, value_name = "EXPR")]
+    pub fail_on: Vec<crate::gate::Condition>,
     /// Run CMD through the shell when the gate fails, with the Markdown report on its standard
     /// input and BACKLINKS_* variables set (see the README).
-    #[arg(long, value_name = "CMD")]
+    #[arg(help_heading = "Gate", long, value_name = "CMD")]
     pub notify_cmd: Option<String>,
-    /// Fetch options.
-    #[command(flatten)]
-    pub fetch: FetchArgs,
-    /// JavaScript rendering.
-    #[command(flatten)]
-    pub render: RenderArgs,
     /// Settings file.
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -615,51 +649,56 @@ pub struct GapArgs {
     /// opportunities.
     pub target: String,
     /// A competitor's domain; repeatable. Replaces [gap] competitors of backlinks.toml.
-    #[arg(long, value_name = "DOMAIN", value_parser = parse_host)]
+    #[arg(help_heading = "Input", long, value_name = "DOMAIN", value_parser = parse_host)]
     pub competitor: Vec<String>,
     /// The competitors' backlinks: exports of Ahrefs, Semrush, Moz or Majestic (each row is
     /// assigned to the competitor its target column points to; rows pointing at TARGET are
     /// its known links) or URL lists (candidates for every competitor). Repeatable; `-`
     /// reads standard input.
-    #[arg(long = "from", value_name = "PATH", required = true)]
+    #[arg(
+        help_heading = "Input",
+        long = "from",
+        value_name = "PATH",
+        required = true
+    )]
     pub from: Vec<PathBuf>,
     /// Read the pages from this WARC archive instead of the network.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Input", long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to PATH (atomically) instead of standard output.
-    #[arg(short = 'o', long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    /// In the table, show every component of every opportunity's score.
-    #[arg(long)]
-    pub explain: bool,
+    /// How the inputs are read.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
     /// Brand terms, keywords, topics and the target's pages.
     #[command(flatten)]
     pub profile: ProfileArgs,
     /// Politeness: concurrency, per-host limit, delay and retries.
     #[command(flatten)]
     pub politeness: PolitenessArgs,
-    /// How the inputs are read.
+    /// Fetch options.
     #[command(flatten)]
-    pub reading: ReadingArgs,
+    pub fetch: FetchArgs,
+    /// Report format.
+    #[arg(help_heading = "Output", short = 'f', long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to PATH (atomically) instead of standard output.
+    #[arg(help_heading = "Output", short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// In the table, show every component of every opportunity's score.
+    #[arg(help_heading = "Output", long)]
+    pub explain: bool,
     /// Never show the progress bar.
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub no_progress: bool,
     /// The history database: the target's latest audit (its known links) is read from it,
     /// the run is saved to it and compared with the previous run.
     #[command(flatten)]
     pub db: DbArgs,
     /// Do not read or save the history store.
-    #[arg(long)]
+    #[arg(help_heading = "History", long)]
     pub no_store: bool,
     /// How long to wait for another run that holds the history store's lock.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(help_heading = "History", long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub lock_timeout: std::time::Duration,
-    /// Fetch options.
-    #[command(flatten)]
-    pub fetch: FetchArgs,
     /// Settings file.
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -687,7 +726,7 @@ pub struct InspectArgs {
     #[arg(long, value_name = "DOMAIN")]
     pub target: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
+    #[arg(short = 'f', long, value_enum, default_value_t = InspectFormat::Json)]
     pub format: InspectFormat,
     /// Fetch options (for URL inputs).
     #[command(flatten)]
@@ -713,7 +752,7 @@ pub struct SourcesArgs {
     #[arg(required = true, value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = SourcesFormat::Table)]
+    #[arg(short = 'f', long, value_enum, default_value_t = SourcesFormat::Table)]
     pub format: SourcesFormat,
     /// The audited site: count only links to it (crawl exports list every link) and drop
     /// internal links, as `audit` does.
@@ -814,12 +853,13 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         Some((i, 's')) => (&s[..i], 1),
         Some((i, 'm')) => (&s[..i], 60),
         Some((i, 'h')) => (&s[..i], 3600),
+        Some((i, 'd')) => (&s[..i], 86_400),
         _ => (s, 1),
     };
     let n: u64 = num
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}` is not a duration (e.g. 90, 30s, 5m, 1h)"))?;
+        .map_err(|_| format!("`{s}` is not a duration (e.g. 90, 30s, 5m, 1h, 2d)"))?;
     n.checked_mul(mult)
         .map(std::time::Duration::from_secs)
         .ok_or_else(|| format!("`{s}` is too long"))
@@ -887,7 +927,7 @@ pub struct DiscoverWatArgs {
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = DiscoverFormat::Csv)]
+    #[arg(short = 'f', long, value_enum, default_value_t = DiscoverFormat::Csv)]
     pub format: DiscoverFormat,
     /// Inputs read at once (default: the number of CPUs).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -543,6 +543,7 @@ mod tests {
             flags,
             links: vec![],
             rendered: false,
+            cached_at: None,
         };
         let farm = Flag {
             code: "link-farm",

@@ -46,6 +46,7 @@ pub mod gap;
 pub mod gate;
 pub mod ingest;
 pub mod interrupt;
+pub mod logging;
 pub mod model;
 pub mod output;
 pub mod pipeline;
@@ -64,6 +65,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
     // SIGINT, SIGTERM and SIGHUP end every command alike (exit 130, no temporary files).
     interrupt::install();
     report::color::set(cli.color);
+    logging::init(cli.verbose, cli.log_level);
     match cli.command {
         cli::Command::Audit(args) => commands::audit::run(args, &cli.given),
         cli::Command::Inspect(args) => commands::inspect::run(args, &cli.given),

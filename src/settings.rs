@@ -678,6 +678,8 @@ pub struct AuditSettings {
     pub target: Target,
     /// Brand terms, keywords and topics.
     pub terms: Terms,
+    /// `--cache`: the page cache, if used.
+    pub cache: Option<crate::pipeline::cache::CacheSettings>,
     /// The target's language, instead of detecting it (`[relevance] language`).
     pub language: Setting<Option<String>>,
     /// How many of the target's own pages are read for its topical profile.

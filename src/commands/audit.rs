@@ -20,6 +20,7 @@ use crate::model::{
 };
 use crate::output::{self, warn};
 use crate::pipeline::archive::ArchiveSource;
+use crate::pipeline::cache::{CacheLog, CachedSource};
 use crate::pipeline::network::NetworkSource;
 use crate::pipeline::render::Rendering;
 use crate::pipeline::{Collect, PageSource, Pipeline, Ran, TargetReads};
@@ -68,7 +69,13 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     if let Some(stored) = previous.stored_settings()? {
         settings.apply_stored(&stored);
     }
-    let (source, render_log) = open_source(&settings, &previous, &mut candidates)?;
+    let (source, logs) = open_source(&settings, &previous, &mut candidates)?;
+    tracing::info!(
+        candidates = candidates.len(),
+        domains_only = domain_candidates.len(),
+        source = source.name(),
+        "inputs read"
+    );
 
     // Fetch → extract.
     let pipeline = Pipeline::new(source, &settings.target, settings.report.progress);
@@ -85,6 +92,7 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         }
     };
     let verdicts = verdicts.into_verdicts()?;
+    tracing::info!(pages = verdicts.len(), "pages fetched and read; scoring");
     let linked = crate::trust::linked_domains(&verdicts);
     let contacts = actions::contacts_by_page(&verdicts);
     let mentions =
@@ -111,9 +119,19 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         jiff::Timestamp::now().to_string(),
         &ctx,
     );
-    // What `--render` did: rendered pages, links found only in the rendered DOM.
-    if let Some(log) = &render_log {
-        crate::pipeline::render::annotate(&mut audit, log, &settings.scoring);
+    match &logs {
+        // What `--render` did: rendered pages, links found only in the rendered DOM.
+        Logs::Render(log) => crate::pipeline::render::annotate(&mut audit, log, &settings.scoring),
+        // Which pages are as old as their cached copy.
+        Logs::Cache(log) => {
+            let max_age = settings
+                .cache
+                .as_ref()
+                .map(|c| c.max_age)
+                .unwrap_or_default();
+            crate::pipeline::cache::annotate(&mut audit, log, max_age);
+        }
+        Logs::None => {}
     }
 
     // Compare, then what the audit leads to: the removal worklist and the reclamation
@@ -172,6 +190,12 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     }
 
     // Report → store.
+    tracing::info!(
+        pages = audit.pages.len(),
+        domains = audit.domains.len(),
+        warnings = audit.warnings.len(),
+        "scored; writing the reports"
+    );
     finish(&settings, previous, &audit, store_comparison.as_ref())
 }
 
@@ -209,8 +233,17 @@ fn ingest(
     Ok((ingested.candidates, ingested.domains, check.warnings))
 }
 
-/// A run's page source, and the log of what it rendered (with `--render`).
-type OpenedSource = (Arc<dyn PageSource>, Option<Rendering>);
+/// What a run's page source records for the report besides the pages.
+enum Logs {
+    None,
+    /// What `--render` rendered.
+    Render(Rendering),
+    /// The pages `--cache` answered.
+    Cache(Arc<CacheLog>),
+}
+
+/// A run's page source, and its log.
+type OpenedSource = (Arc<dyn PageSource>, Logs);
 
 /// The page source of the run, and the final candidates: with the network, the pages known
 /// from earlier audits are added (the cron use case: without `--from`, re-verify every known
@@ -229,8 +262,16 @@ fn open_source(
             bail!("{NOTHING}{}", previous.no_pages_hint());
         }
         let network = NetworkSource::new(&settings.fetch, settings.report.quiet)?;
+        if let Some(cache) = &settings.cache {
+            let (cached, log) = CachedSource::open(
+                Arc::new(network),
+                cache,
+                crate::pipeline::cache::scope(&settings.fetch),
+            )?;
+            return Ok((Arc::new(cached), Logs::Cache(log)));
+        }
         if !settings.render.enabled() {
-            return Ok((Arc::new(network), None));
+            return Ok((Arc::new(network), Logs::None));
         }
         let (source, log) = crate::pipeline::render::open(
             network,
@@ -240,7 +281,7 @@ fn open_source(
             crate::pipeline::render::claimed_urls(candidates),
             settings.report.quiet,
         )?;
-        return Ok((source, Some(log)));
+        return Ok((source, Logs::Render(log)));
     };
     if settings.render.enabled() {
         bail!(
@@ -278,7 +319,7 @@ fn open_source(
             );
         }
     }
-    Ok((Arc::new(source), None))
+    Ok((Arc::new(source), Logs::None))
 }
 
 /// The target's topical profile from `topics` and the words of its pages that could be read,

@@ -9,8 +9,7 @@ use crate::exit::ExitStatus;
 use crate::model::Target;
 use crate::output;
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -56,7 +55,7 @@ fn run_wat(args: DiscoverWatArgs) -> anyhow::Result<ExitStatus> {
             ..HttpSettings::default()
         },
     };
-    let bar = progress_bar(!args.no_progress);
+    let bar = crate::progress::bytes(!args.no_progress, "scanning");
     let started = Instant::now();
     let mut tick = |m: &Meter| {
         bar.set_length(m.total.load(Ordering::Relaxed));
@@ -99,21 +98,6 @@ fn read_list(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-fn progress_bar(enabled: bool) -> ProgressBar {
-    if !enabled || !std::io::stderr().is_terminal() {
-        return ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-    }
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}  {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar
 }
 
 /// What was read and skipped, on standard error.

@@ -1,6 +1,7 @@
 //! `backlinks outreach TARGET`: the removal worklist from the latest stored audit (toxic links
 //! with the contact routes found on their pages and the requests made so far), and
-//! `backlinks outreach mark URL --requested`, which records a request in the store.
+//! `backlinks outreach mark URL`, which records a request in the store (`--undo` deletes the
+//! latest one).
 
 use super::disavow::latest;
 use super::resolve::{self, ActionSettings};
@@ -192,7 +193,7 @@ fn table(
     }
     writeln!(
         w,
-        "record a request: backlinks outreach mark URL --requested [--via CONTACT]"
+        "record a request: backlinks outreach mark URL [--via CONTACT]"
     )
 }
 
@@ -283,6 +284,21 @@ fn mark(args: OutreachMarkArgs) -> anyhow::Result<ExitStatus> {
             ),
         },
     };
+    if args.undo {
+        let Some(undone) = store.undo_request(&target, url.as_str())? else {
+            bail!("no request is recorded for {url} ({target}): nothing to undo");
+        };
+        let left = store
+            .requests(&target)?
+            .iter()
+            .filter(|r| r.source_url == undone.source_url)
+            .count();
+        output::verdict(&format!(
+            "outreach: deleted the request of {} for {url} ({target}); {left} request(s) left",
+            undone.requested_at
+        ));
+        return Ok(ExitStatus::Pass);
+    }
     let request = Request {
         source_url: url.to_string(),
         requested_at,

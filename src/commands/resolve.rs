@@ -155,7 +155,27 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             }
         ));
     }
+    let history_storage = storage(&args.db, env);
+    let cache = match args.cache {
+        false => None,
+        true => {
+            if args.render.render != crate::cli::RenderMode::Never {
+                bail!(
+                    "--cache keeps the pages as served; it cannot be used with --render (a \
+                     rendered page depends on today's subresources)"
+                );
+            }
+            Some(crate::pipeline::cache::CacheSettings {
+                path: history_storage
+                    .data_dir()
+                    .context("--cache keeps its pages in the data directory")?
+                    .join(crate::pipeline::cache::FILE),
+                max_age: args.max_cache_age,
+            })
+        }
+    };
     let settings = AuditSettings {
+        cache,
         language: file.setting("relevance.language", c.relevance.language.clone()),
         target_pages,
         reclaim_urls: Setting::flag(args.reclaim_urls as usize, given.has("reclaim_urls")),
@@ -181,7 +201,7 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             notify_cmd: args.notify_cmd,
         },
         history: HistorySettings {
-            storage: storage(&args.db, env),
+            storage: history_storage,
             save: !args.no_store,
             baseline: args.baseline,
             lock_timeout: Setting::flag(args.lock_timeout, given.has("lock_timeout")),

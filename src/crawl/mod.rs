@@ -328,9 +328,27 @@ impl Crawler {
         let host = self.host_for(url);
         let mut attempt = 0;
         loop {
+            let started = std::time::Instant::now();
             let result = self
                 .request_on(&host, url, BodyCap::Fail(self.settings.max_body))
                 .await;
+            match &result {
+                Ok(r) => tracing::debug!(
+                    url = %url,
+                    status = r.status,
+                    bytes = r.body.len(),
+                    ms = started.elapsed().as_millis() as u64,
+                    attempt,
+                    "answered"
+                ),
+                Err(f) => tracing::debug!(
+                    url = %url,
+                    failure = ?f,
+                    ms = started.elapsed().as_millis() as u64,
+                    attempt,
+                    "request failed"
+                ),
+            }
             let retry_in = match &result {
                 Ok(r) if r.status == 429 || (500..600).contains(&r.status) => {
                     match r.retry_after() {
@@ -347,6 +365,7 @@ impl Crawler {
                 && attempt < self.settings.retries
             {
                 attempt += 1;
+                tracing::debug!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "retrying");
                 host.back_off(wait);
                 continue;
             }

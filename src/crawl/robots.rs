@@ -73,6 +73,20 @@ impl RobotsCache {
 }
 
 async fn fetch_rules(crawler: &Crawler, page: &Url, origin: String) -> Rules {
+    let rules = read_rules(crawler, page, &origin).await;
+    tracing::debug!(
+        origin = %origin,
+        rules = match &rules {
+            Rules::AllowAll => "allow-all",
+            Rules::DisallowAll => "disallow-all (unavailable)",
+            Rules::Parsed(_) => "parsed",
+        },
+        "robots.txt"
+    );
+    rules
+}
+
+async fn read_rules(crawler: &Crawler, page: &Url, origin: &str) -> Rules {
     let Ok(mut url) = Url::parse(&format!("{origin}/robots.txt")) else {
         return Rules::AllowAll;
     };

@@ -474,6 +474,10 @@ pub struct PageReport {
     /// Whether its links are those of the DOM after its scripts ran (`--render`; set by
     /// [`crate::pipeline::render::annotate`]).
     pub rendered: bool,
+    /// When the page was fetched, if it was read from the page cache (`--cache`) rather than
+    /// fetched by this run (set by [`crate::pipeline::cache::annotate`]); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached_at: Option<String>,
 }
 
 /// One referring domain.

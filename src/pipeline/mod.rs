@@ -16,6 +16,7 @@
 //! page's `parse-failed`, never the end of the run.
 
 pub mod archive;
+pub mod cache;
 pub mod network;
 pub mod render;
 pub mod source;
@@ -176,12 +177,19 @@ impl Pipeline {
     /// the target's side needs.
     pub fn run(&self, sink: &mut dyn VerdictSink, reads: TargetReads) -> anyhow::Result<Ran> {
         let rt = runtime()?;
-        let bar = crate::progress::pages(sink.len() as u64, self.progress);
+        let bar = crate::progress::pages(sink.len() as u64, self.progress, "fetching");
         let seen = Observed::new(reads.pages > 0 || self.reclaims(reads));
         let outcome = rt.block_on(async {
             let all = async {
                 let seen = self.referring_pages(sink, seen, &bar).await?;
-                self.target_side(&seen, reads).await
+                bar.finish_and_clear();
+                let spinner = crate::progress::spinner(
+                    self.progress,
+                    "reading the target's pages and checking linked URLs",
+                );
+                let gathered = self.target_side(&seen, reads).await;
+                spinner.finish_and_clear();
+                gathered
             };
             tokio::select! {
                 r = all => Some(r),
@@ -214,6 +222,7 @@ impl Pipeline {
             .map(|i| sink.candidate(i).url.clone())
             .collect();
         let (tx, rx) = mpsc::channel(PARSE_QUEUE);
+        tracing::info!(pages = sink.len(), source = self.source.kind(), "fetching");
         let fetch = tokio::spawn(Arc::clone(&self.source).fetch_all(urls, tx));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let rx = Arc::new(std::sync::Mutex::new(rx));
@@ -247,6 +256,9 @@ impl Pipeline {
         while let Some((i, v)) = done_rx.recv().await {
             seen.observe(&self.target, i, sink.candidate(i), &v);
             done[i] = true;
+            if !bar.is_hidden() {
+                bar.set_message(crate::progress::current(sink.candidate(i).url.as_str(), 60));
+            }
             sink.accept(i, v);
             bar.inc(1);
         }
@@ -276,6 +288,11 @@ impl Pipeline {
             .filter(|u| seen_once.insert(*u))
             .cloned()
             .collect();
+        tracing::info!(
+            target_pages = urls.len(),
+            linked_urls = linked.len(),
+            "reading the target's side"
+        );
         if !wanted.is_empty() {
             self.source.prepare(&wanted).await?;
         }

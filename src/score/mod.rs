@@ -250,6 +250,7 @@ fn page_report(
         flags: Vec::new(),
         links: Vec::new(),
         rendered: false,
+        cached_at: None,
     };
     match v.outcome {
         VerdictOutcome::Analyzed(analysis) => {

@@ -285,6 +285,7 @@ mod tests {
             flags: Vec::new(),
             links,
             rendered: false,
+            cached_at: None,
         }
     }
 

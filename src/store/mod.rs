@@ -890,6 +890,7 @@ mod tests {
             flags: vec![],
             links,
             rendered: false,
+            cached_at: None,
         }
     }
 

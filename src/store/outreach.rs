@@ -29,6 +29,46 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Deletes the latest request recorded for `source_url` of `target` and returns it; `None`
+    /// when there is none.
+    pub fn undo_request(
+        &mut self,
+        target: &str,
+        source_url: &str,
+    ) -> Result<Option<Request>, StoreError> {
+        let sql = super::sql_err(&self.path);
+        let tx = self.conn.transaction().map_err(&sql)?;
+        let latest = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT id, source_url, requested_at, via, note FROM outreach \
+                     WHERE target = ?1 AND source_url = ?2 ORDER BY id DESC LIMIT 1",
+                )
+                .map_err(&sql)?;
+            let mut rows = stmt
+                .query_map(params![target, source_url], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        Request {
+                            source_url: r.get(1)?,
+                            requested_at: r.get(2)?,
+                            via: r.get(3)?,
+                            note: r.get(4)?,
+                        },
+                    ))
+                })
+                .map_err(&sql)?;
+            rows.next().transpose().map_err(&sql)?
+        };
+        let Some((id, request)) = latest else {
+            return Ok(None);
+        };
+        tx.execute("DELETE FROM outreach WHERE id = ?1", [id])
+            .map_err(&sql)?;
+        tx.commit().map_err(&sql)?;
+        Ok(Some(request))
+    }
+
     /// Every removal request recorded for `target`, in order of recording.
     pub fn requests(&self, target: &str) -> Result<Vec<Request>, StoreError> {
         let mut stmt = self

@@ -46,3 +46,43 @@ fn the_man_page_is_roff_with_every_subcommand() {
         assert!(r.stdout.contains(sub), "man page lacks `{sub}`");
     }
 }
+
+#[test]
+fn the_release_workflow_builds_a_profile_that_exists_with_commands_that_exist() {
+    let root = crate::support::root();
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let profile = workflow
+        .split("--profile ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the workflow builds with --profile");
+    assert!(
+        manifest["profile"].get(profile).is_some(),
+        "Cargo.toml has no [profile.{profile}]"
+    );
+    let shells = workflow
+        .split("for shell in ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .expect("the workflow writes completions");
+    for shell in shells.split_whitespace() {
+        let r = run(backlinks().args(["completions", shell]));
+        assert_eq!(
+            r.code, 0,
+            "the workflow asks for {shell} completions: {}",
+            r.stderr
+        );
+    }
+    let r = run(backlinks().arg("man"));
+    assert_eq!(r.code, 0);
+    for file in ["README.md", "LICENSE-APACHE", "LICENSE-MIT"] {
+        assert!(
+            workflow.contains(file) && root.join(file).is_file(),
+            "{file}"
+        );
+    }
+}

@@ -26,6 +26,7 @@ mod sample;
 mod scoring;
 mod security;
 mod settings;
+mod snapshots;
 mod sources;
 mod support;
 mod trust;

@@ -1,5 +1,5 @@
 //! `backlinks outreach`: the removal worklist with the contact routes found during the crawl,
-//! `outreach mark URL --requested`, and "request removal twice, then disavow".
+//! `outreach mark URL` (and `--undo`), and "request removal twice, then disavow".
 
 use crate::disavow::{HOSTS, audit, serve};
 use crate::support::{Server, backlinks, run};
@@ -180,6 +180,49 @@ fn marking_an_unknown_page_is_an_error() {
         assert_eq!(r.code, 2, "{args:?}");
         assert!(r.stderr.contains(says), "{}", r.stderr);
     }
-    let r = outreach(&db, &["mark", &s.url(HOSTS[2], "/page")]);
-    assert_eq!(r.code, 2, "--requested is required");
+    let r = outreach(&db, &["mark", &s.url(HOSTS[2], "/page"), "--undo"]);
+    assert_eq!(r.code, 2, "nothing to undo");
+    let r = outreach(
+        &db,
+        &[
+            "mark",
+            &s.url(HOSTS[2], "/page"),
+            "--undo",
+            "--via",
+            "x@y.test",
+        ],
+    );
+    assert_eq!(r.code, 2, "--undo records nothing");
+}
+
+#[test]
+fn a_mark_is_the_default_action_and_can_be_undone() {
+    let s = Server::start();
+    serve(&s);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite3");
+    audit(&s, dir.path(), &db);
+    let forum = s.url("forum.gamma.test", "/page");
+    let status = || {
+        status_of(
+            &outreach(&db, &["example.com", "--format", "json"]).json(),
+            &forum,
+        )
+    };
+    assert_eq!(status(), "request");
+    let r = outreach(&db, &["mark", &forum]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("recorded removal request 1"),
+        "{}",
+        r.stderr
+    );
+    // Asked today: the site owner gets time to answer.
+    assert_eq!(status(), "waiting");
+    let r = outreach(&db, &["mark", &forum, "--undo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("0 request(s) left"), "{}", r.stderr);
+    assert_eq!(status(), "request");
+    let r = outreach(&db, &["mark", &forum, "--undo"]);
+    assert_eq!(r.code, 2, "nothing left to undo");
 }

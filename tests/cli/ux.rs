@@ -316,3 +316,237 @@ fn no_store_still_compares_with_the_store_but_saves_nothing() {
         .arg(&db));
     assert_eq!(h.json()["snapshots"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn verbose_and_log_level_log_each_phase_and_request_on_stderr_only() {
+    let s = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    s.route(
+        HOSTS[0],
+        "/page",
+        article(r#"<a href="https://example.com/">Example</a>"#),
+    );
+    let list = write(dir.path(), "links.txt", &s.url(HOSTS[0], "/page"));
+    let db = dir.path().join("h.db");
+    let quiet = audit(&s, &db, Some(&list), &["--format", "json"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(
+        !quiet.stderr.contains(" INFO ") && !quiet.stderr.contains("DEBUG"),
+        "no logs unless asked: {}",
+        quiet.stderr
+    );
+    let info = audit(&s, &db, Some(&list), &["--format", "json", "-v"]);
+    assert_eq!(info.code, 0, "{}", info.stderr);
+    assert!(info.stderr.contains(" INFO "), "{}", info.stderr);
+    assert!(info.stderr.contains("inputs read"), "{}", info.stderr);
+    assert!(info.stderr.contains("fetching"), "{}", info.stderr);
+    assert!(!info.stderr.contains("DEBUG"), "{}", info.stderr);
+    // The report on stdout is untouched.
+    let _: serde_json::Value = serde_json::from_str(&info.stdout).unwrap();
+    for flags in [
+        &["-vv"][..],
+        &["-L", "debug"],
+        &["-v", "--log-level", "debug"],
+    ] {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(flags);
+        let debug = audit(&s, &db, Some(&list), &args);
+        assert_eq!(debug.code, 0, "{}", debug.stderr);
+        let page = s.url(HOSTS[0], "/page");
+        assert!(
+            debug
+                .stderr
+                .lines()
+                .any(|l| l.contains("DEBUG") && l.contains(&page) && l.contains("status=200")),
+            "{flags:?}: every request is logged with its answer: {}",
+            debug.stderr
+        );
+    }
+    let r = run(audit_cmd().args(["-L", "loud", "--from"]).arg(&list));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("debug"),
+        "the levels are listed: {}",
+        r.stderr
+    );
+}
+
+/// `audit --cache` against `s` with the data directory `data`.
+fn cached_audit(
+    s: &Server,
+    data: &std::path::Path,
+    list: &std::path::Path,
+    extra: &[&str],
+) -> crate::support::Run {
+    let mut cmd = audit_cmd();
+    cmd.args([
+        "--allow-private",
+        "--delay",
+        "0",
+        "--target-pages",
+        "0",
+        "--retries",
+        "0",
+    ])
+    .args(["--no-store", "--no-progress", "--cache", "--data-dir"])
+    .arg(data)
+    .arg("--from")
+    .arg(list)
+    .args(s.pins(&HOSTS))
+    .args(extra);
+    run(&mut cmd)
+}
+
+#[test]
+fn the_page_cache_answers_a_second_run_and_keeps_no_failure() {
+    let s = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    s.route(
+        HOSTS[0],
+        "/page",
+        article(r#"<a href="https://example.com/">Example</a>"#),
+    );
+    s.route(HOSTS[1], "/busy", crate::support::Reply::new(503));
+    let urls = [s.url(HOSTS[0], "/page"), s.url(HOSTS[1], "/busy")];
+    let list = write(dir.path(), "links.txt", &urls.join("\n"));
+    let data = dir.path().join("data");
+    let first = cached_audit(&s, &data, &list, &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let report = first.json();
+    let links_first = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source_url"] == urls[0].as_str())
+        .unwrap()["links"]
+        .clone();
+    assert!(
+        report["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p.get("cached_at").is_none())
+    );
+    assert!(data.join("cache.sqlite3").is_file());
+    assert_eq!(s.hits(HOSTS[0], "/page").len(), 1);
+
+    let second = cached_audit(&s, &data, &list, &[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(
+        s.hits(HOSTS[0], "/page").len(),
+        1,
+        "the page came from the cache"
+    );
+    assert_eq!(s.hits(HOSTS[1], "/busy").len(), 2, "a 503 is asked again");
+    let report = second.json();
+    let page = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source_url"] == urls[0].as_str())
+        .unwrap();
+    assert!(page["cached_at"].as_str().unwrap().ends_with('Z'), "{page}");
+    assert_eq!(page["links"], links_first, "the same links as fetched");
+    let warning = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "cached-pages")
+        .expect("the report says pages came from the cache");
+    assert!(
+        warning["message"].as_str().unwrap().starts_with("1 of 2"),
+        "{warning}"
+    );
+
+    // Too old for --max-cache-age: fetched again; other fetch settings: not read.
+    let third = cached_audit(&s, &data, &list, &["--max-cache-age", "0"]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert_eq!(s.hits(HOSTS[0], "/page").len(), 2);
+    let other = cached_audit(&s, &data, &list, &["--user-agent", "OtherBot/2"]);
+    assert_eq!(other.code, 0, "{}", other.stderr);
+    assert_eq!(s.hits(HOSTS[0], "/page").len(), 3);
+
+    // Nothing to cache from an archive, and a bad age is refused.
+    let r = run(audit_cmd()
+        .args(["--cache", "--archive"])
+        .arg(fixture("sample/sample.warc.gz")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = cached_audit(&s, &data, &list, &["--max-cache-age", "soon"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn an_interrupted_cached_crawl_finishes_without_refetching() {
+    let s = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    s.route(
+        HOSTS[0],
+        "/a",
+        article(r#"<a href="https://example.com/">A</a>"#),
+    );
+    s.route(
+        HOSTS[1],
+        "/b",
+        article(r#"<a href="https://example.com/b">B</a>"#),
+    );
+    s.route(
+        HOSTS[2],
+        "/slow",
+        crate::support::Reply::new(200).delay(std::time::Duration::from_secs(600)),
+    );
+    let urls = [
+        s.url(HOSTS[0], "/a"),
+        s.url(HOSTS[1], "/b"),
+        s.url(HOSTS[2], "/slow"),
+    ];
+    let list = write(dir.path(), "links.txt", &urls.join("\n"));
+    let data = dir.path().join("data");
+    let mut cmd = audit_cmd();
+    cmd.args([
+        "--allow-private",
+        "--delay",
+        "0",
+        "--target-pages",
+        "0",
+        "--timeout",
+        "600",
+    ])
+    .args(["--no-store", "--no-progress", "--cache", "--data-dir"])
+    .arg(&data)
+    .arg("--from")
+    .arg(&list)
+    .args(s.pins(&HOSTS));
+    let child = crate::support::spawn(&mut cmd);
+    let started = std::time::Instant::now();
+    while s.hits(HOSTS[2], "/slow").is_empty()
+        || s.hits(HOSTS[0], "/a").is_empty()
+        || s.hits(HOSTS[1], "/b").is_empty()
+    {
+        assert!(started.elapsed().as_secs() < 30, "the crawl did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The two fast pages are committed a moment after they arrive.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // SAFETY: kill(2) on the child's own pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let done = crate::support::wait_measured(child, std::time::Duration::from_secs(30));
+    assert_eq!(done.run.code, 130, "{}", done.run.stderr);
+
+    s.route(
+        HOSTS[2],
+        "/slow",
+        article(r#"<a href="https://example.com/c">C</a>"#),
+    );
+    let again = cached_audit(&s, &data, &list, &[]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(s.hits(HOSTS[0], "/a").len(), 1, "not fetched again");
+    assert_eq!(s.hits(HOSTS[1], "/b").len(), 1, "not fetched again");
+    let report = again.json();
+    let live = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "live")
+        .count();
+    assert_eq!(live, 3, "{report:#}");
+}
