@@ -82,7 +82,9 @@ const URL_BREAKS: [char; 6] = ['/', '.', '?', '&', '=', '-'];
 
 impl Display for UrlText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut chars = self.0.chars().peekable();
+        // The characters `Esc` drops are dropped first, so that no break follows a separator
+        // at the end of the shown text.
+        let mut chars = self.0.chars().filter(|c| !dropped_from_html(*c)).peekable();
         let mut buf = [0u8; 4];
         while let Some(c) = chars.next() {
             write!(f, "{}", Esc(c.encode_utf8(&mut buf)))?;
@@ -163,6 +165,7 @@ tbody.page{border-top:2px solid var(--line)}tr.page td{background:#f3f5f9}
 button.more{font:inherit;font-size:11px;cursor:pointer}
 .kv{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:2px 10px}.kv div{overflow-wrap:anywhere}
 .muted{color:var(--muted)}
+pre{overflow-x:auto}
 @media screen and (max-width:900px){main table{display:block;overflow-x:auto}th{position:static}}
 @media screen and (max-width:600px){header,main{padding:12px 10px}.legend{columns:1}td.url{max-width:240px}}
 @media print{body{background:#fff}.controls,button.more{display:none}th{position:static}
@@ -1149,6 +1152,26 @@ mod tests {
         );
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, text);
+    }
+
+    #[test]
+    fn urls_wrap_after_their_separators_and_stay_escaped() {
+        assert_eq!(
+            UrlText("https://a.test/x-y?q=\"<b>\"&r=1").to_string(),
+            "https://<wbr>a.<wbr>test/<wbr>x-<wbr>y?<wbr>q=<wbr>&quot;&lt;b&gt;&quot;&amp;<wbr>\
+             r=<wbr>1"
+        );
+        // Nothing after a trailing separator, hidden characters dropped as by `esc`.
+        assert_eq!(UrlText("a.test/\u{202e}").to_string(), "a.<wbr>test/");
+        let mut out = Vec::new();
+        url_link(&mut out, "https://a.test/p?x=1&y=2").unwrap();
+        url_link(&mut out, "javascript:alert(1)").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<a href=\"https://a.test/p?x=1&amp;y=2\" rel=\"noopener noreferrer nofollow\">\
+             https://<wbr>a.<wbr>test/<wbr>p?<wbr>x=<wbr>1&amp;<wbr>y=<wbr>2</a>javascript:\
+             alert(1)"
+        );
     }
 
     #[test]

@@ -282,10 +282,35 @@ fn html_page_findings_are_shown_once_per_page_not_per_link() {
         let flags = &flags[..flags.find('"').unwrap()];
         assert!(flags.split(' ').any(|c| c == "noindex-page"), "{link}");
     }
-    // The details script shows the page's findings in the page's panel and leaves them out
-    // of the links' panels (it runs in `html_report_runs_no_page_script_in_a_real_browser`).
-    assert!(html.contains("if(l<0){"), "the page panel");
-    assert!(html.contains(".filter(function(fl){return !(page.flags||[]).some("));
+    // The details panels (built by the report's script) show it once too: in the page's
+    // panel, not in the links'.
+    let Some(browser) = crate::support::chromium() else {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIPPED the details panels of html_page_findings_are_shown_once_per_page_not_per_link: \
+              no chromium on PATH\n",
+        );
+        return;
+    };
+    let f = framed(&browser, dir.path(), &out, 1400);
+    let panels: Vec<&str> = f.details.split(" ¦ ").collect();
+    assert_eq!(panels.len(), 3, "{}", f.details);
+    assert_eq!(
+        f.details.matches("noindex-page").count(),
+        1,
+        "{}",
+        f.details
+    );
+    assert!(
+        panels[0].contains("noindex-page"),
+        "the page's panel: {}",
+        panels[0]
+    );
+    assert!(
+        panels[1].contains("score") && panels[2].contains("score"),
+        "{}",
+        f.details
+    );
 }
 
 #[test]
@@ -421,14 +446,19 @@ fn html_report_runs_no_page_script_in_a_real_browser() {
         "the 400 px screenshot looks blank ({narrow} bytes)"
     );
     for width in [400, 1400] {
-        let frame = frame_page(dir.path(), &out, width);
-        let (scroll, inner, wider) = layout_width(&browser, dir.path(), &frame, width);
-        assert_eq!(inner, width, "the frame is {inner} px wide, not {width}");
-        assert!(
-            scroll <= inner,
-            "at {width} px the page scrolls sideways: scrollWidth {scroll} > {inner}; \
-             elements reaching past the viewport: {wider}"
-        );
+        let f = framed(&browser, dir.path(), &out, width);
+        // As loaded, and with every details panel open (they are rows of the links table).
+        for (state, (scroll, inner, wider)) in [("", f.layout), (" with details open", f.open)] {
+            assert_eq!(inner, width, "the frame is {inner} px wide, not {width}");
+            assert!(
+                scroll <= inner,
+                "at {width} px{state} the page scrolls sideways: scrollWidth {scroll} > \
+                 {inner}; elements reaching past the viewport: {wider}"
+            );
+        }
+        // Five panels (two pages, three links), built by the report's script under its CSP.
+        assert_eq!(f.details.matches(" ¦ ").count(), 4, "{}", f.details);
+        assert!(f.details.contains("hidden-link"), "{}", f.details);
     }
 }
 
@@ -454,10 +484,12 @@ fn screenshot(browser: &Path, dir: &Path, name: &str, width: u32, url: &str) -> 
     bytes.len()
 }
 
-/// A test page (not part of the report) showing `report` in a frame `width` px wide, whose
-/// own script writes the frame's `scrollWidth`, `innerWidth` and the elements that reach past
-/// it into `data-layout` on its body once the report has loaded. Needs
-/// `--allow-file-access-from-files` to read the framed file's layout.
+/// A test page (not part of the report) showing `report` in a frame `width` px wide. Once the
+/// report has loaded, the test page's own script measures the frame, presses every
+/// "details" button of the report, measures again and writes into its body's attributes:
+/// `data-layout` and `data-layout-open` (`scrollWidth innerWidth elements-past-the-edge…`,
+/// before and after) and `data-details` (the text of every details panel, ` ¦ `-separated).
+/// Needs `--allow-file-access-from-files` to reach into the framed file.
 fn frame_page(dir: &Path, report: &Path, width: u32) -> String {
     let page = write(
         dir,
@@ -466,40 +498,67 @@ fn frame_page(dir: &Path, report: &Path, width: u32) -> String {
             "<!doctype html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"file://{}\" \
              style=\"width:{width}px;height:1600px;border:0;display:block\"></iframe><script>\
              document.getElementById('f').addEventListener('load',function(){{\
-             var w=this.contentWindow,d=w.document,wide=[];\
-             Array.prototype.forEach.call(d.querySelectorAll('body *'),function(e){{\
+             var w=this.contentWindow,d=w.document,b=document.body;\
+             function all(s){{return Array.prototype.slice.call(d.querySelectorAll(s));}}\
+             function measure(){{var wide=[];all('body *').forEach(function(e){{\
              var r=e.getBoundingClientRect();if(r.right>w.innerWidth+0.5&&wide.length<8)\
-             wide.push(e.tagName.toLowerCase()+(e.className?'.'+e.className:'')+' '+Math.round(r.right));}});\
-             document.body.setAttribute('data-layout',d.documentElement.scrollWidth+' '+\
-             w.innerWidth+' '+wide.join(', '));}});</script></body></html>",
+             wide.push(e.tagName.toLowerCase()+(e.className?'.'+e.className:'')+' '+\
+             Math.round(r.right));}});\
+             return d.documentElement.scrollWidth+' '+w.innerWidth+' '+wide.join(', ');}}\
+             b.setAttribute('data-layout',measure());\
+             all('button.more').forEach(function(x){{x.click();}});\
+             b.setAttribute('data-layout-open',measure());\
+             b.setAttribute('data-details',all('tr.detail').map(function(r){{\
+             return r.textContent;}}).join(' ¦ '));}});</script></body></html>",
             report.display()
         ),
     );
     format!("file://{}", page.display())
 }
 
-/// `(scrollWidth, innerWidth, elements past the right edge)` of the report in `frame`.
-fn layout_width(browser: &Path, dir: &Path, frame: &str, width: u32) -> (u32, u32, String) {
+/// What the test page of [`frame_page`] found.
+struct Framed {
+    /// `(scrollWidth, innerWidth, elements past the right edge)` as loaded.
+    layout: (u32, u32, String),
+    /// The same with every details panel open.
+    open: (u32, u32, String),
+    /// The text of the details panels.
+    details: String,
+}
+
+/// Loads `report` in a frame `width` px wide (see [`frame_page`]).
+fn framed(browser: &Path, dir: &Path, report: &Path, width: u32) -> Framed {
+    let frame = frame_page(dir, report, width);
     let dom = headless(
         browser,
-        &dir.join(format!("profile-layout-{width}")),
+        &dir.join(format!("profile-frame-{width}")),
         &[
             "--allow-file-access-from-files",
             &format!("--window-size={},1600", width.max(500)),
             "--dump-dom",
-            frame,
+            &frame,
         ],
     );
-    let dom = String::from_utf8_lossy(&dom.stdout);
-    let start = dom
-        .find("data-layout=\"")
-        .unwrap_or_else(|| panic!("the frame page did not measure the report:\n{dom}"))
-        + "data-layout=\"".len();
-    let value = &dom[start..start + dom[start..].find('"').unwrap()];
-    let mut parts = value.splitn(3, ' ');
-    let scroll = parts.next().unwrap().parse().unwrap();
-    let inner = parts.next().unwrap().parse().unwrap();
-    (scroll, inner, parts.next().unwrap_or("").to_string())
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let attr = |name: &str| {
+        let key = format!("{name}=\"");
+        let start = dom
+            .find(&key)
+            .unwrap_or_else(|| panic!("the frame page did not measure the report:\n{dom}"))
+            + key.len();
+        dom[start..start + dom[start..].find('"').unwrap()].to_string()
+    };
+    let layout = |value: String| {
+        let mut parts = value.splitn(3, ' ');
+        let scroll = parts.next().unwrap().parse().unwrap();
+        let inner = parts.next().unwrap().parse().unwrap();
+        (scroll, inner, parts.next().unwrap_or("").to_string())
+    };
+    Framed {
+        layout: layout(attr("data-layout")),
+        open: layout(attr("data-layout-open")),
+        details: attr("data-details"),
+    }
 }
 
 #[test]
