@@ -131,9 +131,9 @@ pub(super) fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()>
 const STYLE: &str = r#"
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7fa;--card:#fff;--ok:#1a7f4b;--warn:#b26a00;--bad:#c0262d;--accent:#2f5bd3}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 header,main{max-width:1280px;margin:0 auto;padding:16px 20px}
-header h1{margin:0 0 4px;font-size:22px;overflow-wrap:anywhere}
+header h1{margin:0 0 4px;font-size:22px}
 .meta{color:var(--muted);font-size:12px}
 h2{font-size:17px;margin:28px 0 10px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(170px,100%),1fr));gap:12px}

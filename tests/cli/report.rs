@@ -199,10 +199,17 @@ fn html_new_and_lost_chart_is_a_sentence_when_there_is_nothing_to_draw() {
 fn html_urls_wrap_between_their_parts_and_copy_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = "/long-review/part-2.html?a=1&b=2";
+    // And a page with a very long URL, one part of it longer than a phone is wide.
+    let long = "/an-unusually-long-article-name-that-goes-on-and-on-about-many-things/\
+                averyveryverylongpathsegmentwithoutanyseparatorswhatsoever1234567890/\
+                index.html?utm_source=newsletter&utm_medium=email&utm_campaign=spring";
     let ((_, out), s) = audit_pages(
         dir.path(),
         "html",
-        vec![("news.beta.test", path, crate::disavow::clean())],
+        vec![
+            ("news.beta.test", path, crate::disavow::clean()),
+            ("blog.alpha.test", long, crate::disavow::clean()),
+        ],
         &[],
     );
     let html = std::fs::read_to_string(&out).unwrap();
@@ -213,14 +220,12 @@ fn html_urls_wrap_between_their_parts_and_copy_unchanged() {
         "http://<wbr>news.<wbr>beta.<wbr>test:{port}/<wbr>long-<wbr>review/<wbr>part-<wbr>2.\
          <wbr>html?<wbr>a=<wbr>1&amp;<wbr>b=<wbr>2"
     );
-    let row = &html[html.find("<tr class=\"page").expect("a page row")..];
-    let row = &row[..row.find("</tr>").unwrap()];
     assert!(
-        row.contains(&format!(
-            "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{shown}</a>",
+        html.contains(&format!(
+            "<td class=\"url\"><a href=\"{}\" rel=\"noopener noreferrer nofollow\">{shown}</a>",
             url.replace('&', "&amp;")
         )),
-        "{row}"
+        "{html}"
     );
     // Without the break opportunities the text is the escaped URL: copying it copies the URL.
     assert_eq!(shown.replace("<wbr>", ""), url.replace('&', "&amp;"));
@@ -233,6 +238,14 @@ fn html_urls_wrap_between_their_parts_and_copy_unchanged() {
         html.contains("→</span> https://<wbr>example.<wbr>com/</td>"),
         "{html}"
     );
+    // At 400 px the long URL wraps (its long part broken as a last resort) or its table
+    // scrolls inside itself: the page does not scroll sideways.
+    if let Some(browser) = crate::support::chromium() {
+        let f = framed(&browser, dir.path(), &out, 400);
+        for (scroll, inner, wider) in [f.layout, f.open] {
+            assert!(scroll <= inner, "{scroll} > {inner}: {wider}");
+        }
+    }
 }
 
 /// A page that asks not to be indexed and links twice to example.com.
