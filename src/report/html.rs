@@ -1,8 +1,12 @@
 //! The HTML report: one self-contained page (inline CSS, JavaScript and SVG; no request leaves
 //! the page, which a Content-Security-Policy enforces) that opens offline and prints well.
 //! Summary cards, charts (anchor mix, placement, authority and toxicity distributions, new and
-//! lost referring domains over time), the removal worklist and reclamation sections, and a
-//! sortable, filterable link table whose rows open each link's evidence and score components.
+//! lost referring domains over time; bar charts with axis titles, and a legend where colours
+//! mean something), the removal worklist and reclamation sections, and a sortable, filterable
+//! link table grouped by page: a page's row opens the page's evidence and findings (once), each
+//! link's row the link's own findings, evidence and score components. URLs wrap between their
+//! parts ([`UrlText`]); below 900 px wide tables scroll inside themselves, so the page itself
+//! never scrolls sideways (checked at 400 px in Chromium by `tests/cli/report.rs`).
 //!
 //! Safety: every page-supplied string (titles, anchors, URLs, evidence) is escaped with
 //! [`esc`], and attributes are always double-quoted; the audit is embedded as JSON in a
@@ -172,7 +176,8 @@ pre{overflow-x:auto}
  header,main{max-width:none;padding:0 6px}a{color:inherit;text-decoration:none}tr{break-inside:avoid}}
 "#;
 
-/// The page's script: filters, sorting and details on demand. Builds nodes with
+/// The page's script: filters, sorting (links within their page, pages by their first link)
+/// and details on demand. Builds nodes with
 /// `textContent`, never with `innerHTML`, and removes from every text it shows the characters
 /// the renderers drop (`HIDDEN_CLASS` is replaced by [`hidden_js_class`]: the details come
 /// from the embedded JSON, which keeps the page's text exact).
