@@ -1,8 +1,12 @@
 //! The HTML report: one self-contained page (inline CSS, JavaScript and SVG; no request leaves
 //! the page, which a Content-Security-Policy enforces) that opens offline and prints well.
 //! Summary cards, charts (anchor mix, placement, authority and toxicity distributions, new and
-//! lost referring domains over time), the removal worklist and reclamation sections, and a
-//! sortable, filterable link table whose rows open each link's evidence and score components.
+//! lost referring domains over time; bar charts with axis titles, and a legend where colours
+//! mean something), the removal worklist and reclamation sections, and a sortable, filterable
+//! link table grouped by page: a page's row opens the page's evidence and findings (once), each
+//! link's row the link's own findings, evidence and score components. URLs wrap between their
+//! parts ([`UrlText`]); below 900 px wide tables scroll inside themselves, so the page itself
+//! never scrolls sideways (checked at 400 px in Chromium by `tests/cli/report.rs`).
 //!
 //! Safety: every page-supplied string (titles, anchors, URLs, evidence) is escaped with
 //! [`esc`], and attributes are always double-quoted; the audit is embedded as JSON in a
@@ -71,6 +75,47 @@ pub fn json_for_script(json: &str) -> String {
     out
 }
 
+/// A URL as displayed text: escaped like [`Esc`], with a `<wbr>` (a line-break opportunity
+/// that adds nothing to copied text) after each `/`, `.`, `?`, `&`, `=` and `-`, so that long
+/// URLs wrap between their parts instead of mid-word. A run of those characters (the `//`
+/// after the scheme) breaks after its last one only.
+pub struct UrlText<'a>(pub &'a str);
+
+/// Where [`UrlText`] lets a URL wrap: after these characters.
+const URL_BREAKS: [char; 6] = ['/', '.', '?', '&', '=', '-'];
+
+impl Display for UrlText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The characters `Esc` drops are dropped first, so that no break follows a separator
+        // at the end of the shown text.
+        let mut chars = self.0.chars().filter(|c| !dropped_from_html(*c)).peekable();
+        let mut buf = [0u8; 4];
+        while let Some(c) = chars.next() {
+            write!(f, "{}", Esc(c.encode_utf8(&mut buf)))?;
+            if URL_BREAKS.contains(&c) && chars.peek().is_some_and(|n| !URL_BREAKS.contains(n)) {
+                f.write_str("<wbr>")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`link`] whose text is the URL itself, wrapping between its parts ([`UrlText`]).
+pub(super) fn url_link(out: &mut dyn Write, url: &str) -> io::Result<()> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
+        write!(
+            out,
+            "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+            esc(url),
+            UrlText(&strip_controls(url))
+        )
+    } else {
+        write!(out, "{}", UrlText(&strip_controls(url)))
+    }
+}
+
 /// An `href` only for http(s) and mailto URLs (a hostile `javascript:` link is shown as text).
 pub(super) fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()> {
     let lower = url.trim_start().to_ascii_lowercase();
@@ -90,18 +135,18 @@ pub(super) fn link(out: &mut dyn Write, url: &str, text: &str) -> io::Result<()>
 const STYLE: &str = r#"
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7fa;--card:#fff;--ok:#1a7f4b;--warn:#b26a00;--bad:#c0262d;--accent:#2f5bd3}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 header,main{max-width:1280px;margin:0 auto;padding:16px 20px}
 header h1{margin:0 0 4px;font-size:22px}
 .meta{color:var(--muted);font-size:12px}
 h2{font-size:17px;margin:28px 0 10px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(170px,100%),1fr));gap:12px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;break-inside:avoid}
 .card .v{font-size:26px;font-weight:650}
 .card .l{color:var(--muted);font-size:12px}
 .bad{color:var(--bad)}.ok{color:var(--ok)}.warn{color:var(--warn)}
 .warning{background:#fdf0dc;border-left:4px solid var(--warn);padding:.5em .8em;overflow-wrap:anywhere}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(300px,100%),1fr));gap:12px}
 .chart{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
 .chart h3{font-size:13px;margin:0 0 6px}
 .chart svg{width:100%;height:auto}
@@ -112,57 +157,69 @@ th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:left;vertic
 th{background:#eef1f6;position:sticky;top:0;white-space:nowrap}
 th[data-sort]{cursor:pointer}th[data-sort]:after{content:" \2195";color:var(--muted)}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
-td.url{max-width:360px;overflow-wrap:anywhere}
+td.url{max-width:360px;overflow-wrap:break-word}
 tr.detail td{background:#fafbfd}
+tbody.page{border-top:2px solid var(--line)}tr.page td{background:#f3f5f9}
 .gate{padding:10px 14px;border-radius:8px;border:1px solid var(--line);background:var(--card)}
 .gate.failed{border-color:var(--bad)}
 .controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
-.controls select,.controls input{font:inherit;padding:3px 6px}
+.controls select,.controls input{font:inherit;padding:3px 6px;max-width:100%}
 .pill{display:inline-block;border-radius:9px;padding:0 6px;font-size:11px;background:#eef1f6;margin:1px}
 .pill.deny{background:#fbe3e4;color:var(--bad)}.pill.warn{background:#fdf0dc;color:var(--warn)}
 button.more{font:inherit;font-size:11px;cursor:pointer}
-.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px}
+.kv{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:2px 10px}.kv div{overflow-wrap:anywhere}
 .muted{color:var(--muted)}
+pre{overflow-x:auto}
+@media screen and (max-width:900px){main table{display:block;overflow-x:auto}th{position:static}}
+@media screen and (max-width:600px){header,main{padding:12px 10px}.legend{columns:1}td.url{max-width:240px}}
 @media print{body{background:#fff}.controls,button.more{display:none}th{position:static}
  header,main{max-width:none;padding:0 6px}a{color:inherit;text-decoration:none}tr{break-inside:avoid}}
 "#;
 
-/// The page's script: filters, sorting and details on demand. Builds nodes with
+/// The page's script: filters, sorting (links within their page, pages by their first link)
+/// and details on demand. Builds nodes with
 /// `textContent`, never with `innerHTML`, and removes from every text it shows the characters
 /// the renderers drop (`HIDDEN_CLASS` is replaced by [`hidden_js_class`]: the details come
 /// from the embedded JSON, which keeps the page's text exact).
 const SCRIPT_TEMPLATE: &str = r##"(function(){"use strict";
 var data=JSON.parse(document.getElementById("audit-data").textContent);
-var tbody=document.querySelector("#links tbody");if(!tbody)return;
-var rows=Array.prototype.slice.call(tbody.querySelectorAll("tr.link"));
+var table=document.getElementById("links");if(!table)return;
+function all(root,sel){return Array.prototype.slice.call(root.querySelectorAll(sel));}
+var groups=all(table,"tbody.page");
+var rows=all(table,"tr.item");
 var f={status:"",placement:"",anchor:"",flag:"",q:""};
-function closeDetails(){Array.prototype.slice.call(tbody.querySelectorAll("tr.detail")).forEach(function(d){d.remove();});}
-function apply(){var n=0;closeDetails();rows.forEach(function(r){var d=r.dataset;
-var ok=(!f.status||d.status===f.status)&&(!f.placement||d.placement===f.placement)&&(!f.anchor||d.anchor===f.anchor)&&(!f.flag||(" "+d.flags+" ").indexOf(" "+f.flag+" ")>=0)&&(!f.q||r.textContent.toLowerCase().indexOf(f.q)>=0);
-r.hidden=!ok;if(ok)n++;});document.getElementById("shown").textContent=n+" of "+rows.length+" rows";}
-Array.prototype.slice.call(document.querySelectorAll("[data-filter]")).forEach(function(el){el.addEventListener("input",function(){f[el.dataset.filter]=el.dataset.filter==="q"?el.value.toLowerCase():el.value;apply();});});
+function closeDetails(){all(table,"tr.detail").forEach(function(d){d.remove();});all(table,"button.more").forEach(function(b){b.textContent="details";});}
+function apply(){var n=0;closeDetails();rows.forEach(function(r){var d=r.dataset,head=r.parentNode.rows[0];
+var text=(head===r?"":head.textContent+" ")+r.textContent;
+var ok=(!f.status||d.status===f.status)&&(!f.placement||d.placement===f.placement)&&(!f.anchor||d.anchor===f.anchor)&&(!f.flag||(" "+d.flags+" ").indexOf(" "+f.flag+" ")>=0)&&(!f.q||text.toLowerCase().indexOf(f.q)>=0);
+r.hidden=!ok;if(ok)n++;});groups.forEach(function(g){g.hidden=!g.querySelector("tr.item:not([hidden])");});
+document.getElementById("shown").textContent=n+" of "+rows.length+" rows";}
+all(document,"[data-filter]").forEach(function(el){el.addEventListener("input",function(){f[el.dataset.filter]=el.dataset.filter==="q"?el.value.toLowerCase():el.value;apply();});});
 var dir={};
-Array.prototype.slice.call(document.querySelectorAll("#links th[data-sort]")).forEach(function(th){th.addEventListener("click",function(){
+all(table,"th[data-sort]").forEach(function(th){th.addEventListener("click",function(){
 var k=th.dataset.sort,num=th.dataset.num==="1";dir[k]=-(dir[k]||-1);closeDetails();
-rows.sort(function(a,b){var x=a.dataset[k]||"",y=b.dataset[k]||"";if(num){x=x===""?-1:+x;y=y===""?-1:+y;}return (x<y?-1:x>y?1:0)*dir[k];});
-rows.forEach(function(r){tbody.appendChild(r);});});});
+function cmp(a,b){var x=a.dataset[k]||"",y=b.dataset[k]||"";if(num){x=x===""?-1:+x;y=y===""?-1:+y;}return (x<y?-1:x>y?1:0)*dir[k];}
+function first(g){return g.querySelector("tr.link")||g.rows[0];}
+groups.forEach(function(g){all(g,"tr.link").sort(cmp).forEach(function(r){g.appendChild(r);});});
+groups.sort(function(a,b){return cmp(first(a),first(b));});groups.forEach(function(g){table.appendChild(g);});});});
 var hidden=new RegExp("HIDDEN_CLASS","gu");
 function el(tag,text,cls){var e=document.createElement(tag);if(text!==undefined&&text!==null)e.textContent=String(text).replace(hidden,"");if(cls)e.className=cls;return e;}
 function kv(box,k,v){if(v===null||v===undefined||v===""||(v.length===0))return;box.appendChild(el("div",k,"muted"));box.appendChild(el("div",Array.isArray(v)?v.join(", "):v));}
+function same(a,b){return a.code===b.code&&a.severity===b.severity&&a.evidence===b.evidence;}
 function detail(p,l){var td=el("td");td.colSpan=12;var page=data.pages[p];var box=el("div",null,"kv");td.appendChild(box);
-kv(box,"page",page.source_url);kv(box,"title",page.title);kv(box,"final URL",page.final_url!==page.source_url?page.final_url:null);
+if(l<0){kv(box,"page",page.source_url);kv(box,"title",page.title);kv(box,"final URL",page.final_url!==page.source_url?page.final_url:null);
 kv(box,"redirects",(page.redirects||[]).map(function(h){return h.status+" "+h.url;}));kv(box,"error",page.error);
 kv(box,"inputs",(page.provenance||[]).map(function(s){return s.input+(s.line?":"+s.line:"")+" ("+s.format+")";}));
 (page.flags||[]).forEach(function(fl){kv(box,fl.severity+" "+fl.code,fl.evidence);});
 var o=(data.actions.outreach||[]).filter(function(i){return i.source_url===page.source_url;})[0];
-if(o){kv(box,"removal",o.status+(o.requests.length?" (requested "+o.requests.join(", ")+")":""));kv(box,"contact",o.contacts.map(function(c){return c.kind+": "+c.value;}));}
-if(l>=0){var k=page.links[l];kv(box,"link",k.target_url);kv(box,"anchor",k.anchor_text);kv(box,"context",k.context);kv(box,"placement",k.placement+" — "+(k.evidence||[]).join("; "));
-(k.flags||[]).forEach(function(fl){kv(box,fl.severity+" "+fl.code,fl.evidence);});
+if(o){kv(box,"removal",o.status+(o.requests.length?" (requested "+o.requests.join(", ")+")":""));kv(box,"contact",o.contacts.map(function(c){return c.kind+": "+c.value;}));}}
+else{var k=page.links[l];kv(box,"link",k.target_url);kv(box,"anchor",k.anchor_text);kv(box,"context",k.context);kv(box,"placement",k.placement+" — "+(k.evidence||[]).join("; "));
+(k.flags||[]).filter(function(fl){return !(page.flags||[]).some(function(g){return same(fl,g);});}).forEach(function(fl){kv(box,fl.severity+" "+fl.code,fl.evidence);});
 var t=el("table");var h=el("tr");["score","component","value","weight","points","reason"].forEach(function(c){h.appendChild(el("th",c));});t.appendChild(h);
 (k.components||[]).forEach(function(c){var r=el("tr");[c.score,c.name,c.value.toFixed(2),c.weight,(c.value*c.weight).toFixed(1),c.reason].forEach(function(v,i){r.appendChild(el("td",v,i>=2&&i<=4?"n":null));});t.appendChild(r);});
 td.appendChild(el("div","quality "+k.quality+", toxicity "+k.toxicity,"muted"));td.appendChild(t);}
 var tr=el("tr",null,"detail");tr.appendChild(td);return tr;}
-tbody.addEventListener("click",function(e){var b=e.target.closest("button.more");if(!b)return;var r=b.closest("tr");var n=r.nextElementSibling;
+table.addEventListener("click",function(e){var b=e.target.closest("button.more");if(!b)return;var r=b.closest("tr");var n=r.nextElementSibling;
 if(n&&n.classList.contains("detail")){n.remove();b.textContent="details";return;}
 r.parentNode.insertBefore(detail(+r.dataset.page,+r.dataset.link),r.nextSibling);b.textContent="hide";});
 apply();})();"##;
@@ -376,30 +433,51 @@ fn charts(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|(p, n)| (p.as_str(), *n))
         .collect();
-    hbars(out, "Placement", &placements)?;
+    hbars(out, "Placement", &placements, "links", "placement")?;
     let authority: Vec<(String, usize, &str)> = audit
         .summary
         .authority_distribution
         .iter()
         .map(|b| (b.from.to_string(), b.domains, PALETTE[0]))
         .collect();
-    columns(out, "Authority of live referring domains", &authority)?;
+    columns(
+        out,
+        "Authority of live referring domains",
+        &authority,
+        ("authority band (lowest value)", "referring domains"),
+        &[],
+    )?;
+    // The toxicity colours: the bands below 30, up to the toxic threshold, and toxic.
+    const LOW: &str = "#1a9c8c";
+    const ELEVATED: &str = "#e08a1e";
+    const TOXIC: &str = "#c0262d";
+    let toxic = crate::score::TOXIC_THRESHOLD;
     let toxicity: Vec<(String, usize, &str)> = audit
         .summary
         .toxicity_distribution
         .iter()
         .map(|b| {
-            let color = if b.from >= crate::score::TOXIC_THRESHOLD {
-                "#c0262d"
+            let color = if b.from >= toxic {
+                TOXIC
             } else if b.from >= 30 {
-                "#e08a1e"
+                ELEVATED
             } else {
-                "#1a9c8c"
+                LOW
             };
             (b.from.to_string(), b.links, color)
         })
         .collect();
-    columns(out, "Toxicity of links", &toxicity)?;
+    columns(
+        out,
+        "Toxicity of links",
+        &toxicity,
+        ("toxicity band (lowest value)", "links"),
+        &[
+            (LOW, "below 30".to_string()),
+            (ELEVATED, format!("30 to {}", toxic.saturating_sub(1))),
+            (TOXIC, format!("toxic ({toxic} and more)")),
+        ],
+    )?;
     velocity(audit, out)?;
     writeln!(out, "</section>")
 }
@@ -454,52 +532,107 @@ fn donut(out: &mut dyn Write, title: &str, parts: &[(&str, usize)]) -> io::Resul
     writeln!(out, "</div></div>")
 }
 
-fn hbars(out: &mut dyn Write, title: &str, parts: &[(&str, usize)]) -> io::Result<()> {
+/// An axis title: `text` centred at (`x`, `y`), turned upright for a vertical axis.
+fn axis_title(out: &mut dyn Write, x: f64, y: f64, vertical: bool, text: &str) -> io::Result<()> {
+    write!(
+        out,
+        "<text class=\"axis-title\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" \
+         font-size=\"10\" fill=\"#5b6475\"{}>{}</text>",
+        if vertical {
+            format!(" transform=\"rotate(-90 {x:.1} {y:.1})\"")
+        } else {
+            String::new()
+        },
+        esc(text)
+    )
+}
+
+/// A legend: one colour swatch and label per entry.
+fn legend(out: &mut dyn Write, entries: &[(&str, String)]) -> io::Result<()> {
+    write!(out, "<div class=\"legend\">")?;
+    for (color, label) in entries {
+        write!(
+            out,
+            "<div><span style=\"background:{color}\"></span>{}</div>",
+            esc(label)
+        )?;
+    }
+    write!(out, "</div>")
+}
+
+/// Horizontal bars, one per named count: `y_title` names the bars, `x_title` what they count.
+fn hbars(
+    out: &mut dyn Write,
+    title: &str,
+    parts: &[(&str, usize)],
+    x_title: &str,
+    y_title: &str,
+) -> io::Result<()> {
     let max = parts.iter().map(|p| p.1).max().unwrap_or(0).max(1);
-    let h = parts.len() * 18 + 4;
+    let bottom = parts.len() * 18 + 2;
+    let h = bottom + 18;
     write!(
         out,
         "<div class=\"chart\"><h3>{}</h3><svg viewBox=\"0 0 300 {h}\" role=\"img\" \
-         aria-label=\"{}\">",
+         aria-label=\"{}: {} per {}\">",
         esc(title),
-        esc(title)
+        esc(title),
+        esc(x_title),
+        esc(y_title)
     )?;
+    axis_title(out, 8.0, bottom as f64 / 2.0, true, y_title)?;
     for (i, (name, n)) in parts.iter().enumerate() {
         let y = i * 18 + 2;
-        let w = 170.0 * (*n as f64) / (max as f64);
+        let w = 164.0 * (*n as f64) / (max as f64);
         write!(
             out,
-            "<text x=\"80\" y=\"{}\" text-anchor=\"end\" font-size=\"11\">{}</text>\
-             <rect x=\"86\" y=\"{y}\" width=\"{w:.1}\" height=\"13\" rx=\"2\" fill=\"{}\"/>\
+            "<text x=\"90\" y=\"{}\" text-anchor=\"end\" font-size=\"11\">{}</text>\
+             <rect x=\"96\" y=\"{y}\" width=\"{w:.1}\" height=\"13\" rx=\"2\" fill=\"{}\"/>\
              <text x=\"{:.1}\" y=\"{}\" font-size=\"11\">{n}</text>",
             y + 11,
             esc(name),
-            PALETTE[i % PALETTE.len()],
-            90.0 + w,
+            PALETTE[0],
+            100.0 + w,
             y + 11
         )?;
     }
+    write!(
+        out,
+        "<line x1=\"96\" x2=\"260\" y1=\"{bottom}\" y2=\"{bottom}\" stroke=\"#d9dee7\"/>"
+    )?;
+    axis_title(out, 178.0, (h - 4) as f64, false, x_title)?;
     writeln!(out, "</svg></div>")
 }
 
-fn columns(out: &mut dyn Write, title: &str, bars: &[(String, usize, &str)]) -> io::Result<()> {
+/// Columns, one per band: `x_title` names the bands, `y_title` what they count; the legend
+/// explains the colours when they mean something.
+fn columns(
+    out: &mut dyn Write,
+    title: &str,
+    bars: &[(String, usize, &str)],
+    (x_title, y_title): (&str, &str),
+    key: &[(&str, String)],
+) -> io::Result<()> {
     write!(
         out,
-        "<div class=\"chart\"><h3>{}</h3><svg viewBox=\"0 0 300 150\" role=\"img\" \
-         aria-label=\"{}\">",
+        "<div class=\"chart\"><h3>{}</h3><svg viewBox=\"0 0 300 170\" role=\"img\" \
+         aria-label=\"{}: {} per {}\">",
         esc(title),
-        esc(title)
+        esc(title),
+        esc(y_title),
+        esc(x_title)
     )?;
+    axis_title(out, 9.0, 70.0, true, y_title)?;
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let w = 280.0 / bars.len().max(1) as f64;
+    let w = 272.0 / bars.len().max(1) as f64;
     for (i, (label, n, color)) in bars.iter().enumerate() {
-        let x = 10.0 + i as f64 * w;
+        let x = 22.0 + i as f64 * w;
         let bh = 105.0 * (*n as f64) / (max as f64);
         write!(
             out,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{color}\" \
              rx=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
-             font-size=\"10\">{n}</text><text x=\"{:.1}\" y=\"146\" text-anchor=\"middle\" \
+             font-size=\"10\">{n}</text><text x=\"{:.1}\" y=\"140\" text-anchor=\"middle\" \
              font-size=\"10\" fill=\"#5b6475\">{}</text>",
             x + 2.0,
             125.0 - bh,
@@ -510,7 +643,16 @@ fn columns(out: &mut dyn Write, title: &str, bars: &[(String, usize, &str)]) -> 
             esc(label)
         )?;
     }
-    writeln!(out, "</svg></div>")
+    write!(
+        out,
+        "<line x1=\"22\" x2=\"294\" y1=\"125\" y2=\"125\" stroke=\"#8a94a6\"/>"
+    )?;
+    axis_title(out, 158.0, 162.0, false, x_title)?;
+    write!(out, "</svg>")?;
+    if !key.is_empty() {
+        legend(out, key)?;
+    }
+    writeln!(out, "</div>")
 }
 
 fn velocity(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
@@ -523,11 +665,23 @@ fn velocity(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         .as_ref()
         .map(|c| c.velocity.intervals.as_slice())
         .unwrap_or_default();
+    // Nothing to draw: a sentence instead of empty axes.
     if intervals.is_empty() {
         return writeln!(
             out,
-            "<p class=\"muted\">Needs history: audit again later (the history store or \
-             --baseline keeps the earlier audits).</p></div>"
+            "<p class=\"muted\">No earlier audit to compare with: audit again later (the \
+             history store or --baseline keeps the earlier audits).</p></div>"
+        );
+    }
+    if intervals
+        .iter()
+        .all(|i| i.new_domains == 0 && i.lost_domains == 0)
+    {
+        let first = intervals[0].from.as_str();
+        return writeln!(
+            out,
+            "<p class=\"muted\">No new or lost referring domains since {}.</p></div>",
+            esc(first.get(..10).unwrap_or(first))
         );
     }
     let max = intervals
@@ -536,14 +690,22 @@ fn velocity(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         .max()
         .unwrap_or(0)
         .max(1);
-    let w = 280.0 / intervals.len() as f64;
+    let w = 270.0 / intervals.len() as f64;
     write!(
         out,
-        "<svg viewBox=\"0 0 300 160\" role=\"img\" aria-label=\"new and lost referring \
-         domains\"><line x1=\"10\" x2=\"290\" y1=\"75\" y2=\"75\" stroke=\"#8a94a6\"/>"
+        "<svg viewBox=\"0 0 300 172\" role=\"img\" aria-label=\"new and lost referring \
+         domains per audit\"><line x1=\"22\" x2=\"292\" y1=\"75\" y2=\"75\" \
+         stroke=\"#8a94a6\"/>"
+    )?;
+    axis_title(out, 9.0, 75.0, true, "referring domains")?;
+    write!(
+        out,
+        "<text x=\"20\" y=\"19\" text-anchor=\"end\" font-size=\"9\" fill=\"#5b6475\">+{max}\
+         </text><text x=\"20\" y=\"138\" text-anchor=\"end\" font-size=\"9\" \
+         fill=\"#5b6475\">−{max}</text>"
     )?;
     for (i, iv) in intervals.iter().enumerate() {
-        let x = 10.0 + i as f64 * w;
+        let x = 22.0 + i as f64 * w;
         let up = 60.0 * iv.new_domains as f64 / max as f64;
         let down = 60.0 * iv.lost_domains as f64 / max as f64;
         write!(
@@ -564,15 +726,23 @@ fn velocity(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     }
     let first = intervals.first().map(|i| i.from.as_str()).unwrap_or("");
     let last = intervals.last().map(|i| i.to.as_str()).unwrap_or("");
-    writeln!(
+    write!(
         out,
-        "<text x=\"10\" y=\"152\" font-size=\"10\" fill=\"#5b6475\">{}</text><text x=\"290\" \
-         y=\"152\" font-size=\"10\" text-anchor=\"end\" fill=\"#5b6475\">{}</text></svg>\
-         <div class=\"legend\"><div><span style=\"background:#1a7f4b\"></span>new</div><div>\
-         <span style=\"background:#c0262d\"></span>lost</div></div></div>",
+        "<text x=\"22\" y=\"150\" font-size=\"10\" fill=\"#5b6475\">{}</text><text x=\"292\" \
+         y=\"150\" font-size=\"10\" text-anchor=\"end\" fill=\"#5b6475\">{}</text>",
         esc(first.get(..10).unwrap_or(first)),
         esc(last.get(..10).unwrap_or(last))
-    )
+    )?;
+    axis_title(out, 157.0, 166.0, false, "audits, oldest first")?;
+    write!(out, "</svg>")?;
+    legend(
+        out,
+        &[
+            ("#1a7f4b", "new referring domains".to_string()),
+            ("#c0262d", "lost referring domains".to_string()),
+        ],
+    )?;
+    writeln!(out, "</div>")
 }
 
 fn changes(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
@@ -612,11 +782,11 @@ fn changes(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     for (what, list) in [("new", &c.new_links), ("lost", &c.lost_links)] {
         for l in list {
             write!(out, "<tr><td>{what}</td><td class=\"url\">")?;
-            link(out, &l.source_url, &l.source_url)?;
+            url_link(out, &l.source_url)?;
             write!(
                 out,
                 "</td><td class=\"url\">{}</td><td>“{}” · {} · toxicity {}</td></tr>",
-                esc(&l.target_url),
+                UrlText(&l.target_url),
                 esc(&l.anchor_text),
                 esc(&l.placement),
                 l.toxicity
@@ -625,11 +795,11 @@ fn changes(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     }
     for ch in &c.changed_links {
         write!(out, "<tr><td>{}</td><td class=\"url\">", ch.kind.as_str())?;
-        link(out, &ch.source_url, &ch.source_url)?;
+        url_link(out, &ch.source_url)?;
         write!(
             out,
             "</td><td class=\"url\">{}</td><td>{} → {}</td></tr>",
-            esc(&ch.target_url),
+            UrlText(&ch.target_url),
             esc(if ch.before.is_empty() {
                 "(none)"
             } else {
@@ -667,7 +837,7 @@ fn outreach(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
             "<tr><td>{}</td><td class=\"url\">",
             esc(i.status.as_str())
         )?;
-        link(out, &i.source_url, &i.source_url)?;
+        url_link(out, &i.source_url)?;
         write!(
             out,
             "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"url\">",
@@ -683,7 +853,10 @@ fn outreach(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
                 crate::model::ContactKind::Email => format!("mailto:{}", c.value),
                 _ => c.value.clone(),
             };
-            link(out, &href, &c.value)?;
+            match c.kind {
+                crate::model::ContactKind::Email => link(out, &href, &c.value)?,
+                _ => url_link(out, &href)?,
+            }
             write!(out, " ")?;
         }
         writeln!(out, "</td><td>{}</td></tr>", esc(&i.requests.join(", ")))?;
@@ -718,13 +891,13 @@ fn reclamation(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         write!(
             out,
             "<tr><td class=\"url\">{}</td><td>{}{}</td><td>{}</td><td class=\"url\">",
-            esc(&t.target_url),
+            UrlText(&t.target_url),
             esc(t.problem.as_str()),
             t.http_status.map(|s| format!(" ({s})")).unwrap_or_default(),
             esc(&t.fix)
         )?;
         for l in &t.links {
-            link(out, &l.source_url, &l.source_url)?;
+            url_link(out, &l.source_url)?;
             write!(
                 out,
                 " <span class=\"muted\">authority {}{}</span><br>",
@@ -837,105 +1010,130 @@ fn links_table(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "<table id=\"links\"><thead><tr><th data-sort=\"url\">page</th>\
+        "<table id=\"links\"><thead><tr><th data-sort=\"url\">page / link</th>\
          <th data-sort=\"status\">status</th><th data-sort=\"anchortext\">anchor</th>\
          <th data-sort=\"anchor\">type</th><th>rel</th><th data-sort=\"placement\">placement</th>\
          <th data-sort=\"a\" data-num=\"1\" title=\"authority\">A</th>\
          <th data-sort=\"r\" data-num=\"1\" title=\"relevance\">R</th>\
          <th data-sort=\"q\" data-num=\"1\" title=\"quality\">Q</th>\
          <th data-sort=\"t\" data-num=\"1\" title=\"toxicity\">T</th><th>findings</th><th></th>\
-         </tr></thead><tbody>"
+         </tr></thead>"
     )?;
     let opt = |v: Option<u8>| v.map_or(String::new(), |n| n.to_string());
+    // One `<tbody>` per page: the page's row (its status, title and findings, whose details
+    // are the page's), then one row per link (the link's own findings and details). A link's
+    // flags include its page's: those are shown once, in the page's row.
     for (pi, p) in audit.pages.iter().enumerate() {
         let status = match (p.status, p.http_status) {
             (PageStatus::Unreachable, Some(code)) => format!("unreachable ({code})"),
             _ => p.status.as_str().to_string(),
         };
-        let rows: Vec<(i64, Option<&LinkReport>)> = if p.links.is_empty() {
-            vec![(-1, None)]
-        } else {
-            p.links
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (i as i64, Some(l)))
-                .collect()
+        let page_codes: Vec<&str> = p.flags.iter().map(|f| f.code).collect();
+        // A page without links is a row of the table itself (filtered and counted).
+        let item = if p.links.is_empty() { " item" } else { "" };
+        write!(
+            out,
+            "<tbody class=\"page\" data-page=\"{pi}\"><tr class=\"page{item}\" data-page=\"{pi}\" \
+             data-link=\"-1\" data-url=\"{}\" data-status=\"{}\" data-flags=\"{}\">\
+             <td class=\"url\">",
+            esc(&p.source_url),
+            p.status.as_str(),
+            esc(&page_codes.join(" ")),
+        )?;
+        url_link(out, &p.source_url)?;
+        let about = match (&p.error, &p.title) {
+            (Some(e), _) => e.as_str(),
+            (None, _) if p.links.is_empty() => "no link to the target",
+            (None, Some(t)) => t.as_str(),
+            (None, None) => "",
         };
-        for (li, l) in rows {
-            // A link's flags include those of its page; list each code once.
-            let mut seen = std::collections::BTreeSet::new();
-            let flags: Vec<&crate::model::Flag> = l
-                .into_iter()
-                .flat_map(|l| &l.flags)
-                .chain(&p.flags)
-                .filter(|f| seen.insert(f.code))
-                .collect();
-            let codes: Vec<&str> = flags.iter().map(|f| f.code).collect();
+        write!(
+            out,
+            "</td><td>{}</td><td colspan=\"8\" class=\"muted\">{}</td><td>",
+            esc(&status),
+            esc(about)
+        )?;
+        pills(out, p.flags.iter())?;
+        writeln!(
+            out,
+            "</td><td><button class=\"more\" type=\"button\">details</button></td></tr>"
+        )?;
+        for (li, l) in p.links.iter().enumerate() {
+            let own: Vec<&crate::model::Flag> =
+                l.flags.iter().filter(|f| !p.flags.contains(f)).collect();
+            let mut codes: Vec<&str> = own.iter().map(|f| f.code).collect();
+            for c in &page_codes {
+                if !codes.contains(c) {
+                    codes.push(c);
+                }
+            }
             write!(
                 out,
-                "<tr class=\"link\" data-page=\"{pi}\" data-link=\"{li}\" data-url=\"{}\" \
+                "<tr class=\"link item\" data-page=\"{pi}\" data-link=\"{li}\" data-url=\"{}\" \
                  data-status=\"{}\" data-placement=\"{}\" data-anchor=\"{}\" \
                  data-anchortext=\"{}\" data-flags=\"{}\" data-a=\"{}\" data-r=\"{}\" \
-                 data-q=\"{}\" data-t=\"{}\"><td class=\"url\">",
+                 data-q=\"{}\" data-t=\"{}\"><td class=\"url\"><span class=\"muted\" \
+                 title=\"link to\">→</span> {}</td><td></td>",
                 esc(&p.source_url),
                 p.status.as_str(),
-                l.map_or("", |l| l.placement.as_str()),
-                l.map_or("", |l| l.anchor_type.as_str()),
-                esc(&l.map_or(String::new(), |l| l.anchor_text.to_lowercase())),
+                l.placement.as_str(),
+                l.anchor_type.as_str(),
+                esc(&l.anchor_text.to_lowercase()),
                 esc(&codes.join(" ")),
-                opt(l.and_then(|l| l.authority)),
-                opt(l.and_then(|l| l.relevance)),
-                l.map_or(String::new(), |l| l.quality.to_string()),
-                l.map_or(String::new(), |l| l.toxicity.to_string()),
+                opt(l.authority),
+                opt(l.relevance),
+                l.quality,
+                l.toxicity,
+                UrlText(&l.target_url),
             )?;
-            link(out, &p.source_url, &strip_controls(&p.source_url))?;
-            write!(out, "</td><td>{}</td>", esc(&status))?;
-            match l {
-                None => write!(
-                    out,
-                    "<td colspan=\"8\" class=\"muted\">{}</td>",
-                    esc(p.error.as_deref().unwrap_or("no link to the target"))
-                )?,
-                Some(l) => write!(
-                    out,
-                    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
-                     <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {}\">{}</td>",
-                    esc(&l.anchor_text),
-                    l.anchor_type.as_str(),
-                    esc(&l.rel.join(" ")),
-                    l.placement.as_str(),
-                    opt(l.authority),
-                    opt(l.relevance),
-                    l.quality,
-                    if l.toxicity >= crate::score::TOXIC_THRESHOLD {
-                        "bad"
-                    } else {
-                        ""
-                    },
-                    l.toxicity
-                )?,
-            }
-            write!(out, "<td>")?;
-            for f in &flags {
-                let class = match f.severity {
-                    Severity::Deny => "deny",
-                    Severity::Warn => "warn",
-                    Severity::Info => "",
-                };
-                write!(
-                    out,
-                    "<span class=\"pill {class}\" title=\"{}\">{}</span>",
-                    esc(&f.evidence),
-                    esc(f.code)
-                )?;
-            }
+            write!(
+                out,
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {}\">{}</td><td>",
+                esc(&l.anchor_text),
+                l.anchor_type.as_str(),
+                esc(&l.rel.join(" ")),
+                l.placement.as_str(),
+                opt(l.authority),
+                opt(l.relevance),
+                l.quality,
+                if l.toxicity >= crate::score::TOXIC_THRESHOLD {
+                    "bad"
+                } else {
+                    ""
+                },
+                l.toxicity
+            )?;
+            pills(out, own.into_iter())?;
             writeln!(
                 out,
                 "</td><td><button class=\"more\" type=\"button\">details</button></td></tr>"
             )?;
         }
+        writeln!(out, "</tbody>")?;
     }
-    writeln!(out, "</tbody></table>")
+    writeln!(out, "</table>")
+}
+
+/// A pill per finding, its evidence as the tooltip.
+fn pills<'a>(
+    out: &mut dyn Write,
+    flags: impl Iterator<Item = &'a crate::model::Flag>,
+) -> io::Result<()> {
+    for f in flags {
+        let class = match f.severity {
+            Severity::Deny => "deny",
+            Severity::Warn => "warn",
+            Severity::Info => "",
+        };
+        write!(
+            out,
+            "<span class=\"pill {class}\" title=\"{}\">{}</span>",
+            esc(&f.evidence),
+            esc(f.code)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -959,6 +1157,26 @@ mod tests {
         );
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, text);
+    }
+
+    #[test]
+    fn urls_wrap_after_their_separators_and_stay_escaped() {
+        assert_eq!(
+            UrlText("https://a.test/x-y?q=\"<b>\"&r=1").to_string(),
+            "https://<wbr>a.<wbr>test/<wbr>x-<wbr>y?<wbr>q=<wbr>&quot;&lt;b&gt;&quot;&amp;<wbr>\
+             r=<wbr>1"
+        );
+        // Nothing after a trailing separator, hidden characters dropped as by `esc`.
+        assert_eq!(UrlText("a.test/\u{202e}").to_string(), "a.<wbr>test/");
+        let mut out = Vec::new();
+        url_link(&mut out, "https://a.test/p?x=1&y=2").unwrap();
+        url_link(&mut out, "javascript:alert(1)").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<a href=\"https://a.test/p?x=1&amp;y=2\" rel=\"noopener noreferrer nofollow\">\
+             https://<wbr>a.<wbr>test/<wbr>p?<wbr>x=<wbr>1&amp;<wbr>y=<wbr>2</a>javascript:\
+             alert(1)"
+        );
     }
 
     #[test]
