@@ -71,7 +71,14 @@ impl Cli {
     /// Parses the process's arguments like [`Parser::parse`] (printing usage errors and exiting
     /// with 2), also recording which options were given ([`Cli::given`]).
     pub fn parse_args() -> Cli {
-        Cli::try_parse_args_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+        Cli::try_parse_args_from(std::env::args_os()).unwrap_or_else(|e| {
+            if !e.use_stderr() {
+                e.exit() // --help and --version, on standard output with exit code 0
+            }
+            // Usage errors in the style of every other error: `backlinks: error: ...`.
+            crate::output::usage_error(&e.render().to_string());
+            std::process::exit(2)
+        })
     }
 
     /// Parses `args` (the first is the program name), recording which options were given.
@@ -499,6 +506,22 @@ pub struct ReadingArgs {
     /// position.
     #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub columns: Option<ColumnMap>,
+    /// Audit only the candidate pages whose URL matches this regular expression (searched
+    /// anywhere in the URL, e.g. `^https://blog\.`); repeatable: any one matching is enough.
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex)]
+    pub include: Vec<regex::Regex>,
+    /// Leave out the candidate pages whose URL matches this regular expression (e.g.
+    /// `/tag/|\?replytocom=`); repeatable. Wins over --include.
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex)]
+    pub exclude: Vec<regex::Regex>,
+}
+
+/// Parses `--include`/`--exclude`, with the regex crate's own explanation of a bad pattern.
+fn parse_regex(s: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(s)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| format!("`{s}` is not a regular expression: {e}"))
 }
 
 /// How politely pages are fetched (`audit` and `gap`).

@@ -326,23 +326,62 @@ pub fn verdict(line: &str) {
 /// (a line of a file, a URL), so the text goes through the sanitiser.
 pub fn error(err: &anyhow::Error) {
     let mut stderr = io::stderr().lock();
-    let _ = writeln!(
-        stderr,
-        "backlinks: error: {}",
-        terminal_lines(&err.to_string())
-    );
-    for cause in err.chain().skip(1) {
-        let _ = writeln!(
-            stderr,
-            "  caused by: {}",
-            terminal_lines(&cause.to_string())
-        );
+    for (i, line) in error_lines(err).iter().enumerate() {
+        let _ = match i {
+            0 => writeln!(stderr, "backlinks: error: {}", terminal_lines(line)),
+            _ => writeln!(stderr, "  caused by: {}", terminal_lines(line)),
+        };
     }
+}
+
+/// Prints a usage error clap rendered (`error: ...`, the usage and a tip) as `backlinks:
+/// error: ...`, the style of every other error.
+pub fn usage_error(rendered: &str) {
+    let _ = write!(io::stderr().lock(), "backlinks: {rendered}");
+}
+
+/// The message and the causes worth printing: a cause already said by the lines above (the
+/// I/O error a context quotes) or only restated with a prefix (SQLite's `Error code 26: file
+/// is not a database` under `file is not a database`) is left out.
+fn error_lines(err: &anyhow::Error) -> Vec<String> {
+    let mut lines = vec![err.to_string()];
+    let mut previous = lines[0].clone();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        let said = lines.iter().any(|l| l.contains(&text)) || text.ends_with(&previous);
+        previous = text.clone();
+        if !said && !text.trim().is_empty() {
+            lines.push(text);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_chains_do_not_repeat_their_cause() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let e = anyhow::Error::new(io).context("cannot read `x.csv`: No such file or directory");
+        assert_eq!(
+            error_lines(&e),
+            ["cannot read `x.csv`: No such file or directory"]
+        );
+        let e = anyhow::anyhow!("Error code 26: file is not a database")
+            .context("file is not a database")
+            .context("history store `h.db`: file is not a database");
+        assert_eq!(
+            error_lines(&e),
+            ["history store `h.db`: file is not a database"]
+        );
+        let e = anyhow::anyhow!("connection refused").context("cannot open the proxy");
+        assert_eq!(
+            error_lines(&e),
+            ["cannot open the proxy", "connection refused"]
+        );
+    }
 
     fn files(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)

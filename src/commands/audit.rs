@@ -70,6 +70,22 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         settings.apply_stored(&stored);
     }
     let (source, logs) = open_source(&settings, &previous, &mut candidates)?;
+    // The pages known from earlier audits and an archive's listing follow the patterns too.
+    let urls = &settings.inputs.ingest.urls;
+    if urls.is_active() {
+        let before = candidates.len();
+        candidates.retain(|c| urls.keeps(c.url.as_str()));
+        if candidates.is_empty() {
+            bail!("--include/--exclude left out every candidate page: nothing to audit");
+        }
+        if candidates.len() < before && !settings.report.quiet {
+            warn(&format!(
+                "{} pages known from earlier audits or the archive left out by \
+                 --include/--exclude",
+                before - candidates.len()
+            ));
+        }
+    }
     tracing::info!(
         candidates = candidates.len(),
         domains_only = domain_candidates.len(),

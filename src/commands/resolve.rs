@@ -97,6 +97,10 @@ pub fn ingest(args: ReadingArgs, target: Option<String>) -> IngestOptions {
         skip_invalid: args.skip_invalid,
         columns: args.columns,
         target,
+        urls: crate::ingest::UrlFilter {
+            include: args.include,
+            exclude: args.exclude,
+        },
     }
 }
 

@@ -21,6 +21,7 @@ pub fn run(args: SourcesArgs) -> anyhow::Result<ExitStatus> {
         skip_invalid: args.skip_invalid,
         columns: args.columns.clone(),
         target,
+        ..IngestOptions::default()
     };
     // Each file on its own first, so that one bad file is reported with the others still
     // surveyed (standard input cannot be read twice: with it, the first error stops the run).

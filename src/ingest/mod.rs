@@ -115,6 +115,9 @@ pub enum IngestError {
     /// `-` was given more than once.
     #[error("standard input (`-`) can be given only once")]
     StdinTwice,
+    /// `--include`/`--exclude` left no page to audit.
+    #[error("--include/--exclude left out every candidate page: nothing to audit")]
+    AllExcluded,
 }
 
 /// What the ingest stage produced.
@@ -170,6 +173,45 @@ pub struct IngestOptions {
     /// The audited registrable domain, when known: internal links and (for crawl exports)
     /// links to other sites are filtered out.
     pub target: Option<String>,
+    /// `--include`/`--exclude`: which candidate page URLs are audited.
+    pub urls: UrlFilter,
+}
+
+/// `--include REGEX` and `--exclude REGEX` (as lychee's): a candidate page is audited when
+/// its URL matches one of the include patterns (or there are none) and none of the exclude
+/// patterns. Patterns are regular expressions searched anywhere in the normalised URL.
+#[derive(Debug, Clone, Default)]
+pub struct UrlFilter {
+    /// `--include` patterns.
+    pub include: Vec<regex::Regex>,
+    /// `--exclude` patterns.
+    pub exclude: Vec<regex::Regex>,
+}
+
+impl UrlFilter {
+    /// Whether any pattern was given.
+    pub fn is_active(&self) -> bool {
+        !self.include.is_empty() || !self.exclude.is_empty()
+    }
+
+    /// Whether the page at `url` is audited.
+    pub fn keeps(&self, url: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|r| r.is_match(url)))
+            && !self.exclude.iter().any(|r| r.is_match(url))
+    }
+
+    /// Drops the candidates the patterns leave out; says how many, when any.
+    fn apply(&self, candidates: &mut Vec<Candidate>) -> Option<String> {
+        if !self.is_active() {
+            return None;
+        }
+        let before = candidates.len();
+        candidates.retain(|c| self.keeps(c.url.as_str()));
+        let dropped = before - candidates.len();
+        (dropped > 0).then(|| {
+            format!("{dropped} of {before} candidate pages left out by --include/--exclude")
+        })
+    }
 }
 
 /// Where listings go: the [`Merger`] for an audit, a counter for `sources`.
@@ -189,11 +231,16 @@ struct SiteListing {
 pub fn read_candidates(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
     let mut merger = Merger::default();
     let inputs = read_all(paths, opts, &mut merger)?;
-    let (candidates, domains) = merger.finish_all();
+    let (mut candidates, domains) = merger.finish_all();
     if candidates.is_empty() && domains.is_empty() {
         return Err(empty_error(paths, &inputs));
     }
-    let warnings = inputs.iter().flat_map(InputReport::warnings).collect();
+    let filtered = opts.urls.apply(&mut candidates);
+    if candidates.is_empty() && domains.is_empty() {
+        return Err(IngestError::AllExcluded);
+    }
+    let mut warnings: Vec<String> = inputs.iter().flat_map(InputReport::warnings).collect();
+    warnings.extend(filtered);
     Ok(Ingested {
         candidates,
         domains,
@@ -1085,6 +1132,7 @@ mod fuzz {
                 skip_invalid: true,
                 columns: Some("url=1,anchor=2,first_seen=3".parse().unwrap()),
                 target: target.then(|| "example.com".to_string()),
+                ..IngestOptions::default()
             };
             let bytes = if zipped {
                 let mut buf = Cursor::new(Vec::new());

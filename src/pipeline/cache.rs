@@ -126,7 +126,7 @@ impl CachedSource {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .query_row(
-                "SELECT fetched_at, record FROM pages WHERE key = ?1 AND fetched_at >= ?2",
+                "SELECT fetched_at, record FROM pages WHERE key = ?1 AND fetched_at > ?2",
                 params![self.key(url), oldest],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

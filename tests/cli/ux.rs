@@ -550,3 +550,76 @@ fn an_interrupted_cached_crawl_finishes_without_refetching() {
         .count();
     assert_eq!(live, 3, "{report:#}");
 }
+
+#[test]
+fn include_and_exclude_choose_the_pages_audited() {
+    let s = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    for path in ["/a", "/tag/shoes", "/b"] {
+        s.route(
+            HOSTS[0],
+            path,
+            article(r#"<a href="https://example.com/">Example</a>"#),
+        );
+    }
+    s.route(
+        HOSTS[1],
+        "/c",
+        article(r#"<a href="https://example.com/">Example</a>"#),
+    );
+    let urls = [
+        s.url(HOSTS[0], "/a"),
+        s.url(HOSTS[0], "/tag/shoes"),
+        s.url(HOSTS[0], "/b"),
+        s.url(HOSTS[1], "/c"),
+    ];
+    let list = write(dir.path(), "links.txt", &urls.join("\n"));
+    let db = dir.path().join("h.db");
+    let r = audit(
+        &s,
+        &db,
+        Some(&list),
+        &["--no-store", "--exclude", "/tag/", "--include", HOSTS[0]],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("2 of 4 candidate pages left out by --include/--exclude"),
+        "{}",
+        r.stderr
+    );
+    let audited: Vec<String> = r.json()["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["source_url"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(audited, [urls[0].clone(), urls[2].clone()]);
+    assert!(s.hits(HOSTS[0], "/tag/shoes").is_empty(), "never requested");
+    assert!(s.hits(HOSTS[1], "/c").is_empty(), "never requested");
+
+    let r = audit(
+        &s,
+        &db,
+        Some(&list),
+        &["--no-store", "--include", "nothing-matches"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("left out every candidate page"),
+        "{}",
+        r.stderr
+    );
+    let r = audit(
+        &s,
+        &db,
+        Some(&list),
+        &["--no-store", "--exclude", "(unclosed"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`(unclosed` is not a regular expression"),
+        "{}",
+        r.stderr
+    );
+}
