@@ -153,8 +153,8 @@ fn table(
     t.set_header([
         "status",
         "page",
-        "T",
-        "A",
+        "toxicity",
+        "authority",
         "reasons",
         "contact",
         "requested",

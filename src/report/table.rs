@@ -236,10 +236,7 @@ pub fn render(audit: &Audit, opts: &RenderOptions, out: &mut dyn Write) -> io::R
             } else {
                 l.rel.join(" ")
             };
-            let authority = match (l.authority, l.authority_source) {
-                (Some(a), Some("estimated")) => format!("{a}~"),
-                (a, _) => opt(a),
-            };
+            let authority = authority_text(l);
             table.add_row([
                 Cell::new(&page),
                 paint(Cell::new(&status), on, status_color(p.status)),
@@ -337,7 +334,7 @@ fn actions(audit: &Audit, out: &mut dyn Write) -> io::Result<()> {
         for i in items.iter().take(10) {
             writeln!(
                 out,
-                "  {:<9}  T {:>3}  {}",
+                "  {:<9}  toxicity {:>3}  {}",
                 i.status.as_str(),
                 i.toxicity,
                 truncate(&strip_controls(&i.source_url), 90)
@@ -399,7 +396,7 @@ fn narrow(audit: &Audit, on: bool, width: usize, out: &mut dyn Write) -> io::Res
         for l in &p.links {
             let flags: Vec<&str> = l.flags.iter().map(|f| f.code).collect();
             let line = format!(
-                "\"{}\" {} · {} · rel {} · A {} R {} Q {} T {}{}",
+                "\"{}\" {} · {} · rel {} · authority {} · relevance {} · quality {} · toxicity {}{}",
                 truncate(&strip_controls(&l.anchor_text), 30),
                 l.anchor_type.as_str(),
                 l.placement.as_str(),
@@ -408,7 +405,7 @@ fn narrow(audit: &Audit, on: bool, width: usize, out: &mut dyn Write) -> io::Res
                 } else {
                     strip_controls(&l.rel.join(" "))
                 },
-                opt(l.authority),
+                authority_text(l),
                 opt(l.relevance),
                 l.quality,
                 l.toxicity,
@@ -424,6 +421,15 @@ fn narrow(audit: &Audit, on: bool, width: usize, out: &mut dyn Write) -> io::Res
         }
     }
     Ok(())
+}
+
+/// A link's authority, `~` marking an estimate (no vendor metric or rank list).
+fn authority_text(l: &crate::model::LinkReport) -> String {
+    match (l.authority, l.authority_source) {
+        (Some(a), Some("estimated")) => format!("{a}~"),
+        (Some(a), _) => a.to_string(),
+        (None, _) => "-".to_string(),
+    }
 }
 
 /// Splits text into lines of at most `max` characters at spaces (words longer than a line are
