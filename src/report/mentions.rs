@@ -4,7 +4,7 @@
 //! route, best prospects (a competitor linked next to the mention) marked and first. Page text
 //! goes through the same escaping as the rest of each report.
 
-use super::html::{esc, link};
+use super::html::{esc, link, url_link};
 use super::markdown::{MAX_ROWS, cell};
 use super::sanitize::{strip_controls, truncate};
 use crate::model::{ContactKind, MentionReport};
@@ -119,7 +119,7 @@ pub fn html(mentions: &[MentionReport], out: &mut dyn Write) -> io::Result<()> {
             "<tr><td>{}</td><td class=\"url\">",
             if m.best_prospect { "★" } else { "" }
         )?;
-        link(out, &m.source_url, &m.source_url)?;
+        url_link(out, &m.source_url)?;
         write!(out, "</td><td>{}", esc(&m.sentence))?;
         if m.best_prospect {
             write!(
