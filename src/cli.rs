@@ -587,6 +587,19 @@ pub struct AuditArgs {
     /// such an export is refused: it is probably another site's).
     #[arg(help_heading = "Input", long)]
     pub force_target: bool,
+    /// Also list the referring domains of TARGET in the downloaded Common Crawl web-graph
+    /// release (`discover graph fetch`) under the report's domain candidates, platforms left
+    /// out: the domains no export of yours names show up with no page audited.
+    #[arg(help_heading = "Input", long)]
+    pub discover: bool,
+    /// With --discover, the release to read (default: the only one downloaded).
+    #[arg(
+        help_heading = "Input",
+        long,
+        value_name = "RELEASE",
+        requires = "discover"
+    )]
+    pub discover_release: Option<String>,
     /// How the inputs are read.
     #[command(flatten)]
     pub reading: ReadingArgs,
@@ -922,6 +935,78 @@ pub enum DiscoverCommand {
     /// one row per referring page and target URL, with anchor, rel, capture date, crawl and
     /// the file and offset it came from.
     Wat(DiscoverWatArgs),
+    /// The referring domains of TARGET in a Common Crawl web-graph release (downloaded once
+    /// with `discover graph fetch RELEASE`), most central first, platforms left out.
+    Graph(Box<DiscoverGraphArgs>),
+}
+
+/// Arguments of `discover graph`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct DiscoverGraphArgs {
+    /// Download a release instead.
+    #[command(subcommand)]
+    pub command: Option<DiscoverGraphCommand>,
+    /// The site whose referring domains are listed (domain or URL).
+    #[arg(required = true)]
+    pub target: Option<String>,
+    /// The release to read (default: the only one downloaded).
+    #[arg(long, value_name = "RELEASE")]
+    pub release: Option<String>,
+    /// Where the releases are (default: commoncrawl/ in the data directory).
+    #[arg(long, value_name = "DIR")]
+    pub graph_dir: Option<PathBuf>,
+    /// At most N referring domains, the most central first.
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Also leave out this domain (e.g. a network you know of); repeatable.
+    #[arg(long, value_name = "DOMAIN", value_parser = parse_host)]
+    pub drop: Vec<String>,
+    /// Keep the blogging platforms, social networks and site-statistics domains that are left
+    /// out by default (see the README).
+    #[arg(long)]
+    pub keep_platforms: bool,
+    /// Write the CSV to PATH (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The data directory.
+    #[command(flatten)]
+    pub data: DataDirArgs,
+}
+
+/// Subcommands of `discover graph`.
+#[derive(Debug, Subcommand)]
+pub enum DiscoverGraphCommand {
+    /// Download the domain-level files of RELEASE (e.g. cc-main-2026-mar-apr-may): the
+    /// transposed graph, the vertex list and the ranks; resumable, sizes said first.
+    Fetch(DiscoverGraphFetchArgs),
+}
+
+/// Arguments of `discover graph fetch`.
+#[derive(Debug, Args)]
+pub struct DiscoverGraphFetchArgs {
+    /// The release, as Common Crawl names it.
+    #[arg(value_name = "RELEASE")]
+    pub release: String,
+    /// Where the releases go (default: commoncrawl/ in the data directory).
+    #[arg(long, value_name = "DIR")]
+    pub graph_dir: Option<PathBuf>,
+    /// Where the releases are published (a mirror).
+    #[arg(long, value_name = "URL", default_value = crate::discover::fetch::BASE_URL)]
+    pub base_url: url::Url,
+    /// Extra attempts for a failed request or a connection lost mid-file (resumed where it
+    /// stopped).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Deadline for connecting and for each read, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Never show the progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// The data directory.
+    #[command(flatten)]
+    pub data: DataDirArgs,
 }
 
 /// Output formats of `discover wat`.

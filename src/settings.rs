@@ -678,6 +678,8 @@ pub struct AuditSettings {
     pub target: Target,
     /// Brand terms, keywords and topics.
     pub terms: Terms,
+    /// `--discover`: the web-graph release whose referring domains are added.
+    pub discover: Option<crate::discover::graph::Release>,
     /// `--cache`: the page cache, if used.
     pub cache: Option<crate::pipeline::cache::CacheSettings>,
     /// The target's language, instead of detecting it (`[relevance] language`).

@@ -63,8 +63,16 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
     });
 
     // Ingest.
-    let (mut candidates, domain_candidates, input_warnings) =
+    let (mut candidates, mut domain_candidates, input_warnings) =
         ingest(&settings, read_db.as_deref())?;
+    if let Some(release) = &settings.discover {
+        add_discovered(
+            &mut domain_candidates,
+            release,
+            &settings.target.domain,
+            settings.report.quiet,
+        )?;
+    }
     let previous = Previous::open(db, read_db, &settings)?;
     if let Some(stored) = previous.stored_settings()? {
         settings.apply_stored(&stored);
@@ -213,6 +221,50 @@ pub fn run(args: AuditArgs, given: &Given) -> anyhow::Result<ExitStatus> {
         "scored; writing the reports"
     );
     finish(&settings, previous, &audit, store_comparison.as_ref())
+}
+
+/// `--discover`: the referring domains of the web-graph release join the domain candidates,
+/// each listing with its place in the release's order (most central first) as its line.
+fn add_discovered(
+    domains: &mut Vec<DomainCandidate>,
+    release: &crate::discover::graph::Release,
+    target: &str,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    use crate::discover::graph;
+    let found = graph::referring_domains(release, target, &graph::platforms(), None)?;
+    let input = format!("commoncrawl:{}", found.release);
+    for (i, d) in found.domains.iter().enumerate() {
+        let provenance = Provenance {
+            input: input.clone(),
+            line: i as u64 + 1,
+            format: crate::model::InputFormat::CommoncrawlGraph,
+            claims: Claims::default(),
+        };
+        match domains.iter_mut().find(|c| c.domain == d.domain) {
+            Some(c) => c.provenance.push(provenance),
+            None => domains.push(DomainCandidate {
+                domain: d.domain.clone(),
+                linking_pages: None,
+                target_pages: None,
+                provenance: vec![provenance],
+            }),
+        }
+    }
+    domains.sort_by(|a, b| a.domain.cmp(&b.domain));
+    if !quiet {
+        output::verdict(&format!(
+            "--discover: {} referring domains of {target} in {}{}",
+            found.domains.len(),
+            found.release,
+            if found.dropped.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} platforms left out)", found.dropped.len())
+            }
+        ));
+    }
+    Ok(())
 }
 
 /// Reads the `--from` inputs: the candidate pages and the domain-only candidates.

@@ -3,7 +3,10 @@
 //! once every input has been read, atomically with `-o`: an input that cannot be read ends the
 //! run with exit code 2 and nothing written.
 
-use crate::cli::{DiscoverArgs, DiscoverCommand, DiscoverFormat, DiscoverWatArgs};
+use crate::cli::{
+    DiscoverArgs, DiscoverCommand, DiscoverFormat, DiscoverGraphArgs, DiscoverGraphCommand,
+    DiscoverGraphFetchArgs, DiscoverWatArgs,
+};
 use crate::discover::{self, Discovery, Input, Meter, ScanOptions, http::HttpSettings};
 use crate::exit::ExitStatus;
 use crate::model::Target;
@@ -17,7 +20,134 @@ use std::time::{Duration, Instant};
 pub fn run(args: DiscoverArgs) -> anyhow::Result<ExitStatus> {
     match args.command {
         DiscoverCommand::Wat(a) => run_wat(a),
+        DiscoverCommand::Graph(a) => match a.command {
+            Some(DiscoverGraphCommand::Fetch(f)) => run_graph_fetch(f),
+            None => run_graph(*a),
+        },
     }
+}
+
+/// Where the web-graph releases are: `--graph-dir`, else `commoncrawl/` in the data directory.
+pub fn graph_dir(
+    given: Option<&std::path::Path>,
+    data: &crate::cli::DataDirArgs,
+) -> anyhow::Result<std::path::PathBuf> {
+    if let Some(dir) = given {
+        return Ok(dir.to_path_buf());
+    }
+    let storage = super::resolve::data_dir(data, &crate::settings::Env::from_process());
+    Ok(storage
+        .data_dir()
+        .context("the web graphs are kept in the data directory")?
+        .join("commoncrawl"))
+}
+
+fn run_graph(args: DiscoverGraphArgs) -> anyhow::Result<ExitStatus> {
+    use crate::discover::graph;
+    let target = Target::parse(args.target.as_deref().unwrap_or_default())?;
+    let dir = graph_dir(args.graph_dir.as_deref(), &args.data)?;
+    let release = graph::choose(&dir, args.release.as_deref())?;
+    if let Some(out) = &args.output {
+        output::check_output_path(out)?;
+    }
+    let mut drop = if args.keep_platforms {
+        Default::default()
+    } else {
+        graph::platforms()
+    };
+    drop.extend(
+        args.drop
+            .iter()
+            .map(|d| crate::model::registrable_domain(d)),
+    );
+    let started = Instant::now();
+    let found = graph::referring_domains(&release, &target.domain, &drop, args.max)?;
+    output::write_report(args.output.as_deref(), |w| graph::write_csv(&found, w))?;
+    let mut msg = format!(
+        "discover graph: {} referring domains of {} in {} ({} arcs read in {:.1} s)",
+        found.domains.len(),
+        target.domain,
+        found.release,
+        found.arcs_read,
+        started.elapsed().as_secs_f64()
+    );
+    if !found.dropped.is_empty() {
+        msg.push_str(&format!(
+            "; {} platforms left out ({}; --keep-platforms keeps them)",
+            found.dropped.len(),
+            found.dropped.join(", ")
+        ));
+    }
+    if found.domains.is_empty() && found.dropped.is_empty() {
+        msg.push_str("; the target is not in the graph or nothing links to it");
+    }
+    if let Some(out) = &args.output {
+        msg.push_str(&format!(
+            "; wrote {} (read it with `backlinks audit {} --from {}`)",
+            out.display(),
+            target.domain,
+            out.display()
+        ));
+    }
+    output::verdict(&msg);
+    Ok(ExitStatus::Pass)
+}
+
+fn run_graph_fetch(args: DiscoverGraphFetchArgs) -> anyhow::Result<ExitStatus> {
+    use crate::discover::fetch;
+    fetch::check_release(&args.release)?;
+    let mut base = args.base_url.clone();
+    if !base.path().ends_with('/') {
+        base.set_path(&format!("{}/", base.path()));
+    }
+    let dir = graph_dir(args.graph_dir.as_deref(), &args.data)?.join(&args.release);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let settings = HttpSettings {
+        retries: args.retries,
+        timeout: Duration::from_secs(args.timeout),
+        ..HttpSettings::default()
+    };
+    let rt = crate::pipeline::runtime()?;
+    let handle = rt.handle().clone();
+    // The client's connection pool lives on the runtime, and responses are dropped on this
+    // thread: inside the runtime.
+    let _entered = rt.enter();
+    let client = discover::http::client(&settings)?;
+    let files = fetch::plan(&handle, &client, &base, &args.release, &dir)?;
+    let total: Option<u64> = files.iter().map(|f| f.size).sum();
+    let have: u64 = files.iter().map(|f| f.have).sum();
+    output::verdict(&format!(
+        "discover graph fetch: {} files of {} into {}: {} in all{}",
+        files.len(),
+        args.release,
+        dir.display(),
+        total.map_or("size unknown".to_string(), fetch::human_bytes),
+        if have > 0 {
+            format!(", {} already here", fetch::human_bytes(have))
+        } else {
+            String::new()
+        }
+    ));
+    let bar = crate::progress::bytes(!args.no_progress, "downloading");
+    bar.set_length(total.unwrap_or(0));
+    bar.set_position(have);
+    for f in &files {
+        bar.set_message(
+            f.path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+        );
+        fetch::download(&handle, &client, &settings, f, &mut |n| bar.inc(n))?;
+    }
+    bar.finish_and_clear();
+    output::verdict(&format!(
+        "discover graph fetch: {} is complete; list the referring domains with `backlinks \
+         discover graph TARGET --release {}`",
+        args.release, args.release
+    ));
+    Ok(ExitStatus::Pass)
 }
 
 fn run_wat(args: DiscoverWatArgs) -> anyhow::Result<ExitStatus> {

@@ -178,7 +178,21 @@ pub fn audit(args: AuditArgs, given: &Given, env: &Env) -> anyhow::Result<AuditS
             })
         }
     };
+    let discover = match args.discover {
+        false => None,
+        true => {
+            let dir = history_storage
+                .data_dir()
+                .context("--discover reads the web graph from the data directory")?
+                .join("commoncrawl");
+            Some(crate::discover::graph::choose(
+                &dir,
+                args.discover_release.as_deref(),
+            )?)
+        }
+    };
     let settings = AuditSettings {
+        discover,
         cache,
         language: file.setting("relevance.language", c.relevance.language.clone()),
         target_pages,

@@ -71,6 +71,19 @@ impl HttpReader {
         url: Url,
         settings: HttpSettings,
     ) -> io::Result<HttpReader> {
+        HttpReader::open_at(handle, client, url, settings, 0)
+    }
+
+    /// Starts the download at byte `from` of the body (resuming a file kept in part): the
+    /// reader yields the body from there on. A server that answers the range for another
+    /// offset is an error of kind [`io::ErrorKind::InvalidData`], never silently mixed in.
+    pub fn open_at(
+        handle: tokio::runtime::Handle,
+        client: reqwest::Client,
+        url: Url,
+        settings: HttpSettings,
+        from: u64,
+    ) -> io::Result<HttpReader> {
         let mut r = HttpReader {
             handle,
             client,
@@ -79,7 +92,7 @@ impl HttpReader {
             response: None,
             chunk: Vec::new(),
             at: 0,
-            pos: 0,
+            pos: from,
             length: None,
             attempts: 0,
         };
@@ -135,7 +148,39 @@ impl HttpReader {
                 // A server that ignores the range sends the whole body again.
                 self.pos
             }
-            206 if self.pos > 0 => 0,
+            206 if self.pos > 0 => {
+                let range = resp
+                    .headers()
+                    .get(reqwest::header::CONTENT_RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(content_range);
+                match range {
+                    Some((start, total)) if start == self.pos => {
+                        if let Some(total) = total {
+                            self.length = Some(total);
+                        }
+                    }
+                    _ => {
+                        return Err((
+                            io::Error::new(
+                                io::ErrorKind::InvalidData,
+                                format!(
+                                    "asked for the bytes from {} on, the server answered {}",
+                                    self.pos,
+                                    resp.headers()
+                                        .get(reqwest::header::CONTENT_RANGE)
+                                        .and_then(|v| v.to_str().ok())
+                                        .map_or("a range without Content-Range".to_string(), |v| {
+                                            format!("`Content-Range: {v}`")
+                                        })
+                                ),
+                            ),
+                            false,
+                        ));
+                    }
+                }
+                0
+            }
             408 | 429 | 500..=599 => {
                 return Err((io::Error::other(format!("HTTP {status}")), true));
             }
@@ -213,6 +258,15 @@ impl Read for HttpReader {
             self.request()?;
         }
     }
+}
+
+/// `bytes START-END/TOTAL` → (START, TOTAL) (`*` for an unknown total).
+fn content_range(v: &str) -> Option<(u64, Option<u64>)> {
+    let rest = v.trim().strip_prefix("bytes ")?;
+    let (span, total) = rest.split_once('/')?;
+    let start = span.split_once('-')?.0.trim().parse().ok()?;
+    let total = total.trim().parse().ok();
+    Some((start, total))
 }
 
 /// A reqwest error with its causes, on one line.

@@ -1,8 +1,9 @@
 //! Discover stage: candidate referring pages found in Common Crawl's data instead of a paid
 //! export. This module implements the whole-crawl scan of WAT files (issue 20, tier 3): every
 //! link to the target's hosts in the captured pages' outlinks, with anchor text, `rel`, capture
-//! date and the file and offset it was read from. The referring-domain web graph (tier 1) and
-//! the columnar index with WARC captures (tier 2) are not part of it.
+//! date and the file and offset it was read from; and the referring domains of the target in
+//! Common Crawl's domain-level web graph (tier 1, [`graph`], downloaded by [`fetch`]). The
+//! columnar index with WARC captures (tier 2) is not part of it.
 //!
 //! Inputs (local files, plain or gzip, and http(s) URLs) are read by a pool of threads, one
 //! input each at a time; the links go through a bounded channel to one collector, which keeps
@@ -11,6 +12,8 @@
 //! result does not depend on which thread finished first, and the Spark driver in
 //! `contrib/spark/` reproduces it exactly.
 
+pub mod fetch;
+pub mod graph;
 pub mod http;
 pub mod wat;
 

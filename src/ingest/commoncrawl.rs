@@ -11,9 +11,22 @@ use crate::model::InputFormat;
 use serde::Deserialize;
 use std::io::{BufRead, Read};
 
-/// The CSV written by `discover wat` (its [`CSV_HEADER`]).
+/// The CSVs written by `discover wat` (its [`CSV_HEADER`]) and `discover graph`
+/// ([`crate::discover::graph::CSV_HEADER`]: one referring domain per row, no page).
 pub fn specs() -> Vec<Spec> {
-    vec![spec()]
+    vec![
+        spec(),
+        Spec::new(
+            InputFormat::CommoncrawlGraph,
+            DateOrder::DayFirst,
+            &[(Role::Site, &["referring_domain"])],
+            &[
+                &["referring_domain"],
+                &["harmonic_centrality_rank"],
+                &["release"],
+            ],
+        ),
+    ]
 }
 
 fn spec() -> Spec {

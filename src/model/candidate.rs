@@ -34,6 +34,8 @@ pub enum InputFormat {
     ScreamingFrogInlinks,
     /// Links found in Common Crawl WAT files by `backlinks discover wat`.
     CommoncrawlWat,
+    /// Referring domains in Common Crawl's web graph, by `backlinks discover graph`.
+    CommoncrawlGraph,
     /// A JSON report of `backlinks audit` (an old audit seeding a new one).
     BacklinksJson,
     /// A CSV report of `backlinks audit`.
@@ -62,6 +64,7 @@ impl InputFormat {
             InputFormat::Majestic => "majestic",
             InputFormat::ScreamingFrogInlinks => "screaming-frog-inlinks",
             InputFormat::CommoncrawlWat => "commoncrawl-wat",
+            InputFormat::CommoncrawlGraph => "commoncrawl-graph",
             InputFormat::BacklinksJson => "backlinks-json",
             InputFormat::BacklinksCsv => "backlinks-csv",
             InputFormat::Columns => "columns",
@@ -85,6 +88,9 @@ impl InputFormat {
             InputFormat::Majestic => "Majestic backlinks",
             InputFormat::ScreamingFrogInlinks => "Screaming Frog All Inlinks",
             InputFormat::CommoncrawlWat => "Common Crawl WAT links (backlinks discover wat)",
+            InputFormat::CommoncrawlGraph => {
+                "Common Crawl web-graph referring domains (backlinks discover graph)"
+            }
             InputFormat::BacklinksJson => "backlinks JSON report",
             InputFormat::BacklinksCsv => "backlinks CSV report",
             InputFormat::Columns => "CSV read with --columns",

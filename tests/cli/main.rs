@@ -10,6 +10,7 @@ mod exit_codes;
 mod faults;
 mod gap;
 mod gate;
+mod graph;
 mod history;
 mod hostile;
 mod hostile_files;
